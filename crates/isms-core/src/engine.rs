@@ -1,0 +1,327 @@
+//! Running the rules: settings, waivers, ordering and fingerprints.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use globset::Glob;
+use rayon::prelude::*;
+
+use crate::config::{self, Level, RuleSettings};
+use crate::finding::{fingerprint, Finding, Severity};
+use crate::interval::Interval;
+use crate::model::{Standard, Waiver};
+use crate::repository::Repository;
+use crate::rules::{self, Deadline, Rule, RuleContext, REGISTRY};
+use crate::source::{LineCol, Span};
+use crate::yaml::Seg;
+
+/// Default look-ahead for deadlines.
+pub const DEFAULT_HORIZON: Interval = Interval::days(30);
+
+/// How to check.
+#[derive(Debug, Clone)]
+pub struct CheckOptions {
+    /// The day to evaluate the repository on.
+    pub as_of: NaiveDate,
+    /// How far ahead to warn; overrides `lint.horizon`.
+    pub horizon: Option<Interval>,
+}
+
+/// A waiver from the manifest, read.
+#[derive(Debug, Clone)]
+pub struct WaiverEntry {
+    pub index: usize,
+    pub waiver: Waiver,
+    pub span: Span,
+    /// Findings it accepted.
+    pub used: usize,
+}
+
+/// The outcome of a check.
+#[derive(Debug)]
+pub struct Report {
+    pub repo: Repository,
+    pub as_of: NaiveDate,
+    /// Every finding, waived ones included, sorted by path, line and rule.
+    pub findings: Vec<Finding>,
+    /// Every deadline the rules computed, sorted by date.
+    pub deadlines: Vec<Deadline>,
+    pub waivers: Vec<WaiverEntry>,
+}
+
+/// Counts of unwaived findings by severity, and of waived ones.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub errors: usize,
+    pub warnings: usize,
+    pub notes: usize,
+    pub waived: usize,
+}
+
+impl Report {
+    pub fn counts(&self) -> Counts {
+        let mut c = Counts::default();
+        for f in &self.findings {
+            if f.is_waived() {
+                c.waived += 1;
+                continue;
+            }
+            match f.severity {
+                Severity::Error => c.errors += 1,
+                Severity::Warning => c.warnings += 1,
+                Severity::Note => c.notes += 1,
+            }
+        }
+        c
+    }
+
+    /// Whether any unwaived finding is at or above `fail_on`.
+    pub fn fails(&self, fail_on: Severity) -> bool {
+        self.findings
+            .iter()
+            .any(|f| !f.is_waived() && f.severity >= fail_on)
+    }
+
+    pub fn path(&self, f: &Finding) -> &str {
+        self.repo.path(f.file)
+    }
+
+    /// Start and end of a finding, 1-based. The end is exclusive, pointing
+    /// just past the last character (as SARIF's `endColumn`).
+    pub fn range(&self, f: &Finding) -> (LineCol, LineCol) {
+        let file = self.repo.file(f.file);
+        (file.line_col(f.span.start), file.line_col(f.span.end))
+    }
+}
+
+/// Run every enabled rule over a loaded repository.
+pub fn check(mut repo: Repository, opts: &CheckOptions) -> Report {
+    let settings = config::rule_settings(&repo.manifest_node);
+    let horizon = opts
+        .horizon
+        .or(repo.manifest.lint.horizon)
+        .unwrap_or(DEFAULT_HORIZON);
+    let standards: Vec<Standard> = if repo.manifest.standards.is_empty() {
+        vec![Standard::Iso27001_2022]
+    } else {
+        repo.manifest.standards.clone()
+    };
+
+    let mut findings = Vec::new();
+    for f in std::mem::take(&mut repo.load_findings) {
+        let rule_settings = settings.get(f.rule);
+        if let Some(f) = apply_level(f, rule_settings) {
+            findings.push(f);
+        }
+    }
+
+    let enabled: Vec<&dyn Rule> = REGISTRY
+        .iter()
+        .copied()
+        .filter(|r| applies(r.meta().standard, &standards))
+        .filter(|r| level_of(r.meta(), settings.get(r.meta().name)) != Level::Off)
+        .collect();
+    let results: Vec<(Vec<Finding>, Vec<Deadline>)> = enabled
+        .par_iter()
+        .map(|rule| {
+            let meta = rule.meta();
+            let Level::On(severity) = level_of(meta, settings.get(meta.name)) else {
+                unreachable!("disabled rules are filtered out")
+            };
+            let mut cx = RuleContext::new(
+                &repo,
+                opts.as_of,
+                meta,
+                severity,
+                settings.get(meta.name),
+                horizon,
+            );
+            rule.check(&mut cx);
+            (cx.findings, cx.deadlines)
+        })
+        .collect();
+    let mut deadlines = Vec::new();
+    for (f, d) in results {
+        findings.extend(f);
+        deadlines.extend(d);
+    }
+
+    let mut waivers = read_waivers(&repo);
+    apply_waivers(&repo, opts.as_of, &mut findings, &mut waivers, &settings);
+
+    finish(&repo, &mut findings);
+    deadlines.sort_by(|a, b| a.due.cmp(&b.due).then(a.rule.cmp(b.rule)));
+    Report {
+        repo,
+        as_of: opts.as_of,
+        findings,
+        deadlines,
+        waivers,
+    }
+}
+
+fn applies(standard: Option<Standard>, enabled: &[Standard]) -> bool {
+    match standard {
+        None => true,
+        Some(Standard::Iso27001_2022) | Some(Standard::Iso27001_2013) => enabled
+            .iter()
+            .any(|s| matches!(s, Standard::Iso27001_2022 | Standard::Iso27001_2013)),
+        Some(s) => enabled.contains(&s),
+    }
+}
+
+fn level_of(meta: &rules::RuleMeta, settings: Option<&RuleSettings>) -> Level {
+    settings
+        .and_then(|s| s.level)
+        .unwrap_or(Level::On(meta.default_severity))
+}
+
+/// Apply a configured level to a finding reported outside a rule's check.
+fn apply_level(mut f: Finding, settings: Option<&RuleSettings>) -> Option<Finding> {
+    match settings.and_then(|s| s.level) {
+        Some(Level::Off) => None,
+        Some(Level::On(s)) => {
+            f.severity = s;
+            Some(f)
+        }
+        None => Some(f),
+    }
+}
+
+fn read_waivers(repo: &Repository) -> Vec<WaiverEntry> {
+    let Some(items) = repo.manifest_node.get("waivers").and_then(|n| n.as_seq()) else {
+        return Vec::new();
+    };
+    items
+        .iter()
+        .enumerate()
+        .filter_map(|(index, node)| {
+            // A waiver the schema rejects (no reason, no expiry) waives nothing.
+            let waiver: Waiver = crate::de::from_node(node).ok()?;
+            if waiver.reason.trim().is_empty() || waiver.owner.trim().is_empty() {
+                return None;
+            }
+            Some(WaiverEntry {
+                index,
+                waiver,
+                span: node.span,
+                used: 0,
+            })
+        })
+        .collect()
+}
+
+fn waiver_matches(repo: &Repository, w: &Waiver, f: &Finding) -> bool {
+    if w.rule != f.rule {
+        return false;
+    }
+    if f.record_id.as_deref() == Some(w.target.as_str()) {
+        return true;
+    }
+    let path = repo.path(f.file);
+    if w.target == path {
+        return true;
+    }
+    Glob::new(&w.target)
+        .map(|g| g.compile_matcher().is_match(path))
+        .unwrap_or(false)
+}
+
+fn apply_waivers(
+    repo: &Repository,
+    as_of: NaiveDate,
+    findings: &mut Vec<Finding>,
+    waivers: &mut [WaiverEntry],
+    settings: &HashMap<String, RuleSettings>,
+) {
+    let mut extra = Vec::new();
+    for f in findings.iter_mut() {
+        let Some(w) = waivers
+            .iter_mut()
+            .find(|w| waiver_matches(repo, &w.waiver, f))
+        else {
+            continue;
+        };
+        w.used += 1;
+        if as_of <= w.waiver.expires {
+            f.waiver = Some(w.index);
+        } else {
+            let meta = rules::meta("waiver-expired");
+            let level = level_of(meta, settings.get(meta.name));
+            if let Level::On(sev) = level {
+                extra.push(
+                    Finding::new(
+                        meta.name,
+                        sev,
+                        repo.manifest_file,
+                        repo.manifest_node.locate([
+                            Seg::Key("waivers"),
+                            Seg::Index(w.index),
+                            Seg::Key("expires"),
+                        ]),
+                    )
+                    .message(format!(
+                        "the waiver of `{}` for `{}` expired on {}; its finding at {} is reported again",
+                        w.waiver.rule,
+                        w.waiver.target,
+                        w.waiver.expires,
+                        repo.path(f.file)
+                    ))
+                    .key(format!("{}/{}", w.waiver.rule, w.waiver.target))
+                    .related(f.file, f.span, "the finding it waived"),
+                );
+            }
+        }
+    }
+    let meta = rules::meta("waiver-unused");
+    if let Level::On(sev) = level_of(meta, settings.get(meta.name)) {
+        for w in waivers.iter().filter(|w| w.used == 0) {
+            let hint = if rules::find(&w.waiver.rule).is_none() {
+                match rules::suggest(&w.waiver.rule) {
+                    Some(s) => format!(" (there is no rule `{}`; did you mean `{s}`?)", w.waiver.rule),
+                    None => format!(" (there is no rule `{}`)", w.waiver.rule),
+                }
+            } else {
+                String::new()
+            };
+            extra.push(
+                Finding::new(
+                    meta.name,
+                    sev,
+                    repo.manifest_file,
+                    repo.manifest_node.locate([Seg::Key("waivers"), Seg::Index(w.index)]),
+                )
+                .message(format!(
+                    "the waiver of `{}` for `{}` matches no finding{hint}; remove it, or correct its rule or target",
+                    w.waiver.rule, w.waiver.target
+                ))
+                .key(format!("{}/{}", w.waiver.rule, w.waiver.target)),
+            );
+        }
+    }
+    findings.extend(extra);
+}
+
+/// Sort findings and give each a fingerprint. Findings with the same identity
+/// are numbered in order, so each fingerprint is unique.
+fn finish(repo: &Repository, findings: &mut [Finding]) {
+    findings.sort_by(|a, b| {
+        repo.path(a.file)
+            .cmp(repo.path(b.file))
+            .then(a.span.start.cmp(&b.span.start))
+            .then(a.rule.cmp(b.rule))
+            .then(a.message.cmp(&b.message))
+    });
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for f in findings.iter_mut() {
+        let base = fingerprint(
+            f.rule,
+            repo.path(f.file),
+            f.record_id.as_deref(),
+            f.key.as_deref(),
+        );
+        let n = seen.entry(base.clone()).or_insert(0);
+        *n += 1;
+        f.fingerprint = if *n == 1 { base } else { format!("{base}:{n}") };
+    }
+}

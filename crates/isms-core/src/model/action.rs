@@ -1,0 +1,77 @@
+use chrono::NaiveDate;
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+use super::{LinkSchema, RecordId};
+
+/// # Corrective action
+///
+/// The reaction to a nonconformity (clause 10.2): correction, root cause,
+/// action taken, and a review of its effectiveness.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub struct CorrectiveAction {
+    #[schemars(with = "RecordId")]
+    pub id: String,
+    pub title: String,
+    /// The record this action answers, by id: usually an audit finding, or a
+    /// management review, risk or incident.
+    #[schemars(with = "Option<RecordId>")]
+    pub source: Option<String>,
+    /// The nonconformity, in words (10.2 f).
+    pub nonconformity: Option<String>,
+    /// Date the action was raised.
+    pub raised: Option<NaiveDate>,
+    /// Who is responsible for the action.
+    pub owner: Option<String>,
+    /// Date by which the action is to be closed.
+    pub due: Option<NaiveDate>,
+    /// `open`, `in-progress`, `closed` or `cancelled`.
+    pub status: ActionStatus,
+    /// Date of the last progress update.
+    pub updated: Option<NaiveDate>,
+    /// The immediate correction, controlling and correcting the nonconformity (10.2 a).
+    pub correction: Option<String>,
+    /// The cause of the nonconformity (10.2 b).
+    pub root_cause: Option<String>,
+    /// The action taken to remove the cause (10.2 c).
+    pub action_taken: Option<String>,
+    /// Date the action was closed.
+    pub closed: Option<NaiveDate>,
+    /// The review of the action's effectiveness (10.2 d).
+    pub effectiveness: Option<Effectiveness>,
+    /// Evidence files or URLs.
+    #[serde(default)]
+    #[schemars(with = "Vec<LinkSchema>")]
+    pub evidence: Vec<String>,
+}
+
+/// Status of a corrective action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum ActionStatus {
+    Open,
+    InProgress,
+    Closed,
+    Cancelled,
+}
+
+/// The review of a corrective action's effectiveness (10.2 d).
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub struct Effectiveness {
+    /// Date of the review.
+    pub reviewed: Option<NaiveDate>,
+    /// Whether the action removed the cause.
+    pub effective: Option<bool>,
+    /// Who reviewed it.
+    pub by: Option<String>,
+    /// What was checked.
+    pub notes: Option<String>,
+}
+
+impl CorrectiveAction {
+    pub fn is_open(&self) -> bool {
+        matches!(self.status, ActionStatus::Open | ActionStatus::InProgress)
+    }
+}

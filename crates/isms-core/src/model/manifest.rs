@@ -1,0 +1,267 @@
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::interval::Interval;
+
+/// # ISMS manifest
+///
+/// `isms.yaml` at the root of the repository: who the organisation is, what it is
+/// certified to, its planned intervals, and how isms-lint checks it.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub struct Manifest {
+    /// Version of the evidence format. Only `1` exists today.
+    pub version: Option<u32>,
+    /// The organisation whose ISMS this is.
+    #[serde(default, deserialize_with = "crate::de::lenient")]
+    pub organisation: Organisation,
+    /// The scope of the ISMS (clause 4.3), in words.
+    pub scope: Option<String>,
+    /// Management system standards this repository is kept against. Rules of a
+    /// standard run only when it is listed. Defaults to ISO/IEC 27001:2022.
+    #[serde(default, deserialize_with = "crate::de::lenient")]
+    pub standards: Vec<Standard>,
+    /// The current certificate, as issued by the certification body.
+    #[serde(default, deserialize_with = "crate::de::lenient")]
+    pub certification: Option<Certification>,
+    /// The organisation's planned intervals. ISO/IEC 27001 leaves the intervals to
+    /// the organisation; where one is not declared, isms-lint uses common practice
+    /// (documented per rule).
+    #[serde(default, deserialize_with = "crate::de::lenient")]
+    pub schedule: Schedule,
+    /// Risk acceptance criteria (6.1.2 a): risks scoring above the threshold need
+    /// treatment or a recorded acceptance by their owner.
+    #[serde(default, deserialize_with = "crate::de::lenient")]
+    pub risk_criteria: Option<RiskCriteria>,
+    /// Where records live. Every path is relative to the repository root; files
+    /// in these places must be records, files elsewhere are records only when
+    /// they declare a `kind`.
+    #[serde(default, deserialize_with = "crate::de::lenient")]
+    pub paths: Paths,
+    /// How isms-lint checks this repository.
+    #[serde(default, deserialize_with = "crate::de::lenient")]
+    pub lint: LintSettings,
+    /// Findings the organisation has accepted for a time, each with a reason,
+    /// an owner and an expiry date.
+    #[serde(default, deserialize_with = "crate::de::lenient")]
+    pub waivers: Vec<Waiver>,
+}
+
+/// The organisation.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub struct Organisation {
+    /// The organisation's name, as on the certificate.
+    pub name: String,
+    /// People who form top management (clause 5.1, 9.3): names or roster ids. A
+    /// management review needs at least one of them in attendance.
+    #[serde(default)]
+    pub top_management: Vec<String>,
+}
+
+/// A management system standard or regulation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, JsonSchema)]
+pub enum Standard {
+    #[serde(rename = "ISO/IEC 27001:2022")]
+    Iso27001_2022,
+    #[serde(rename = "ISO/IEC 27001:2013")]
+    Iso27001_2013,
+    #[serde(rename = "ISO/IEC 27701:2019")]
+    Iso27701_2019,
+    #[serde(rename = "ISO/IEC 27701:2025")]
+    Iso27701_2025,
+    #[serde(rename = "ISO 22301:2019")]
+    Iso22301_2019,
+    #[serde(rename = "GDPR")]
+    Gdpr,
+    #[serde(rename = "POPIA")]
+    Popia,
+}
+
+impl Standard {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Standard::Iso27001_2022 => "ISO/IEC 27001:2022",
+            Standard::Iso27001_2013 => "ISO/IEC 27001:2013",
+            Standard::Iso27701_2019 => "ISO/IEC 27701:2019",
+            Standard::Iso27701_2025 => "ISO/IEC 27701:2025",
+            Standard::Iso22301_2019 => "ISO 22301:2019",
+            Standard::Gdpr => "GDPR",
+            Standard::Popia => "POPIA",
+        }
+    }
+}
+
+/// The certificate and its three-year cycle (ISO/IEC 17021-1).
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub struct Certification {
+    /// The certification body.
+    pub body: String,
+    /// The certificate number.
+    pub certificate: String,
+    /// The standard and edition certified.
+    pub standard: Standard,
+    /// Date of the certification decision (or the last recertification
+    /// decision): the start of the current three-year cycle.
+    pub decision: NaiveDate,
+    /// Expiry date printed on the certificate.
+    pub expiry: NaiveDate,
+    /// Date of the first certification decision, if the organisation has been
+    /// certified for more than one cycle.
+    pub initial_decision: Option<NaiveDate>,
+    /// The accreditation body, such as UKAS or DAkkS.
+    pub accreditation: Option<String>,
+}
+
+/// Planned intervals.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub struct Schedule {
+    /// Interval between management reviews (9.3.1). Common practice: 6 months.
+    pub management_review: Option<Interval>,
+    /// Interval between internal audits of the programme (9.2). Common practice:
+    /// 1 month, a programme spread over the year.
+    pub internal_audit: Option<Interval>,
+    /// Interval between awareness activities (7.3). Common practice: 1 month.
+    pub awareness_activity: Option<Interval>,
+    /// Interval between phishing simulations. Common practice: 3 months.
+    pub phishing_simulation: Option<Interval>,
+    /// Interval between risk reviews (8.2). Common practice: 12 months.
+    pub risk_review: Option<Interval>,
+    /// Interval between policy reviews (Annex A 5.1). Common practice: 12 months.
+    pub policy_review: Option<Interval>,
+    /// Interval between a person's security trainings (7.2, A.6.3). Common
+    /// practice: 12 months.
+    pub training: Option<Interval>,
+    /// How long an open corrective action may go without an update. Common
+    /// practice: 30 days.
+    pub corrective_action_staleness: Option<Interval>,
+}
+
+/// Risk acceptance criteria (6.1.2 a).
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub struct RiskCriteria {
+    /// Number of likelihood levels (likelihood runs from 1 to this). Default 5.
+    #[schemars(range(min = 2, max = 10))]
+    pub likelihood_levels: Option<u32>,
+    /// Number of impact levels (impact runs from 1 to this). Default 5.
+    #[schemars(range(min = 2, max = 10))]
+    pub impact_levels: Option<u32>,
+    /// Highest acceptable score (likelihood × impact). A risk scoring above it
+    /// needs treatment controls or a recorded acceptance by its owner.
+    #[schemars(range(min = 1))]
+    pub acceptance_threshold: u32,
+}
+
+/// Where records live.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case", default)]
+pub struct Paths {
+    /// Directory of policies. Default `policies`.
+    pub policies: String,
+    /// The Statement of Applicability. Default `soa.yaml`.
+    pub soa: String,
+    /// Directory of risks. Default `risks`.
+    pub risks: String,
+    /// Directory of audits. Default `audits`.
+    pub audits: String,
+    /// Directory of management reviews. Default `reviews`.
+    pub reviews: String,
+    /// Directory of corrective actions. Default `actions`.
+    pub actions: String,
+    /// Directory of awareness activities. Default `awareness`.
+    pub awareness: String,
+    /// The people roster. Default `people.yaml`.
+    pub people: String,
+}
+
+impl Default for Paths {
+    fn default() -> Self {
+        Paths {
+            policies: "policies".into(),
+            soa: "soa.yaml".into(),
+            risks: "risks".into(),
+            audits: "audits".into(),
+            reviews: "reviews".into(),
+            actions: "actions".into(),
+            awareness: "awareness".into(),
+            people: "people.yaml".into(),
+        }
+    }
+}
+
+impl Paths {
+    /// Every configured place, as (path, is a directory).
+    pub fn places(&self) -> [(&str, bool); 8] {
+        [
+            (&self.policies, true),
+            (&self.soa, false),
+            (&self.risks, true),
+            (&self.audits, true),
+            (&self.reviews, true),
+            (&self.actions, true),
+            (&self.awareness, true),
+            (&self.people, false),
+        ]
+    }
+
+    /// Whether a repository-relative path lies in a place that holds records.
+    pub fn is_record_place(&self, path: &str) -> bool {
+        self.places().iter().any(|(place, is_dir)| {
+            let place = place.trim_end_matches('/');
+            if *is_dir {
+                path.strip_prefix(place)
+                    .is_some_and(|rest| rest.starts_with('/'))
+            } else {
+                path == place
+            }
+        })
+    }
+}
+
+/// Lint settings.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub struct LintSettings {
+    /// How far ahead to warn about a deadline. Default `30 days`; `--horizon`
+    /// overrides it.
+    pub horizon: Option<Interval>,
+    /// Lowest severity that fails the run (exit code 1). Default `error`;
+    /// `--fail-on` overrides it.
+    pub fail_on: Option<crate::Severity>,
+    /// Glob patterns of paths not to read, such as `drafts/**`.
+    #[serde(default)]
+    pub exclude: Vec<String>,
+    /// Files larger than this many bytes are not read. Default 16 MiB.
+    pub max_file_size: Option<u64>,
+    /// Per-rule settings: `off`, a severity, or a mapping with `severity` and
+    /// the rule's options.
+    #[serde(default)]
+    #[schemars(skip)]
+    pub rules: BTreeMap<String, serde::de::IgnoredAny>,
+}
+
+/// A waiver: a finding accepted for a time.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub struct Waiver {
+    /// The rule waived, by name.
+    pub rule: String,
+    /// What is waived: a record id, or a path glob such as `risks/legacy-*.yaml`.
+    pub target: String,
+    /// Why the finding is accepted. Shown to auditors and in SARIF suppressions.
+    #[schemars(length(min = 1))]
+    pub reason: String,
+    /// Who accepted it.
+    #[schemars(length(min = 1))]
+    pub owner: String,
+    /// The last day the waiver applies. After it, the finding is back.
+    pub expires: NaiveDate,
+    /// When the waiver was granted.
+    pub granted: Option<NaiveDate>,
+}

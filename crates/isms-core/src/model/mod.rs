@@ -1,0 +1,214 @@
+//! The evidence format: the manifest and every record kind.
+//!
+//! These types are the single source of truth for the format. The JSON
+//! Schemas in `schemas/` are generated from them (doc comments become the
+//! descriptions editors show), and a test fails when the committed schemas are
+//! stale. Field names are kebab-case, as people write YAML.
+//!
+//! The types are read leniently (unknown keys ignored) while the schemas are
+//! strict (unknown keys reported), so one typo is one finding, not a record
+//! lost from every rule.
+
+mod action;
+mod audit;
+mod awareness;
+mod manifest;
+mod people;
+mod policy;
+mod review;
+mod risk;
+mod soa;
+
+pub use action::*;
+pub use audit::*;
+pub use awareness::*;
+pub use manifest::*;
+pub use people::*;
+pub use policy::*;
+pub use review::*;
+pub use risk::*;
+pub use soa::*;
+
+use std::borrow::Cow;
+use std::fmt;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// The kind of a record, declared by its `kind` key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Kind {
+    Policy,
+    StatementOfApplicability,
+    Risk,
+    Audit,
+    ManagementReview,
+    CorrectiveAction,
+    AwarenessActivity,
+    People,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 8] = [
+        Kind::Policy,
+        Kind::StatementOfApplicability,
+        Kind::Risk,
+        Kind::Audit,
+        Kind::ManagementReview,
+        Kind::CorrectiveAction,
+        Kind::AwarenessActivity,
+        Kind::People,
+    ];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Kind::Policy => "policy",
+            Kind::StatementOfApplicability => "statement-of-applicability",
+            Kind::Risk => "risk",
+            Kind::Audit => "audit",
+            Kind::ManagementReview => "management-review",
+            Kind::CorrectiveAction => "corrective-action",
+            Kind::AwarenessActivity => "awareness-activity",
+            Kind::People => "people",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    /// "a risk", "an audit": for messages.
+    pub const fn with_article(self) -> &'static str {
+        match self {
+            Kind::Policy => "a policy",
+            Kind::StatementOfApplicability => "a statement of applicability",
+            Kind::Risk => "a risk",
+            Kind::Audit => "an audit",
+            Kind::ManagementReview => "a management review",
+            Kind::CorrectiveAction => "a corrective action",
+            Kind::AwarenessActivity => "an awareness activity",
+            Kind::People => "a people roster",
+        }
+    }
+
+    /// Title used in schemas and docs.
+    pub const fn title(self) -> &'static str {
+        match self {
+            Kind::Policy => "Policy",
+            Kind::StatementOfApplicability => "Statement of Applicability",
+            Kind::Risk => "Risk",
+            Kind::Audit => "Audit",
+            Kind::ManagementReview => "Management review",
+            Kind::CorrectiveAction => "Corrective action",
+            Kind::AwarenessActivity => "Awareness activity",
+            Kind::People => "People",
+        }
+    }
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Allowed characters of a record id.
+pub const ID_PATTERN: &str = r"^[A-Za-z0-9][A-Za-z0-9._:/-]*$";
+
+/// A record id: stable, unique across the repository, used by references,
+/// waivers and fingerprints.
+pub struct RecordId;
+
+impl JsonSchema for RecordId {
+    fn schema_name() -> Cow<'static, str> {
+        "RecordId".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "description": "A stable identifier, unique in the repository, such as `RISK-014` or `CA-2025-007`. Other records refer to it.",
+            "pattern": ID_PATTERN,
+            "minLength": 1
+        })
+    }
+}
+
+/// Schema of an Annex A control id such as `5.15` or `A.8.13`. Numbers are
+/// allowed so that `controls: [5.1, 8.13]` need not be quoted; the written
+/// text is kept (an unquoted `5.10` stays `5.10`).
+pub struct ControlIdSchema;
+
+impl JsonSchema for ControlIdSchema {
+    fn schema_name() -> Cow<'static, str> {
+        "ControlId".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": ["string", "number"],
+            "description": "An ISO/IEC 27001:2022 Annex A control, such as `5.15` or `A.8.13`.",
+            "examples": ["5.15", "A.8.13"]
+        })
+    }
+}
+
+/// Schema of a clause of ISO/IEC 27001 such as `9.2` or `4`.
+pub struct ClauseSchema;
+
+impl JsonSchema for ClauseSchema {
+    fn schema_name() -> Cow<'static, str> {
+        "Clause".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": ["string", "number"],
+            "description": "A clause of ISO/IEC 27001:2022, such as `9.2` or `10`.",
+            "examples": ["4", "9.2", "10.2"]
+        })
+    }
+}
+
+/// Schema of a version string that may be written as a number (`2.1`).
+pub struct VersionSchema;
+
+impl JsonSchema for VersionSchema {
+    fn schema_name() -> Cow<'static, str> {
+        "Version".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": ["string", "number"],
+            "description": "The document's version, such as `2.1`.",
+        })
+    }
+}
+
+/// Schema of a link to an evidence file (relative to the record's file) or a URL.
+pub struct LinkSchema;
+
+impl JsonSchema for LinkSchema {
+    fn schema_name() -> Cow<'static, str> {
+        "Link".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "minLength": 1,
+            "description": "A path to an evidence file, relative to this file (checked to exist), or a URL.",
+            "examples": ["../evidence/2025-backup-restore-test.pdf", "https://intranet.example/policy"]
+        })
+    }
+}
+
+/// Normalise an Annex A control id: `A.5.15`, `a.5.15`, `5.15` all give `5.15`.
+pub fn normalise_control(id: &str) -> &str {
+    let t = id.trim();
+    t.strip_prefix("A.")
+        .or_else(|| t.strip_prefix("a."))
+        .unwrap_or(t)
+}

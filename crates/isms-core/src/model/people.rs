@@ -1,0 +1,58 @@
+use chrono::NaiveDate;
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+use super::{LinkSchema, RecordId};
+
+/// # People
+///
+/// The roster of people in the ISMS scope, for per-person training rules
+/// (clause 7.2; Annex A 6.3).
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub struct People {
+    #[schemars(with = "RecordId")]
+    pub id: String,
+    pub title: Option<String>,
+    /// Everyone in scope.
+    #[serde(default)]
+    pub people: Vec<Person>,
+}
+
+/// A person in scope.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub struct Person {
+    /// A short stable id, such as `jsmith`.
+    #[schemars(with = "RecordId")]
+    pub id: String,
+    pub name: String,
+    pub role: Option<String>,
+    pub email: Option<String>,
+    /// Whether this person is part of top management.
+    #[serde(default)]
+    pub top_management: bool,
+    /// Date the person joined.
+    pub joined: Option<NaiveDate>,
+    /// Date the person left; leavers need no training.
+    pub left: Option<NaiveDate>,
+    /// Security trainings completed.
+    #[serde(default)]
+    pub training: Vec<TrainingRecord>,
+}
+
+/// A completed training.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub struct TrainingRecord {
+    pub date: NaiveDate,
+    pub course: String,
+    #[schemars(with = "Option<LinkSchema>")]
+    pub evidence: Option<String>,
+}
+
+impl Person {
+    pub fn is_active(&self, on: NaiveDate) -> bool {
+        self.left.is_none_or(|l| l > on) && self.joined.is_none_or(|j| j <= on)
+    }
+}

@@ -1,0 +1,206 @@
+//! The JSON report (`isms-lint check --format json`): a stable document for
+//! machines. Its schema is `schemas/report.schema.json`, generated from these
+//! types. Fields are only ever added; a breaking change bumps `version`.
+
+use schemars::JsonSchema;
+use serde::Serialize;
+
+use crate::engine::Report;
+use crate::finding::Severity;
+
+/// Version of the JSON report format.
+pub const REPORT_VERSION: u32 = 1;
+
+/// # isms-lint report
+///
+/// The findings of one `isms-lint check`, with the deadlines it computed.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct JsonReport {
+    /// Version of this format.
+    pub version: u32,
+    pub tool: JsonTool,
+    /// The day the repository was evaluated on (YYYY-MM-DD).
+    pub as_of: String,
+    pub summary: JsonSummary,
+    /// Every finding, waived ones included, sorted by path and position.
+    pub findings: Vec<JsonFinding>,
+    /// Every deadline the rules computed, sorted by date.
+    pub deadlines: Vec<JsonDeadline>,
+}
+
+/// The tool that wrote the report.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct JsonTool {
+    pub name: String,
+    pub version: String,
+}
+
+/// Counts.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct JsonSummary {
+    /// Findings of severity error, not waived.
+    pub errors: usize,
+    /// Findings of severity warning, not waived.
+    pub warnings: usize,
+    /// Findings of severity note, not waived.
+    pub notes: usize,
+    /// Findings accepted by a waiver.
+    pub waived: usize,
+    /// Files read.
+    pub files: usize,
+    /// Records read.
+    pub records: usize,
+}
+
+/// One finding.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct JsonFinding {
+    /// The rule's name (see `isms-lint rules`).
+    pub rule: String,
+    pub severity: Severity,
+    pub message: String,
+    /// What to do, when the rule can say more than its documentation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
+    /// Path relative to the repository root, with `/` separators.
+    pub path: String,
+    /// 1-based line of the start.
+    pub line: usize,
+    /// 1-based column of the start, in characters.
+    pub column: usize,
+    /// 1-based line of the end.
+    pub end_line: usize,
+    /// 1-based column just past the end, in characters.
+    pub end_column: usize,
+    /// The record the finding is about.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub record_id: Option<String>,
+    /// The deadline concerned (YYYY-MM-DD), for time-based rules.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub due: Option<String>,
+    /// Stable identity of the finding: unchanged when unrelated lines move.
+    pub fingerprint: String,
+    /// Other places that explain the finding.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub related: Vec<JsonRelated>,
+    /// The waiver that accepts this finding, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub waiver: Option<JsonWaiver>,
+}
+
+/// A place related to a finding.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct JsonRelated {
+    pub path: String,
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+/// A waiver applied to a finding.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct JsonWaiver {
+    pub reason: String,
+    pub owner: String,
+    /// YYYY-MM-DD.
+    pub expires: String,
+}
+
+/// A deadline computed by a rule.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct JsonDeadline {
+    /// The rule that computed it.
+    pub rule: String,
+    /// What is due.
+    pub what: String,
+    /// YYYY-MM-DD.
+    pub due: String,
+    /// Days from the day of the check to the deadline; negative when overdue.
+    pub days: i64,
+    /// How the date was computed.
+    pub reason: String,
+    /// The file that set the clock.
+    pub path: String,
+    pub line: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub record_id: Option<String>,
+}
+
+impl JsonReport {
+    pub fn new(report: &Report, tool_version: &str) -> JsonReport {
+        let counts = report.counts();
+        let findings = report
+            .findings
+            .iter()
+            .map(|f| {
+                let (start, end) = report.range(f);
+                JsonFinding {
+                    rule: f.rule.to_owned(),
+                    severity: f.severity,
+                    message: f.message.clone(),
+                    help: f.help.clone(),
+                    path: report.path(f).to_owned(),
+                    line: start.line,
+                    column: start.column,
+                    end_line: end.line,
+                    end_column: end.column,
+                    record_id: f.record_id.clone(),
+                    due: f.due.map(|d| d.to_string()),
+                    fingerprint: f.fingerprint.clone(),
+                    related: f
+                        .related
+                        .iter()
+                        .map(|r| {
+                            let at = report.repo.file(r.file).line_col(r.span.start);
+                            JsonRelated {
+                                path: report.repo.path(r.file).to_owned(),
+                                line: at.line,
+                                column: at.column,
+                                message: r.message.clone(),
+                            }
+                        })
+                        .collect(),
+                    waiver: f.waiver.and_then(|i| {
+                        report.waivers.iter().find(|w| w.index == i).map(|w| JsonWaiver {
+                            reason: w.waiver.reason.clone(),
+                            owner: w.waiver.owner.clone(),
+                            expires: w.waiver.expires.to_string(),
+                        })
+                    }),
+                }
+            })
+            .collect();
+        let deadlines = report
+            .deadlines
+            .iter()
+            .map(|d| JsonDeadline {
+                rule: d.rule.to_owned(),
+                what: d.what.clone(),
+                due: d.due.to_string(),
+                days: (d.due - report.as_of).num_days(),
+                reason: d.reason.clone(),
+                path: report.repo.path(d.file).to_owned(),
+                line: report.repo.file(d.file).line_col(d.span.start).line,
+                record_id: d.record_id.clone(),
+            })
+            .collect();
+        JsonReport {
+            version: REPORT_VERSION,
+            tool: JsonTool {
+                name: "isms-lint".into(),
+                version: tool_version.to_owned(),
+            },
+            as_of: report.as_of.to_string(),
+            summary: JsonSummary {
+                errors: counts.errors,
+                warnings: counts.warnings,
+                notes: counts.notes,
+                waived: counts.waived,
+                files: report.repo.stats.files_read,
+                records: report.repo.stats.records,
+            },
+            findings,
+            deadlines,
+        }
+    }
+}

@@ -1,0 +1,211 @@
+use chrono::NaiveDate;
+
+use super::{OptionKind, RuleMeta};
+use crate::config::RuleSettings;
+use crate::finding::{Finding, Severity};
+use crate::interval::Interval;
+use crate::repository::Repository;
+use crate::source::{FileId, Span};
+use crate::yaml::Typed;
+
+/// An obligation with a date: the next management review, an action's due
+/// date, the certificate's expiry. Rules compute deadlines as data; a finding
+/// is what a deadline gives when the day of the check is past it, or close.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Deadline {
+    pub rule: &'static str,
+    /// What is due, as a noun phrase: "the next management review".
+    pub what: String,
+    pub due: NaiveDate,
+    /// The record and field that set the clock.
+    pub file: FileId,
+    pub span: Span,
+    pub record_id: Option<String>,
+    /// How the date was computed: "last review MR-2025-09 held on 2025-09-12 + 6 months".
+    pub reason: String,
+}
+
+/// What a rule sees while it runs: the repository, the day of the check, its
+/// settings; and where it puts its findings.
+pub struct RuleContext<'a> {
+    pub repo: &'a Repository,
+    /// The day the repository is evaluated on (`--as-of`).
+    pub as_of: NaiveDate,
+    meta: &'static RuleMeta,
+    severity: Severity,
+    settings: Option<&'a RuleSettings>,
+    horizon: Interval,
+    pub(crate) findings: Vec<Finding>,
+    pub(crate) deadlines: Vec<Deadline>,
+}
+
+impl<'a> RuleContext<'a> {
+    pub(crate) fn new(
+        repo: &'a Repository,
+        as_of: NaiveDate,
+        meta: &'static RuleMeta,
+        severity: Severity,
+        settings: Option<&'a RuleSettings>,
+        global_horizon: Interval,
+    ) -> Self {
+        let mut cx = RuleContext {
+            repo,
+            as_of,
+            meta,
+            severity,
+            settings,
+            horizon: global_horizon,
+            findings: Vec::new(),
+            deadlines: Vec::new(),
+        };
+        if let Some(h) = cx.setting_interval("horizon") {
+            cx.horizon = h;
+        }
+        cx
+    }
+
+    pub fn meta(&self) -> &'static RuleMeta {
+        self.meta
+    }
+
+    /// The severity this rule reports at, after configuration.
+    pub fn severity(&self) -> Severity {
+        self.severity
+    }
+
+    /// How far ahead deadlines are warned about.
+    pub fn horizon(&self) -> Interval {
+        self.horizon
+    }
+
+    /// A new finding of this rule at the configured severity.
+    pub fn finding(&self, file: FileId, span: Span) -> Finding {
+        Finding::new(self.meta.name, self.severity, file, span)
+    }
+
+    pub fn emit(&mut self, f: Finding) {
+        self.findings.push(f);
+    }
+
+    fn setting(&self, name: &str) -> Option<&'a crate::yaml::Node> {
+        self.settings?.options.get(name)
+    }
+
+    fn setting_interval(&self, name: &str) -> Option<Interval> {
+        self.setting(name)?.as_text()?.parse().ok()
+    }
+
+    /// An interval option: from `lint.rules.<rule>.<name>`, else its default.
+    pub fn interval(&self, name: &str) -> Interval {
+        self.setting_interval(name)
+            .unwrap_or_else(|| self.default_of(name, OptionKind::Interval).parse().unwrap())
+    }
+
+    /// An interval option that follows a `schedule:` entry: the rule option if
+    /// set, else the schedule's value, else the option's default.
+    pub fn scheduled(&self, name: &str, schedule: Option<Interval>) -> Interval {
+        self.setting_interval(name)
+            .or(schedule)
+            .unwrap_or_else(|| self.default_of(name, OptionKind::Interval).parse().unwrap())
+    }
+
+    pub fn integer(&self, name: &str) -> i64 {
+        self.setting(name)
+            .and_then(|n| match n.as_scalar()?.typed() {
+                Typed::Int(i) => Some(i),
+                _ => None,
+            })
+            .unwrap_or_else(|| self.default_of(name, OptionKind::Integer).parse().unwrap())
+    }
+
+    pub fn number(&self, name: &str) -> f64 {
+        self.setting(name)
+            .and_then(|n| match n.as_scalar()?.typed() {
+                Typed::Int(i) => Some(i as f64),
+                Typed::Float(f) => Some(f),
+                _ => None,
+            })
+            .unwrap_or_else(|| self.default_of(name, OptionKind::Number).parse().unwrap())
+    }
+
+    pub fn boolean(&self, name: &str) -> bool {
+        self.setting(name)
+            .and_then(|n| match n.as_scalar()?.typed() {
+                Typed::Bool(b) => Some(b),
+                _ => None,
+            })
+            .unwrap_or_else(|| self.default_of(name, OptionKind::Boolean).parse().unwrap())
+    }
+
+    fn default_of(&self, name: &str, kind: OptionKind) -> &'static str {
+        let o = self
+            .meta
+            .option(name)
+            .unwrap_or_else(|| panic!("rule {} has no option `{name}`", self.meta.name));
+        assert_eq!(o.kind, kind, "option `{name}` of {} is a {:?}", self.meta.name, o.kind);
+        o.default
+    }
+
+    /// Record a deadline, and report it if it has passed or falls within the
+    /// horizon. Past due is a finding at the rule's severity; within the
+    /// horizon (the due day included) a warning. Returns whether a finding was
+    /// reported.
+    pub fn deadline(&mut self, d: Deadline, help: Option<&str>) -> bool {
+        let days = (d.due - self.as_of).num_days();
+        let finding = if days < 0 {
+            let ago = -days;
+            Some(
+                self.finding(d.file, d.span).message(format!(
+                    "{} is overdue: it was due on {} ({} ago); {}",
+                    capitalise(&d.what),
+                    d.due,
+                    plural_days(ago),
+                    d.reason
+                )),
+            )
+        } else if d.due <= self.horizon.after(self.as_of) {
+            let when = match days {
+                0 => "today".to_owned(),
+                1 => "tomorrow".to_owned(),
+                n => format!("in {n} days"),
+            };
+            let mut f = self.finding(d.file, d.span).message(format!(
+                "{} is due {when} (on {}); {}",
+                capitalise(&d.what),
+                d.due,
+                d.reason
+            ));
+            f.severity = f.severity.min(Severity::Warning);
+            Some(f)
+        } else {
+            None
+        };
+        let reported = finding.is_some();
+        if let Some(mut f) = finding {
+            f = f.record(d.record_id.as_deref()).due(d.due);
+            if let Some(h) = help {
+                f = f.help(h);
+            }
+            self.findings.push(f);
+        }
+        self.deadlines.push(d);
+        reported
+    }
+}
+
+/// "1 day", "12 days".
+pub fn plural_days(n: i64) -> String {
+    if n == 1 {
+        "1 day".into()
+    } else {
+        format!("{n} days")
+    }
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(first) => first.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}

@@ -1,0 +1,32 @@
+use crate::finding::Severity;
+use crate::rules::{Category, Rule, RuleMeta};
+
+/// Reported by the loader: a record does not match its kind's JSON Schema.
+pub struct SchemaViolation;
+
+static META: RuleMeta = RuleMeta {
+    name: "schema-violation",
+    category: Category::Integrity,
+    default_severity: Severity::Error,
+    standard: None,
+    clause: "ISO/IEC 27001:2022 7.5.2 (documented information is properly identified and described)",
+    summary: "A record or the manifest does not match its schema",
+    what: "Each record is validated against the JSON Schema of its kind (`isms-lint schema` \
+prints them), and `isms.yaml` against the manifest schema: required keys, allowed values, \
+types, and unknown keys (your own keys are welcome if they start with `x-`).",
+    why: "Rules read records by their keys. A misspelt key (`approvedby`) or an unexpected value \
+(`status: done`) means a date or a status the rules never see, and a deadline that passes in \
+silence. The schema catches these at the line they are written.",
+    example: "```yaml\nkind: audit\nid: IA-2025-03\ntitle: Access control\ntype: internal\nstatus: done   # must be one of planned, completed or cancelled\n```",
+    fix: "Use one of the values the message lists, add the missing key, or correct the key's \
+spelling. Editors that support yaml-language-server show the same errors as you type: see \
+docs/format.md.",
+    options: &[],
+    deadlines: false,
+};
+
+impl Rule for SchemaViolation {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+}

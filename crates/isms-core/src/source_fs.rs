@@ -1,0 +1,196 @@
+//! Where files come from.
+//!
+//! The loader asks a [`FileSource`] for the list of files and for their bytes.
+//! This crate provides [`DirSource`], a directory walk that honours
+//! `.gitignore`; git-aware sources (tracked files, a revision, the index) live
+//! in the `isms-git` crate and implement the same trait.
+
+use std::fs;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// A file the source lists.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListedFile {
+    /// Path relative to the repository root, with `/` separators.
+    pub path: String,
+    /// Known already at listing time: the file cannot be read.
+    pub problem: Option<ReadError>,
+}
+
+/// Why a file's bytes could not be had.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReadError {
+    TooLarge { size: u64, limit: u64 },
+    /// A symbolic link whose target is outside the repository: never followed.
+    SymlinkOutside { target: String },
+    NotFound,
+    Io(String),
+}
+
+impl std::fmt::Display for ReadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ReadError::TooLarge { size, limit } => write!(
+                f,
+                "the file is {}, larger than the limit of {} (`lint.max-file-size`); it was not read",
+                human_size(*size),
+                human_size(*limit)
+            ),
+            ReadError::SymlinkOutside { target } => write!(
+                f,
+                "symbolic link to `{target}`, outside the repository; it is not followed"
+            ),
+            ReadError::NotFound => f.write_str("the file does not exist"),
+            ReadError::Io(e) => write!(f, "the file could not be read: {e}"),
+        }
+    }
+}
+
+fn human_size(b: u64) -> String {
+    if b >= 1 << 20 {
+        format!("{:.1} MiB", b as f64 / f64::from(1 << 20))
+    } else if b >= 1 << 10 {
+        format!("{:.1} KiB", b as f64 / 1024.0)
+    } else {
+        format!("{b} bytes")
+    }
+}
+
+/// A source of repository files.
+pub trait FileSource: Sync {
+    /// What is read, for people: "working tree of ./isms (tracked files)".
+    fn describe(&self) -> String;
+
+    /// Every file, sorted by path.
+    fn list(&self) -> Result<Vec<ListedFile>, String>;
+
+    /// The bytes of one listed file, refusing files larger than `limit`.
+    fn read(&self, path: &str, limit: u64) -> Result<Vec<u8>, ReadError>;
+
+    /// Things the user should know about what was not read.
+    fn notes(&self) -> Vec<String> {
+        Vec::new()
+    }
+}
+
+/// A directory on disk, walked like git would: `.gitignore` honoured, hidden
+/// files and directories skipped, symbolic links never followed out of it.
+pub struct DirSource {
+    root: PathBuf,
+    canonical_root: PathBuf,
+}
+
+impl DirSource {
+    pub fn new(root: impl Into<PathBuf>) -> std::io::Result<Self> {
+        let root = root.into();
+        let canonical_root = fs::canonicalize(&root)?;
+        Ok(DirSource {
+            root,
+            canonical_root,
+        })
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    fn inside(&self, path: &Path) -> bool {
+        fs::canonicalize(path).is_ok_and(|p| p.starts_with(&self.canonical_root))
+    }
+}
+
+impl FileSource for DirSource {
+    fn describe(&self) -> String {
+        format!("{} (directory)", self.root.display())
+    }
+
+    fn list(&self) -> Result<Vec<ListedFile>, String> {
+        let mut out = Vec::new();
+        let walker = ignore::WalkBuilder::new(&self.root)
+            .hidden(true)
+            .git_ignore(true)
+            .git_global(false)
+            .git_exclude(true)
+            .require_git(false)
+            .follow_links(false)
+            .build();
+        for entry in walker {
+            let entry = entry.map_err(|e| e.to_string())?;
+            let Some(ft) = entry.file_type() else {
+                continue;
+            };
+            let rel = match entry.path().strip_prefix(&self.root) {
+                Ok(r) => r,
+                Err(_) => continue,
+            };
+            let rel = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
+            if rel.is_empty() {
+                continue;
+            }
+            if ft.is_file() {
+                out.push(ListedFile {
+                    path: rel,
+                    problem: None,
+                });
+            } else if ft.is_symlink() {
+                let target = fs::read_link(entry.path())
+                    .map(|t| t.display().to_string())
+                    .unwrap_or_default();
+                if !self.inside(entry.path()) {
+                    out.push(ListedFile {
+                        path: rel,
+                        problem: Some(ReadError::SymlinkOutside { target }),
+                    });
+                } else if entry.path().is_file() {
+                    out.push(ListedFile {
+                        path: rel,
+                        problem: None,
+                    });
+                }
+            }
+        }
+        out.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok(out)
+    }
+
+    fn read(&self, path: &str, limit: u64) -> Result<Vec<u8>, ReadError> {
+        let full = self.root.join(path);
+        let meta = fs::symlink_metadata(&full).map_err(io_error)?;
+        if meta.file_type().is_symlink() && !self.inside(&full) {
+            let target = fs::read_link(&full)
+                .map(|t| t.display().to_string())
+                .unwrap_or_default();
+            return Err(ReadError::SymlinkOutside { target });
+        }
+        let file = fs::File::open(&full).map_err(io_error)?;
+        let size = file.metadata().map_err(io_error)?.len();
+        if size > limit {
+            return Err(ReadError::TooLarge { size, limit });
+        }
+        let mut buf = Vec::with_capacity(size as usize);
+        // Never read more than the limit, even if the file grows meanwhile.
+        file.take(limit + 1)
+            .read_to_end(&mut buf)
+            .map_err(io_error)?;
+        if buf.len() as u64 > limit {
+            return Err(ReadError::TooLarge {
+                size: buf.len() as u64,
+                limit,
+            });
+        }
+        Ok(buf)
+    }
+}
+
+fn io_error(e: std::io::Error) -> ReadError {
+    if e.kind() == std::io::ErrorKind::NotFound {
+        ReadError::NotFound
+    } else {
+        ReadError::Io(e.to_string())
+    }
+}

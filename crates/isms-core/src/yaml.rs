@@ -1,0 +1,665 @@
+//! A YAML document tree that remembers where every key and value came from.
+//!
+//! Why not `serde_yaml`: it is archived, reports positions only for errors,
+//! silently keeps the last of two duplicate keys, and takes tens of seconds to
+//! reject a small file of deeply nested brackets. We build on `saphyr-parser`, a
+//! pure-Rust YAML 1.2 event parser: it reports a span for every event, bounds
+//! its own recursion, and lets us decide the policy for what remains:
+//!
+//! - duplicate keys are reported with both positions (the first value is kept);
+//! - nesting is limited to [`MAX_DEPTH`] levels;
+//! - alias expansion is bounded by [`MAX_ALIAS_NODES`] copied nodes, which
+//!   defeats "billion laughs" files while still allowing ordinary anchors.
+//!
+//! Scalars keep their original text: an unquoted `5.10` is a number to the
+//! schema but stays `"5.10"` when a field asks for text, so a control id
+//! written without quotes is not silently turned into `5.1`.
+
+use std::collections::HashMap;
+
+use saphyr_parser::{Event, Parser, ScalarStyle, ScanError};
+
+use crate::source::{SourceFile, Span};
+
+/// Containers nested deeper than this are rejected. Evidence records need a
+/// handful of levels; the limit protects every recursive walk over the tree.
+pub const MAX_DEPTH: usize = 64;
+
+/// At most this many nodes may be created by expanding aliases in one file.
+pub const MAX_ALIAS_NODES: usize = 100_000;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    pub span: Span,
+    pub value: Value,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Scalar(Scalar),
+    Seq(Vec<Node>),
+    Map(Vec<Entry>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    pub key: Node,
+    pub value: Node,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scalar {
+    pub text: String,
+    /// Plain (unquoted) scalars are typed by the YAML 1.2 core schema;
+    /// quoted and block scalars are always strings.
+    pub plain: bool,
+}
+
+/// The type a scalar has under the YAML 1.2 core schema.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Typed<'a> {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(&'a str),
+}
+
+impl Scalar {
+    pub fn typed(&self) -> Typed<'_> {
+        if !self.plain {
+            return Typed::Str(&self.text);
+        }
+        let t = self.text.as_str();
+        match t {
+            "" | "~" | "null" | "Null" | "NULL" => return Typed::Null,
+            "true" | "True" | "TRUE" => return Typed::Bool(true),
+            "false" | "False" | "FALSE" => return Typed::Bool(false),
+            ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => {
+                return Typed::Float(f64::INFINITY)
+            }
+            "-.inf" | "-.Inf" | "-.INF" => return Typed::Float(f64::NEG_INFINITY),
+            ".nan" | ".NaN" | ".NAN" => return Typed::Float(f64::NAN),
+            _ => {}
+        }
+        if let Some(i) = parse_core_int(t) {
+            return Typed::Int(i);
+        }
+        if is_core_float(t) {
+            if let Ok(f) = t.parse::<f64>() {
+                return Typed::Float(f);
+            }
+        }
+        Typed::Str(t)
+    }
+}
+
+fn parse_core_int(t: &str) -> Option<i64> {
+    if let Some(hex) = t.strip_prefix("0x") {
+        return i64::from_str_radix(hex, 16).ok();
+    }
+    if let Some(oct) = t.strip_prefix("0o") {
+        return i64::from_str_radix(oct, 8).ok();
+    }
+    let digits = t.strip_prefix(['-', '+']).unwrap_or(t);
+    if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+        return t.parse().ok();
+    }
+    None
+}
+
+fn is_core_float(t: &str) -> bool {
+    // [-+]? ( \. [0-9]+ | [0-9]+ ( \. [0-9]* )? ) ( [eE] [-+]? [0-9]+ )?
+    let b = t.strip_prefix(['-', '+']).unwrap_or(t).as_bytes();
+    let mut i = 0;
+    let int_digits = b.iter().take_while(|c| c.is_ascii_digit()).count();
+    i += int_digits;
+    let mut frac_digits = 0;
+    if b.get(i) == Some(&b'.') {
+        i += 1;
+        frac_digits = b[i..].iter().take_while(|c| c.is_ascii_digit()).count();
+        i += frac_digits;
+    }
+    if int_digits == 0 && frac_digits == 0 {
+        return false;
+    }
+    if matches!(b.get(i), Some(b'e' | b'E')) {
+        i += 1;
+        if matches!(b.get(i), Some(b'-' | b'+')) {
+            i += 1;
+        }
+        let exp = b[i..].iter().take_while(|c| c.is_ascii_digit()).count();
+        if exp == 0 {
+            return false;
+        }
+        i += exp;
+    }
+    i == b.len()
+}
+
+/// One step of a path into a document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Seg<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+impl<'a> From<&'a str> for Seg<'a> {
+    fn from(k: &'a str) -> Self {
+        Seg::Key(k)
+    }
+}
+
+impl From<usize> for Seg<'_> {
+    fn from(i: usize) -> Self {
+        Seg::Index(i)
+    }
+}
+
+impl Node {
+    pub fn as_map(&self) -> Option<&[Entry]> {
+        match &self.value {
+            Value::Map(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    pub fn as_seq(&self) -> Option<&[Node]> {
+        match &self.value {
+            Value::Seq(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn as_scalar(&self) -> Option<&Scalar> {
+        match &self.value {
+            Value::Scalar(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The scalar's text, whatever its YAML type (`5.10` gives `"5.10"`).
+    pub fn as_text(&self) -> Option<&str> {
+        match &self.value {
+            Value::Scalar(s) if !matches!(s.typed(), Typed::Null) => Some(&s.text),
+            _ => None,
+        }
+    }
+
+    pub fn is_null(&self) -> bool {
+        matches!(&self.value, Value::Scalar(s) if s.typed() == Typed::Null)
+    }
+
+    /// The entry of a mapping with this key.
+    pub fn entry(&self, key: &str) -> Option<&Entry> {
+        self.as_map()?
+            .iter()
+            .find(|e| e.key.as_scalar().is_some_and(|k| k.text == key))
+    }
+
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        self.entry(key).map(|e| &e.value)
+    }
+
+    /// Follow a path of keys and indices.
+    pub fn at<'s, I, S>(&self, path: I) -> Option<&Node>
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<Seg<'s>>,
+    {
+        let mut node = self;
+        for seg in path {
+            node = match seg.into() {
+                Seg::Key(k) => node.get(k)?,
+                Seg::Index(i) => node.as_seq()?.get(i)?,
+            };
+        }
+        Some(node)
+    }
+
+    /// The span that best points at `path`: the value if present (or its key
+    /// when the value is empty), otherwise the deepest existing ancestor.
+    pub fn locate<'s, I, S>(&self, path: I) -> Span
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<Seg<'s>>,
+    {
+        let mut node = self;
+        let mut span = self.span;
+        for seg in path {
+            match seg.into() {
+                Seg::Key(k) => match node.entry(k) {
+                    Some(e) => {
+                        span = if e.value.is_null() {
+                            e.key.span
+                        } else {
+                            e.value.span
+                        };
+                        node = &e.value;
+                    }
+                    None => return span,
+                },
+                Seg::Index(i) => match node.as_seq().and_then(|s| s.get(i)) {
+                    Some(n) => {
+                        span = n.span;
+                        node = n;
+                    }
+                    None => return span,
+                },
+            }
+        }
+        span
+    }
+
+    /// Span of the key `key` in this mapping, if present.
+    pub fn key_span(&self, key: &str) -> Option<Span> {
+        self.entry(key).map(|e| e.key.span)
+    }
+
+    /// This node as JSON, for schema validation. Empty values in mappings are
+    /// left out: `closed:` with nothing after it means the same as no `closed`.
+    pub fn to_json(&self) -> serde_json::Value {
+        use serde_json::Value as J;
+        match &self.value {
+            Value::Scalar(s) => match s.typed() {
+                Typed::Null => J::Null,
+                Typed::Bool(b) => J::Bool(b),
+                Typed::Int(i) => J::from(i),
+                Typed::Float(f) => serde_json::Number::from_f64(f)
+                    .map(J::Number)
+                    .unwrap_or_else(|| J::String(s.text.clone())),
+                Typed::Str(t) => J::String(t.to_owned()),
+            },
+            Value::Seq(items) => J::Array(items.iter().map(Node::to_json).collect()),
+            Value::Map(entries) => J::Object(
+                entries
+                    .iter()
+                    .filter(|e| !e.value.is_null())
+                    .map(|e| (key_text(&e.key).to_owned(), e.value.to_json()))
+                    .collect(),
+            ),
+        }
+    }
+
+    /// Number of nodes in this tree.
+    fn count(&self) -> usize {
+        match &self.value {
+            Value::Scalar(_) => 1,
+            Value::Seq(items) => 1 + items.iter().map(Node::count).sum::<usize>(),
+            Value::Map(entries) => {
+                1 + entries
+                    .iter()
+                    .map(|e| e.key.count() + e.value.count())
+                    .sum::<usize>()
+            }
+        }
+    }
+}
+
+fn key_text(key: &Node) -> &str {
+    key.as_scalar().map(|s| s.text.as_str()).unwrap_or("")
+}
+
+/// A problem found while reading YAML.
+#[derive(Debug, Clone, PartialEq)]
+pub struct YamlError {
+    pub span: Span,
+    pub message: String,
+    /// A second place worth showing, such as the first of two duplicate keys.
+    pub related: Option<(Span, String)>,
+}
+
+/// Documents read from a YAML stream, and the problems met.
+///
+/// When `fatal` is set the documents are incomplete and must not be used as
+/// evidence; non-fatal errors (duplicate keys) leave a usable tree.
+#[derive(Debug, Default)]
+pub struct Parsed {
+    pub documents: Vec<Node>,
+    pub errors: Vec<YamlError>,
+    pub fatal: bool,
+}
+
+/// Parse `text`, which starts at 1-based line `first_line` of `file` (front
+/// matter starts on line 2). Spans are byte offsets into `file`.
+pub fn parse(file: &SourceFile, text: &str, first_line: usize) -> Parsed {
+    let mut builder = Builder {
+        file,
+        line_offset: first_line - 1,
+        stack: Vec::new(),
+        anchors: HashMap::new(),
+        alias_budget: MAX_ALIAS_NODES,
+        out: Parsed::default(),
+    };
+    let mut parser = Parser::new_from_str(text);
+    loop {
+        match parser.next_event() {
+            None => break,
+            Some(Ok((event, span))) => {
+                let span = builder.span(span);
+                if let Err(err) = builder.event(event, span) {
+                    builder.out.errors.push(err);
+                    builder.out.fatal = true;
+                    break;
+                }
+            }
+            Some(Err(err)) => {
+                let e = builder.scan_error(&err);
+                builder.out.errors.push(e);
+                builder.out.fatal = true;
+                break;
+            }
+        }
+    }
+    builder.out
+}
+
+enum Frame {
+    Seq {
+        start: Span,
+        anchor: usize,
+        items: Vec<Node>,
+    },
+    Map {
+        start: Span,
+        anchor: usize,
+        entries: Vec<Entry>,
+        state: MapState,
+        seen: HashMap<String, Span>,
+    },
+}
+
+enum MapState {
+    AwaitKey,
+    AwaitValue(Node),
+    /// The key was a duplicate: read its value, then drop it.
+    SkipValue,
+}
+
+struct Builder<'f> {
+    file: &'f SourceFile,
+    line_offset: usize,
+    stack: Vec<Frame>,
+    anchors: HashMap<usize, Node>,
+    alias_budget: usize,
+    out: Parsed,
+}
+
+impl Builder<'_> {
+    fn offset(&self, m: saphyr_parser::Marker) -> usize {
+        self.file.offset_of(m.line() + self.line_offset, m.col())
+    }
+
+    fn span(&self, s: saphyr_parser::Span) -> Span {
+        Span::new(self.offset(s.start), self.offset(s.end))
+    }
+
+    fn scan_error(&self, err: &ScanError) -> YamlError {
+        let at = self.offset(*err.marker());
+        let info = err.info();
+        let message = if info.contains("recursion limit") {
+            format!("YAML is nested too deeply ({info}); records need only a few levels")
+        } else {
+            format!("invalid YAML: {info}")
+        };
+        YamlError {
+            span: Span::new(at, at + 1),
+            message,
+            related: None,
+        }
+    }
+
+    fn event(&mut self, event: Event<'_>, span: Span) -> Result<(), YamlError> {
+        match event {
+            Event::StreamStart
+            | Event::StreamEnd
+            | Event::DocumentStart(_)
+            | Event::DocumentEnd
+            | Event::Nothing => Ok(()),
+            Event::Scalar(text, style, anchor, tag) => {
+                let forced_string = tag.as_ref().is_some_and(|t| {
+                    t.is_yaml_core_schema() && t.suffix == "str"
+                });
+                let node = Node {
+                    span,
+                    value: Value::Scalar(Scalar {
+                        text: text.into_owned(),
+                        plain: style == ScalarStyle::Plain && !forced_string,
+                    }),
+                };
+                self.complete(node, anchor)
+            }
+            Event::SequenceStart(anchor, _) => {
+                self.open(Frame::Seq {
+                    start: span,
+                    anchor,
+                    items: Vec::new(),
+                })?;
+                Ok(())
+            }
+            Event::MappingStart(anchor, _) => {
+                self.open(Frame::Map {
+                    start: span,
+                    anchor,
+                    entries: Vec::new(),
+                    state: MapState::AwaitKey,
+                    seen: HashMap::new(),
+                })?;
+                Ok(())
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                let frame = self.stack.pop().expect("parser balances containers");
+                let (node, anchor) = match frame {
+                    Frame::Seq {
+                        start,
+                        anchor,
+                        items,
+                    } => {
+                        let end = container_end(span, items.last().map(|n| n.span.end));
+                        (
+                            Node {
+                                span: Span::new(start.start, end.max(start.end)),
+                                value: Value::Seq(items),
+                            },
+                            anchor,
+                        )
+                    }
+                    Frame::Map {
+                        start,
+                        anchor,
+                        entries,
+                        ..
+                    } => {
+                        let end =
+                            container_end(span, entries.last().map(|e| e.value.span.end));
+                        (
+                            Node {
+                                span: Span::new(start.start, end.max(start.end)),
+                                value: Value::Map(entries),
+                            },
+                            anchor,
+                        )
+                    }
+                };
+                self.complete(node, anchor)
+            }
+            Event::Alias(id) => {
+                let Some(target) = self.anchors.get(&id) else {
+                    return Err(YamlError {
+                        span,
+                        message: "alias refers to an anchor that is not defined".into(),
+                        related: None,
+                    });
+                };
+                let cost = target.count();
+                if cost > self.alias_budget {
+                    return Err(YamlError {
+                        span,
+                        message: format!(
+                            "aliases expand to more than {MAX_ALIAS_NODES} values; \
+                             this looks like an alias bomb (\"billion laughs\") and is not read"
+                        ),
+                        related: None,
+                    });
+                }
+                self.alias_budget -= cost;
+                let mut node = target.clone();
+                node.span = span;
+                self.complete(node, 0)
+            }
+        }
+    }
+
+    fn open(&mut self, frame: Frame) -> Result<(), YamlError> {
+        if self.stack.len() >= MAX_DEPTH {
+            let span = match &frame {
+                Frame::Seq { start, .. } | Frame::Map { start, .. } => *start,
+            };
+            return Err(YamlError {
+                span: Span::new(span.start, span.start + 1),
+                message: format!(
+                    "YAML is nested more than {MAX_DEPTH} levels deep; records need only a few levels"
+                ),
+                related: None,
+            });
+        }
+        self.stack.push(frame);
+        Ok(())
+    }
+
+    fn complete(&mut self, node: Node, anchor: usize) -> Result<(), YamlError> {
+        if anchor != 0 {
+            self.anchors.insert(anchor, node.clone());
+        }
+        match self.stack.last_mut() {
+            None => self.out.documents.push(node),
+            Some(Frame::Seq { items, .. }) => items.push(node),
+            Some(Frame::Map {
+                entries,
+                state,
+                seen,
+                ..
+            }) => match std::mem::replace(state, MapState::AwaitKey) {
+                MapState::AwaitKey => {
+                    let Some(k) = node.as_scalar() else {
+                        return Err(YamlError {
+                            span: node.span,
+                            message: "a mapping key must be plain text, not a list or mapping"
+                                .into(),
+                            related: None,
+                        });
+                    };
+                    if let Some(first) = seen.get(&k.text) {
+                        self.out.errors.push(YamlError {
+                            span: node.span,
+                            message: format!(
+                                "duplicate key `{}`: it is already set above, and this second value is ignored",
+                                k.text
+                            ),
+                            related: Some((*first, "first set here".into())),
+                        });
+                        *state = MapState::SkipValue;
+                    } else {
+                        seen.insert(k.text.clone(), node.span);
+                        *state = MapState::AwaitValue(node);
+                    }
+                }
+                MapState::AwaitValue(key) => entries.push(Entry { key, value: node }),
+                MapState::SkipValue => {}
+            },
+        }
+        Ok(())
+    }
+}
+
+/// Block collections end with an empty event after the last line; flow
+/// collections end with their closing bracket.
+fn container_end(end_event: Span, last_child_end: Option<usize>) -> usize {
+    if !end_event.is_empty() {
+        end_event.end
+    } else {
+        last_child_end.unwrap_or(end_event.end)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_str(src: &str) -> (SourceFile, Parsed) {
+        let f = SourceFile::new("t.yaml", src);
+        let text = f.text.clone();
+        let p = parse(&f, &text, 1);
+        (f, p)
+    }
+
+    #[test]
+    fn values_keep_their_positions() {
+        let (f, p) = parse_str("kind: risk\nid: R-1\ncontrols: [5.1, '5.10', 5.10]\n");
+        assert!(p.errors.is_empty(), "{:?}", p.errors);
+        let doc = &p.documents[0];
+        let id = doc.get("id").unwrap();
+        assert_eq!(f.slice(id.span), "R-1");
+        assert_eq!(f.line_col(id.span.start).line, 2);
+        let c = doc.get("controls").unwrap().as_seq().unwrap();
+        assert_eq!(c[2].as_text(), Some("5.10"));
+        assert_eq!(c[2].to_json(), serde_json::json!(5.1));
+        assert_eq!(c[1].to_json(), serde_json::json!("5.10"));
+        assert_eq!(f.slice(doc.locate(["controls", "1"].iter().map(|s| Seg::Key(s)))), "[5.1, '5.10', 5.10]");
+        assert_eq!(f.slice(doc.locate([Seg::Key("controls"), Seg::Index(1)])), "'5.10'");
+    }
+
+    #[test]
+    fn duplicate_keys_are_reported_and_the_first_value_kept() {
+        let (f, p) = parse_str("id: A\ntitle: x\nid: B\n");
+        assert!(!p.fatal);
+        assert_eq!(p.errors.len(), 1);
+        let e = &p.errors[0];
+        assert_eq!(f.line_col(e.span.start).line, 3);
+        assert_eq!(f.line_col(e.related.as_ref().unwrap().0.start).line, 1);
+        assert_eq!(p.documents[0].get("id").unwrap().as_text(), Some("A"));
+    }
+
+    #[test]
+    fn alias_bombs_are_refused_quickly() {
+        let mut src = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..10 {
+            let prev = i - 1;
+            src.push_str(&format!(
+                "a{i}: &a{i} [*a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}]\n"
+            ));
+        }
+        let (_, p) = parse_str(&src);
+        assert!(p.fatal);
+        assert!(p.errors[0].message.contains("alias bomb"));
+    }
+
+    #[test]
+    fn ordinary_anchors_work() {
+        let (_, p) = parse_str("base: &b {owner: ciso}\ncopy: *b\n");
+        assert!(p.errors.is_empty());
+        assert_eq!(p.documents[0].at(["copy", "owner"]).unwrap().as_text(), Some("ciso"));
+    }
+
+    #[test]
+    fn deep_nesting_is_refused() {
+        let deep = format!("a: {}{}\n", "[".repeat(100_000), "]".repeat(100_000));
+        let (_, p) = parse_str(&deep);
+        assert!(p.fatal);
+        let block: String = (0..200).map(|_| "- ").collect::<String>() + "x\n";
+        let (_, p) = parse_str(&block);
+        assert!(p.fatal);
+        assert!(p.errors[0].message.contains("nested"), "{:?}", p.errors);
+    }
+
+    #[test]
+    fn core_schema_types() {
+        let s = |t: &str| Scalar { text: t.into(), plain: true };
+        assert_eq!(s("2025-02-30").typed(), Typed::Str("2025-02-30"));
+        assert_eq!(s("12").typed(), Typed::Int(12));
+        assert_eq!(s("1e3").typed(), Typed::Float(1000.0));
+        assert_eq!(s("yes").typed(), Typed::Str("yes"));
+        assert_eq!(s("~").typed(), Typed::Null);
+        assert_eq!(s(".").typed(), Typed::Str("."));
+    }
+}
