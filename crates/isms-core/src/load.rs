@@ -58,7 +58,10 @@ pub fn load(source: &dyn FileSource, opts: &LoadOptions) -> Result<Repository, L
         load_manifest(source, opts, &mut findings)?;
 
     let listed = source.list().map_err(|e| {
-        LoadError(format!("could not list the files of {}: {e}", source.describe()))
+        LoadError(format!(
+            "could not list the files of {}: {e}",
+            source.describe()
+        ))
     })?;
     let paths: HashSet<String> = listed.iter().map(|f| f.path.clone()).collect();
     let exclude = exclude_set(&manifest_node, &manifest, &mut findings);
@@ -107,6 +110,7 @@ pub fn load(source: &dyn FileSource, opts: &LoadOptions) -> Result<Repository, L
         ids,
         paths,
         stats,
+        history: None,
         load_findings: findings,
     })
 }
@@ -157,7 +161,12 @@ fn load_manifest(
     for e in &parsed.errors {
         findings.push(yaml_finding(manifest_id, e));
     }
-    let Some(doc) = parsed.documents.into_iter().next().filter(|d| d.as_map().is_some()) else {
+    let Some(doc) = parsed
+        .documents
+        .into_iter()
+        .next()
+        .filter(|d| d.as_map().is_some())
+    else {
         return Err(LoadError(format!(
             "{path}: the manifest must be a mapping of keys, such as `organisation:` and `certification:` (see `isms-lint init`)"
         )));
@@ -224,12 +233,8 @@ fn process_file(id: FileId, lf: &ListedFile, cx: &FileContext<'_>) -> FileOutput
     let bytes = match bytes {
         Ok(b) => b,
         Err(e) => {
-            out.findings.push(finding(
-                "unreadable-file",
-                id,
-                Span::at(0),
-                e.to_string(),
-            ));
+            out.findings
+                .push(finding("unreadable-file", id, Span::at(0), e.to_string()));
             return out;
         }
     };
@@ -358,7 +363,10 @@ fn process_document(
     let kind = match doc.entry("kind") {
         None => {
             if in_place {
-                let span = doc.as_map().and_then(|m| m.first()).map_or(doc.span, |e| e.key.span);
+                let span = doc
+                    .as_map()
+                    .and_then(|m| m.first())
+                    .map_or(doc.span, |e| e.key.span);
                 out.findings.push(finding(
                     "unknown-kind",
                     id,
@@ -382,7 +390,11 @@ fn process_document(
                     out.findings.push(finding(
                         "unknown-kind",
                         id,
-                        if e.value.is_null() { e.key.span } else { e.value.span },
+                        if e.value.is_null() {
+                            e.key.span
+                        } else {
+                            e.value.span
+                        },
                         format!(
                             "`{written}` is not a kind of record; {hint}known kinds: {}",
                             kind_list()
@@ -406,7 +418,8 @@ fn process_document(
                 if entry.as_map().is_none() {
                     continue; // reported by the schema
                 }
-                let record = make_record(id, kind, entry, &mine, 2, body.clone(), &mut out.findings);
+                let record =
+                    make_record(id, kind, entry, &mine, 2, body.clone(), &mut out.findings);
                 out.records.push(record);
             }
         }
@@ -467,7 +480,11 @@ fn kind_list() -> String {
 fn schema_findings(file: FileId, errors: &[SchemaError], record: Option<&str>) -> Vec<Finding> {
     errors
         .iter()
-        .map(|e| finding(e.rule, file, e.span, e.message.clone()).record(record).key(e.path.join("/")))
+        .map(|e| {
+            finding(e.rule, file, e.span, e.message.clone())
+                .record(record)
+                .key(e.path.join("/"))
+        })
         .collect()
 }
 
@@ -530,7 +547,10 @@ fn index_ids(records: &[Record]) -> HashMap<String, Vec<IdTarget>> {
                     if let Some(fid) = f.get("id").and_then(Node::as_text) {
                         ids.entry(fid.to_owned())
                             .or_default()
-                            .push(IdTarget::AuditFinding { record: i, index: j });
+                            .push(IdTarget::AuditFinding {
+                                record: i,
+                                index: j,
+                            });
                     }
                 }
             }
