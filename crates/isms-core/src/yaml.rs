@@ -15,6 +15,7 @@
 //! schema but stays `"5.10"` when a field asks for text, so a control id
 //! written without quotes is not silently turned into `5.1`.
 
+use std::cell::Cell;
 use std::collections::HashMap;
 
 use saphyr_parser::{Event, Parser, ScalarStyle, ScanError};
@@ -329,6 +330,7 @@ pub fn parse(file: &SourceFile, text: &str, first_line: usize) -> Parsed {
         stack: Vec::new(),
         anchors: HashMap::new(),
         alias_budget: MAX_ALIAS_NODES,
+        cursor: Cell::new((0, 0, 0)),
         out: Parsed::default(),
     };
     let mut parser = Parser::new_from_str(text);
@@ -382,12 +384,26 @@ struct Builder<'f> {
     stack: Vec<Frame>,
     anchors: HashMap<usize, Node>,
     alias_budget: usize,
+    /// The last position turned into an offset: (line, column, offset).
+    cursor: Cell<(usize, usize, usize)>,
     out: Parsed,
 }
 
 impl Builder<'_> {
+    /// The byte offset of a scanner position. Events arrive in order, so
+    /// continue from the last position on the same line: a long line with
+    /// many values costs its length once, not once per value.
     fn offset(&self, m: saphyr_parser::Marker) -> usize {
-        self.file.offset_of(m.line() + self.line_offset, m.col())
+        let line = m.line() + self.line_offset;
+        let (last_line, last_col, last_offset) = self.cursor.get();
+        let offset = if line == last_line && m.col() >= last_col {
+            self.file
+                .advance(last_offset, self.file.line_limit(line), m.col() - last_col)
+        } else {
+            self.file.offset_of(line, m.col())
+        };
+        self.cursor.set((line, m.col(), offset));
+        offset
     }
 
     fn span(&self, s: saphyr_parser::Span) -> Span {
@@ -658,6 +674,30 @@ mod tests {
         let (_, p) = parse_str(&block);
         assert!(p.fatal);
         assert!(p.errors[0].message.contains("nested"), "{:?}", p.errors);
+    }
+
+    #[test]
+    fn positions_on_a_long_line_with_accents() {
+        let items: Vec<String> = (0..2000).map(|i| format!("é{i}")).collect();
+        let src = format!("kind: risk\nlist: [{}]\n", items.join(", "));
+        let (f, p) = parse_str(&src);
+        assert!(p.errors.is_empty(), "{:?}", p.errors);
+        let list = p.documents[0].get("list").unwrap().as_seq().unwrap();
+        for (i, node) in list.iter().enumerate() {
+            assert_eq!(f.slice(node.span), format!("é{i}"));
+        }
+        let last = f.line_col(list[1999].span.start);
+        assert_eq!(last.line, 2);
+        assert_eq!(last.column, src.lines().nth(1).unwrap().chars().count() - 5);
+    }
+
+    #[test]
+    fn lone_carriage_returns_are_line_breaks() {
+        let (f, p) = parse_str("kind: risk\rid: R-1\rtitle: t\r");
+        assert!(p.errors.is_empty(), "{:?}", p.errors);
+        let title = p.documents[0].get("title").unwrap();
+        assert_eq!(f.slice(title.span), "t");
+        assert_eq!(f.line_col(title.span.start).line, 3);
     }
 
     #[test]
