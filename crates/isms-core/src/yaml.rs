@@ -411,18 +411,51 @@ impl Builder<'_> {
     }
 
     fn scan_error(&self, err: &ScanError) -> YamlError {
-        let at = self.offset(*err.marker());
+        let mut at = self.offset(*err.marker());
         let info = err.info();
-        let message = if info.contains("recursion limit") {
-            format!("YAML is nested too deeply ({info}); records need only a few levels")
+        if info.contains("tab") {
+            // The scanner stops after the tab; point at the tab itself.
+            let line = &self.file.text[self.file.line_start(self.file.line_col(at).line)..at];
+            if let Some(i) = line.rfind('\t') {
+                at -= line.len() - i;
+            }
+        }
+        let message = match plain_words(info) {
+            Some(words) => format!("invalid YAML: {words} ({info})"),
+            // The scanner's own limit on `[[[[`, reached before ours.
+            None if info.contains("recursion limit") => nested_too_deep(),
+            None => format!("invalid YAML: {info}"),
+        };
+        // A flow collection left open is easiest to fix from where it opens.
+        let related = if info.contains("flow") || info.contains("node content") {
+            self.innermost_flow().map(|(span, what)| {
+                (
+                    Span::new(span.start, span.start + 1),
+                    format!("the {what} opened here"),
+                )
+            })
         } else {
-            format!("invalid YAML: {info}")
+            None
         };
         YamlError {
             span: Span::new(at, at + 1),
             message,
-            related: None,
+            related,
         }
+    }
+
+    /// The innermost open `[ … ]` or `{ … }`, and what it is.
+    fn innermost_flow(&self) -> Option<(Span, &'static str)> {
+        self.stack.iter().rev().find_map(|frame| {
+            let start = match frame {
+                Frame::Seq { start, .. } | Frame::Map { start, .. } => *start,
+            };
+            match self.file.text.as_bytes().get(start.start) {
+                Some(b'[') => Some((start, "list `[`")),
+                Some(b'{') => Some((start, "mapping `{`")),
+                _ => None,
+            }
+        })
     }
 
     fn event(&mut self, event: Event<'_>, span: Span) -> Result<(), YamlError> {
@@ -532,9 +565,7 @@ impl Builder<'_> {
             };
             return Err(YamlError {
                 span: Span::new(span.start, span.start + 1),
-                message: format!(
-                    "YAML is nested more than {MAX_DEPTH} levels deep; records need only a few levels"
-                ),
+                message: nested_too_deep(),
                 related: None,
             });
         }
@@ -585,6 +616,53 @@ impl Builder<'_> {
         }
         Ok(())
     }
+}
+
+fn nested_too_deep() -> String {
+    format!("YAML is nested more than {MAX_DEPTH} levels deep; records need only a few levels")
+}
+
+/// What a scanner error means to someone editing a record, for the errors
+/// people make by hand.
+fn plain_words(info: &str) -> Option<&'static str> {
+    Some(match info {
+        "mapping values are not allowed in this context" => {
+            "a `key: value` cannot start here; check this line's indentation against the lines above, or put the value in quotes if it contains `: `"
+        }
+        "tabs disallowed within this context (block indentation)"
+        | "tabs disallowed in this context"
+        | "while scanning a plain scalar, found a tab" => {
+            "a tab is used for indentation; YAML is indented with spaces only"
+        }
+        "while scanning a quoted scalar, found unexpected end of stream"
+        | "invalid indentation in quoted scalar"
+        | "while scanning a quoted scalar, found unexpected document indicator" => {
+            "a quoted value is never closed; add the closing quote"
+        }
+        "while parsing a flow sequence, expected ',' or ']'" => {
+            "a list written `[ … ]` is not closed, or two of its items lack a `,` between them"
+        }
+        "while parsing a flow mapping, did not find expected ',' or '}'" => {
+            "a mapping written `{ … }` is not closed, or two of its entries lack a `,` between them"
+        }
+        "while parsing a block mapping, did not find expected key" => {
+            "this line does not fit the mapping above it; keys of one mapping start in the same column"
+        }
+        "while parsing a block collection, did not find expected '-' indicator" => {
+            "this line does not fit the list above it; the items of one list start with `- ` in the same column"
+        }
+        "while parsing node, found unknown anchor" => {
+            "an alias `*name` refers to an anchor `&name` that is not defined above it"
+        }
+        "while parsing anchor, found duplicated anchor" => "an anchor `&name` is defined twice",
+        "while parsing a node, did not find expected node content" => {
+            "a value is missing or incomplete here"
+        }
+        "found unprintable character" => {
+            "the file holds a control character that YAML does not allow in text"
+        }
+        _ => return None,
+    })
 }
 
 /// Block collections end with an empty event after the last line; flow
