@@ -378,6 +378,7 @@ pub fn validate(target: Target, doc: &Node) -> Vec<SchemaError> {
                         .and_then(|n| n.key_span(key))
                         .unwrap_or(value_span);
                     let hint = match text::closest(key, known.iter().map(String::as_str)) {
+                        _ if key == "<<" => "; merge keys (`<<: *anchor`) are not part of YAML 1.2: write the keys out".to_owned(),
                         Some(s) => format!("; did you mean `{s}`?"),
                         None if known.is_empty() => String::new(),
                         None => format!(

@@ -26,7 +26,9 @@ pub fn closest<'c>(word: &str, candidates: impl IntoIterator<Item = &'c str>) ->
             let normalised = lower.replace(['_', ' '], "-");
             (distance(&normalised, c), c)
         })
-        .filter(|(d, c)| *d <= (c.len() / 3).max(2))
+        // Never suggest a word that shares nothing with what was written
+        // (`<<` is two edits from `id`, but no typo of it).
+        .filter(|(d, c)| *d <= (c.len() / 3).max(2) && *d < word.chars().count())
         .min_by_key(|(d, _)| *d)
         .map(|(_, c)| c)
 }
