@@ -138,9 +138,14 @@ fn load_manifest(
             Err(e) => return Err(LoadError(format!("could not read {MANIFEST}: {e}"))),
         },
     };
+    if let Some(why) = not_text(&bytes) {
+        return Err(LoadError(format!(
+            "{path}: the manifest cannot be read: {why}"
+        )));
+    }
     let text = String::from_utf8(bytes).map_err(|e| {
-        let f = SourceFile::new(&*path, String::from_utf8_lossy(e.as_bytes()).into_owned());
-        let at = f.line_col(e.utf8_error().valid_up_to());
+        let (f, at) = invalid_utf8(&path, &e);
+        let at = f.line_col(at);
         LoadError(format!(
             "{path}:{}:{}: the manifest is not valid UTF-8; save it as UTF-8",
             at.line, at.column
@@ -238,30 +243,24 @@ fn process_file(id: FileId, lf: &ListedFile, cx: &FileContext<'_>) -> FileOutput
             return out;
         }
     };
-    let sniff = &bytes[..bytes.len().min(8192)];
-    if sniff.contains(&0) {
+    if let Some(why) = not_text(&bytes) {
         out.findings.push(finding(
             "unreadable-file",
             id,
             Span::at(0),
-            "this is a binary file, not YAML or Markdown text; it was not read",
+            format!("{why} — it was not read"),
         ));
         return out;
     }
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => {
-            let valid = e.utf8_error().valid_up_to();
-            let bad = e.as_bytes()[valid];
-            let file = SourceFile::new(
-                lf.path.clone(),
-                String::from_utf8_lossy(e.as_bytes()).into_owned(),
-            );
-            // The lossy text has the same prefix, so the offset still holds.
+            let (file, at) = invalid_utf8(&lf.path, &e);
+            let bad = e.as_bytes()[e.utf8_error().valid_up_to()];
             out.findings.push(finding(
                 "unreadable-file",
                 id,
-                Span::new(valid, valid + 1),
+                Span::new(at, at + 1),
                 format!(
                     "the file is not valid UTF-8 (byte 0x{bad:02X} here); save it as UTF-8 — it was not read"
                 ),
@@ -321,13 +320,45 @@ fn process_file(id: FileId, lf: &ListedFile, cx: &FileContext<'_>) -> FileOutput
             "unknown-kind",
             id,
             yaml_span_start(yaml_span),
-            "this file is empty: a record needs at least `kind:` and `id:`",
+            match (body_start.is_some(), yaml_span.is_empty()) {
+                (true, _) => "the front matter holds no record: it needs at least `kind:` and `id:`",
+                (false, true) => "this file is empty: a record needs at least `kind:` and `id:`",
+                (false, false) => {
+                    "this file holds no record, only comments or blank lines: a record needs at least `kind:` and `id:`"
+                }
+            },
         ));
     }
     for doc in documents {
         process_document(id, doc, in_place, body.clone(), &mut out);
     }
     out
+}
+
+/// Why bytes are not a text file we can read, if they are not.
+fn not_text(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Some("the file is saved as UTF-16; save it as UTF-8");
+    }
+    let sniff = &bytes[..bytes.len().min(8192)];
+    sniff
+        .contains(&0)
+        .then_some("this is a binary file, not YAML or Markdown text")
+}
+
+/// The file's text with the invalid bytes replaced, for showing it, and the
+/// offset of the first invalid byte in that text.
+fn invalid_utf8(path: &str, e: &std::string::FromUtf8Error) -> (SourceFile, usize) {
+    let valid = e.utf8_error().valid_up_to();
+    let file = SourceFile::new(path, String::from_utf8_lossy(e.as_bytes()).into_owned());
+    // The replaced text has the same valid prefix, less the byte order mark
+    // that SourceFile drops.
+    let bom = if e.as_bytes().starts_with(b"\xEF\xBB\xBF") {
+        3
+    } else {
+        0
+    };
+    (file, valid.saturating_sub(bom))
 }
 
 fn yaml_span_start(s: Span) -> Span {
@@ -377,6 +408,23 @@ fn process_document(
                     ),
                 ));
             }
+            return;
+        }
+        Some(e) if e.value.as_text().is_none() => {
+            let (span, found) = match &e.value.value {
+                _ if e.value.is_null() => (e.key.span, "nothing"),
+                Value::Seq(_) => (e.value.span, "a list"),
+                _ => (e.value.span, "a mapping"),
+            };
+            out.findings.push(finding(
+                "unknown-kind",
+                id,
+                span,
+                format!(
+                    "`kind` must name the kind of record, one of: {} — found {found}",
+                    kind_list()
+                ),
+            ));
             return;
         }
         Some(e) => {
