@@ -178,7 +178,7 @@ fn load_manifest(
     };
     let errors = schema::validate(Target::Manifest, &doc);
     let manifest = crate::de::from_node::<Manifest>(&pruned(&doc, &errors, 0)).unwrap_or_default();
-    findings.extend(schema_findings(manifest_id, &errors, None));
+    findings.extend(schema_findings(manifest_id, &errors, |_| None));
     Ok((file, doc, manifest, in_repo))
 }
 
@@ -477,7 +477,8 @@ fn process_document(
             out.records.push(record);
         }
     }
-    out.findings.extend(schema_findings(id, &errors, None));
+    out.findings
+        .extend(schema_findings(id, &errors, |e| record_of(doc, e)));
 }
 
 fn make_record(
@@ -525,15 +526,34 @@ fn kind_list() -> String {
 }
 
 /// Schema errors as findings.
-fn schema_findings(file: FileId, errors: &[SchemaError], record: Option<&str>) -> Vec<Finding> {
+fn schema_findings<'n>(
+    file: FileId,
+    errors: &[SchemaError],
+    record: impl Fn(&SchemaError) -> Option<&'n str>,
+) -> Vec<Finding> {
     errors
         .iter()
         .map(|e| {
             finding(e.rule, file, e.span, e.message.clone())
-                .record(record)
+                .record(record(e))
                 .key(e.path.join("/"))
         })
         .collect()
+}
+
+/// The id of the record a schema error is in: the entry of a register
+/// (`entries/<i>/…`), or the document.
+fn record_of<'n>(doc: &'n Node, e: &SchemaError) -> Option<&'n str> {
+    let id = |n: &'n Node| n.get("id").and_then(Node::as_text);
+    match doc.get("entries").and_then(Node::as_seq) {
+        Some(entries) => match e.path.as_slice() {
+            [first, i, ..] if first == "entries" => {
+                entries.get(i.parse::<usize>().ok()?).and_then(id)
+            }
+            _ => None,
+        },
+        None => id(doc),
+    }
 }
 
 /// A copy of `node` without the values the schema rejected, so the typed
