@@ -272,7 +272,15 @@ fn option_schema(kind: OptionKind, description: &str) -> Value {
 
 /// Schema of `isms-lint check --format json`.
 pub fn report() -> Value {
-    let mut v = generate::<crate::report::JsonReport>();
+    // The report is written, never read: describe it as serialised, where a
+    // field left out when empty (`related`, `help`) is optional.
+    let generator = SchemaSettings::draft2020_12()
+        .for_serialize()
+        .into_generator();
+    let mut v = generator
+        .into_root_schema_for::<crate::report::JsonReport>()
+        .to_value();
+    tighten(&mut v);
     if let Some(obj) = v.as_object_mut() {
         obj.insert("$id".into(), json!(format!("{SCHEMA_BASE}{REPORT_FILE}")));
     }
