@@ -26,6 +26,10 @@ use crate::source::{SourceFile, Span};
 /// handful of levels; the limit protects every recursive walk over the tree.
 pub const MAX_DEPTH: usize = 64;
 
+/// Mappings with up to this many keys are searched for duplicate keys
+/// directly; larger ones are indexed.
+const SEARCHED_KEYS: usize = 16;
+
 /// At most this many nodes may be created by expanding aliases in one file.
 pub const MAX_ALIAS_NODES: usize = 100_000;
 
@@ -367,7 +371,8 @@ enum Frame {
         anchor: usize,
         entries: Vec<Entry>,
         state: MapState,
-        seen: HashMap<String, Span>,
+        /// Keys seen, once the mapping is too large to search its entries.
+        seen: Option<HashMap<String, Span>>,
     },
 }
 
@@ -437,8 +442,14 @@ impl Builder<'_> {
         } else {
             None
         };
+        // The character the scanner stopped at; nothing at the end of the file.
+        let end = at
+            + self.file.text[at..]
+                .chars()
+                .next()
+                .map_or(0, char::len_utf8);
         YamlError {
-            span: Span::new(at, at + 1),
+            span: Span::new(at, end),
             message,
             related,
         }
@@ -492,7 +503,7 @@ impl Builder<'_> {
                     anchor,
                     entries: Vec::new(),
                     state: MapState::AwaitKey,
-                    seen: HashMap::new(),
+                    seen: None,
                 })?;
                 Ok(())
             }
@@ -595,18 +606,39 @@ impl Builder<'_> {
                             related: None,
                         });
                     };
-                    if let Some(first) = seen.get(&k.text) {
+                    // Records have a few keys each: looking through them is
+                    // cheaper than hashing every key of every mapping. A large
+                    // mapping gets an index, so that it costs no more than
+                    // linear time.
+                    if seen.is_none() && entries.len() >= SEARCHED_KEYS {
+                        *seen = Some(
+                            entries
+                                .iter()
+                                .filter_map(|e| Some((e.key.as_scalar()?.text.clone(), e.key.span)))
+                                .collect(),
+                        );
+                    }
+                    let first = match seen {
+                        Some(index) => index.get(&k.text).copied(),
+                        None => entries
+                            .iter()
+                            .find(|e| e.key.as_scalar().is_some_and(|s| s.text == k.text))
+                            .map(|e| e.key.span),
+                    };
+                    if let Some(first) = first {
                         self.out.errors.push(YamlError {
                             span: node.span,
                             message: format!(
                                 "duplicate key `{}`: it is already set above, and this second value is ignored",
                                 k.text
                             ),
-                            related: Some((*first, "first set here".into())),
+                            related: Some((first, "first set here".into())),
                         });
                         *state = MapState::SkipValue;
                     } else {
-                        seen.insert(k.text.clone(), node.span);
+                        if let Some(index) = seen {
+                            index.insert(k.text.clone(), node.span);
+                        }
                         *state = MapState::AwaitValue(node);
                     }
                 }
@@ -717,6 +749,27 @@ mod tests {
         assert_eq!(f.line_col(e.span.start).line, 3);
         assert_eq!(f.line_col(e.related.as_ref().unwrap().0.start).line, 1);
         assert_eq!(p.documents[0].get("id").unwrap().as_text(), Some("A"));
+    }
+
+    #[test]
+    fn duplicate_keys_are_found_in_large_mappings_too() {
+        let mut src: String = (0..40).map(|i| format!("k{i}: {i}\n")).collect();
+        src.push_str("k3: again\nk30: again\n");
+        let (f, p) = parse_str(&src);
+        assert!(!p.fatal);
+        let lines: Vec<(usize, usize)> = p
+            .errors
+            .iter()
+            .map(|e| {
+                let related = e.related.as_ref().unwrap().0;
+                (
+                    f.line_col(e.span.start).line,
+                    f.line_col(related.start).line,
+                )
+            })
+            .collect();
+        assert_eq!(lines, [(41, 4), (42, 31)]);
+        assert_eq!(p.documents[0].as_map().unwrap().len(), 40);
     }
 
     #[test]
