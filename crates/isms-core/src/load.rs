@@ -257,10 +257,12 @@ fn process_file(id: FileId, lf: &ListedFile, cx: &FileContext<'_>) -> FileOutput
         Err(e) => {
             let (file, at) = invalid_utf8(&lf.path, &e);
             let bad = e.as_bytes()[e.utf8_error().valid_up_to()];
+            // Underline the replacement character, all of it.
+            let end = at + file.text[at..].chars().next().map_or(0, char::len_utf8);
             out.findings.push(finding(
                 "unreadable-file",
                 id,
-                Span::new(at, at + 1),
+                Span::new(at, end),
                 format!(
                     "the file is not valid UTF-8 (byte 0x{bad:02X} here); save it as UTF-8 — it was not read"
                 ),
@@ -314,7 +316,11 @@ fn process_file(id: FileId, lf: &ListedFile, cx: &FileContext<'_>) -> FileOutput
         return out;
     }
     let body = body_start.map(|start| Arc::new(markdown::body(&file, start)));
-    let documents: Vec<&Node> = parsed.documents.iter().filter(|d| !d.is_null()).collect();
+    let documents: Vec<Node> = parsed
+        .documents
+        .into_iter()
+        .filter(|d| !d.is_null())
+        .collect();
     if documents.is_empty() && in_place {
         out.findings.push(finding(
             "unknown-kind",
@@ -375,7 +381,7 @@ fn yaml_finding(file: FileId, e: &yaml::YamlError) -> Finding {
 
 fn process_document(
     id: FileId,
-    doc: &Node,
+    doc: Node,
     in_place: bool,
     body: Option<Arc<markdown::Body>>,
     out: &mut FileOutput,
@@ -454,44 +460,75 @@ fn process_document(
         }
     };
 
-    let errors = schema::validate(Target::Kind(kind), doc);
-    match doc.get("entries").and_then(Node::as_seq) {
-        Some(entries) => {
-            for (i, entry) in entries.iter().enumerate() {
-                let prefix = ["entries".to_owned(), i.to_string()];
-                let mine: Vec<&SchemaError> = errors
-                    .iter()
-                    .filter(|e| e.path.starts_with(&prefix))
-                    .collect();
+    let errors = schema::validate(Target::Kind(kind), &doc);
+    out.findings
+        .extend(schema_findings(id, &errors, |e| record_of(&doc, e)));
+    // The records take the document's nodes over: a large register is not
+    // copied.
+    match take_entries(doc) {
+        Ok(entries) => {
+            let mut by_entry: HashMap<usize, Vec<&SchemaError>> = HashMap::new();
+            for e in &errors {
+                if let [first, i, ..] = e.path.as_slice() {
+                    if let (true, Ok(i)) = (first == "entries", i.parse::<usize>()) {
+                        by_entry.entry(i).or_default().push(e);
+                    }
+                }
+            }
+            for (i, entry) in entries.into_iter().enumerate() {
                 if entry.as_map().is_none() {
                     continue; // reported by the schema
                 }
+                let mine = by_entry.remove(&i).unwrap_or_default();
                 let record =
                     make_record(id, kind, entry, &mine, 2, body.clone(), &mut out.findings);
                 out.records.push(record);
             }
         }
-        None => {
+        Err(doc) => {
             let mine: Vec<&SchemaError> = errors.iter().collect();
             let record = make_record(id, kind, doc, &mine, 0, body, &mut out.findings);
             out.records.push(record);
         }
     }
-    out.findings
-        .extend(schema_findings(id, &errors, |e| record_of(doc, e)));
+}
+
+/// The records of a register (`entries:` holding a list), or the document
+/// itself when it is a single record.
+fn take_entries(doc: Node) -> Result<Vec<Node>, Node> {
+    if doc.get("entries").and_then(Node::as_seq).is_none() {
+        return Err(doc);
+    }
+    let Value::Map(entries) = doc.value else {
+        unreachable!("a document with `entries` is a mapping");
+    };
+    let register = entries
+        .into_iter()
+        .find(|e| e.key.as_text() == Some("entries"))
+        .map(|e| e.value.value);
+    match register {
+        Some(Value::Seq(items)) => Ok(items),
+        _ => unreachable!("`entries` holds a list"),
+    }
 }
 
 fn make_record(
     file: FileId,
     kind: Kind,
-    node: &Node,
+    node: Node,
     errors: &[&SchemaError],
     depth: usize,
     body: Option<Arc<markdown::Body>>,
     findings: &mut Vec<Finding>,
 ) -> Record {
     let id = node.get("id").and_then(Node::as_text).map(str::to_owned);
-    let data = match RecordData::from_node(kind, &pruned(node, errors, depth)) {
+    // Copy the record only when values must be left out of it.
+    let read = if errors.iter().any(|e| e.prune && e.path.len() > depth) {
+        RecordData::from_node(kind, &pruned(&node, errors, depth))
+    } else {
+        RecordData::from_node(kind, &node)
+    };
+    let data = match read {
         Ok(d) => Some(d),
         Err(e) => {
             // The schema normally explains why; if it had nothing to say,
@@ -514,7 +551,7 @@ fn make_record(
         kind,
         id,
         file,
-        node: node.clone(),
+        node,
         data,
         body,
     }
