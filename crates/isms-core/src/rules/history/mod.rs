@@ -152,10 +152,10 @@ fn noun(kind: Kind) -> &'static str {
     }
 }
 
-/// "commit 1a2b3c4 by Ann Lee on 2025-03-02 (“Tidy the register”)".
+/// "commit 1a2b3c4 (Ann Lee, 2025-03-02: “Tidy the register”)".
 pub(crate) fn describe_commit(c: &Commit) -> String {
     format!(
-        "commit {} by {} on {} (“{}”)",
+        "commit {} ({}, {}: “{}”)",
         c.short_id(),
         c.author,
         c.date,

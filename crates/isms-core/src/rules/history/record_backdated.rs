@@ -37,7 +37,7 @@ history (not a git repository, a shallow clone, no commits yet).",
 week before the surveillance audit is not evidence that it was held in June. Records written \
 long after the fact are a classic sign of an ISMS kept for the audit rather than run. The \
 30-day allowance is common practice (minutes take time to approve); the standard sets no number.",
-    example: "```yaml\n# reviews/2025-06.md, first committed on 2025-11-20\nkind: management-review\nid: MR-2025-06\ntitle: Management review, June 2025\ndate: 2025-06-12   # first committed 161 days later\n```",
+    example: "```yaml\n# reviews/2025-06.md, first committed on 2025-11-20\nkind: management-review\nid: MR-2025-06\ntitle: Management review, June 2025\ndate: 2025-06-12   # first committed on 2025-11-20: 161 days later\n```",
     fix: "Commit records when the event happens (minutes the week of the meeting, the audit \
 report when it is issued). For a record that genuinely had to be written late, keep the \
 evidence of the date — the signed minutes, the calendar invitation, the e-mailed report — \
@@ -82,19 +82,22 @@ impl Rule for RecordBackdated {
             }
             reported.push(key);
             let days = (commit.date - ev.date).num_days();
-            let what = if ev.verb == "raised" {
+            // "first committed" when the record appeared with the event;
+            // "recorded as completed" when it was there before (planned).
+            let appeared = timeline.first_where(ev.id, |_| true);
+            let what = if appeared.is_some_and(|a| a.commit.id == commit.id) {
                 "first committed".to_owned()
             } else {
-                format!("first committed as {}", ev.verb)
+                format!("recorded as {}", ev.verb)
             };
             let f = cx
                 .finding(ev.record.file, ev.record.span([ev.field]))
                 .message(format!(
-                    "{} was {what} {} after the date it gives ({} on {}), by {}",
+                    "{}, {} on {}, was {what} {} later, in {}",
                     capitalised(&ev.label()),
-                    plural_days(days),
                     ev.verb,
                     ev.date,
+                    plural_days(days),
                     describe_commit(commit)
                 ))
                 .help("commit records when the event happens; for one written late, link the evidence of its date (signed minutes, the issued report) and waive this finding with that reason")
@@ -137,12 +140,12 @@ mod tests {
         let found = review_committed_on("2025-11-20").check_rule(RULE, "2025-12-01");
         assert_eq!(found.len(), 1);
         assert!(
-            found[0].starts_with("reviews/mr.md:5:7: warning[record-backdated] Management review MR-1 was first committed as held 161 days after the date it gives (held on 2025-06-12), by commit "),
+            found[0].starts_with("reviews/mr.md:5:7: warning[record-backdated] Management review MR-1, held on 2025-06-12, was first committed 161 days later, in commit "),
             "{}",
             found[0]
         );
         assert!(
-            found[0].ends_with(" by Ann Lee on 2025-11-20 (“Add the June review”)"),
+            found[0].ends_with(" (Ann Lee, 2025-11-20: “Add the June review”)"),
             "{}",
             found[0]
         );
@@ -190,7 +193,7 @@ mod tests {
             .history(history)
             .check_rule(RULE, "2025-09-30");
         assert_eq!(found.len(), 1, "{found:?}");
-        assert!(found[0].starts_with("awareness/2025.yaml:10:11: warning[record-backdated] Awareness activity AW-2 was first committed as held 182 days after the date it gives (held on 2025-03-03), by commit "), "{}", found[0]);
+        assert!(found[0].starts_with("awareness/2025.yaml:10:11: warning[record-backdated] Awareness activity AW-2, held on 2025-03-03, was first committed 182 days later, in commit "), "{}", found[0]);
     }
 
     #[test]
@@ -235,7 +238,7 @@ mod tests {
             .build();
         let found = repo.history(late).check_rule(RULE, "2025-06-30");
         assert_eq!(found.len(), 1, "{found:?}");
-        assert!(found[0].starts_with("audits/ia.yaml:7:12: warning[record-backdated] Audit IA-1 was first committed as completed 99 days after the date it gives (completed on 2025-03-03), by commit "), "{}", found[0]);
+        assert!(found[0].starts_with("audits/ia.yaml:7:12: warning[record-backdated] Audit IA-1, completed on 2025-03-03, was recorded as completed 99 days later, in commit "), "{}", found[0]);
     }
 
     #[test]
@@ -262,7 +265,7 @@ mod tests {
             .history(history)
             .check_rule(RULE, "2025-06-30");
         assert_eq!(found.len(), 1, "{found:?}");
-        assert!(found[0].starts_with("actions/ca.yaml:7:13: warning[record-backdated] Corrective action CA-1 was first committed as closed 89 days after the date it gives (closed on 2025-02-01), by commit "), "{}", found[0]);
+        assert!(found[0].starts_with("actions/ca.yaml:7:13: warning[record-backdated] Corrective action CA-1, closed on 2025-02-01, was recorded as closed 89 days later, in commit "), "{}", found[0]);
     }
 
     #[test]
@@ -282,7 +285,7 @@ mod tests {
             .history(history)
             .check_rule(RULE, "2025-06-30");
         assert_eq!(found.len(), 1, "{found:?}");
-        assert!(found[0].contains("Corrective action CA-1 was first committed 119 days after the date it gives (raised on 2025-01-02)"), "{}", found[0]);
+        assert!(found[0].contains("Corrective action CA-1, raised on 2025-01-02, was first committed 119 days later, in commit "), "{}", found[0]);
     }
 
     #[test]

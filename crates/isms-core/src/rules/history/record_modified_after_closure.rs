@@ -37,7 +37,7 @@ results to be retained. A closed record is that evidence: once the action is clo
 report issued, rewriting it (softening a finding, adding a root cause after the fact, changing \
 what was decided) destroys what the auditor relies on. The grace period is common practice — \
 typos and late attachments are fixed in the days after closure; the standard sets no number.",
-    example: "```yaml\nkind: corrective-action\nentries:\n  - id: CA-2025-004\n    title: Rotate the backup encryption key\n    status: closed\n    closed: 2025-03-10   # changed by commit 1a2b3c4 on 2025-05-02: 53 days later\n```",
+    example: "```yaml\nkind: corrective-action\nentries:\n  - id: CA-2025-004\n    title: Rotate the backup encryption key\n    status: closed\n    closed: 2025-03-10   # changed in commit 1a2b3c4 on 2025-05-02: 53 days later\n```",
     fix: "If the change corrected a real mistake, say so in the record: a dated note of what \
 changed, why and by whom (and waive the finding with that reason). If new facts came up, record \
 them in a new record — a new corrective action, a follow-up audit — and leave the closed one as \
@@ -83,11 +83,11 @@ impl Rule for RecordModifiedAfterClosure {
             let f = cx
                 .finding(ev.record.file, ev.record.span([ev.field]))
                 .message(format!(
-                    "{} was changed {} after it was {} on {}, by {}{more}",
+                    "{}, {} on {}, was changed {} later, in {}{more}",
                     capitalised(&ev.label()),
-                    plural_days(days),
                     ev.verb,
                     ev.date,
+                    plural_days(days),
                     describe_commit(first)
                 ))
                 .help(format!(
@@ -150,10 +150,10 @@ mod tests {
     fn a_change_after_the_grace_period_is_reported_with_its_commit() {
         let found = edited_on("2025-03-02").check_rule(RULE, "2025-06-30");
         assert_eq!(found.len(), 1);
-        let expected_prefix = "actions/ca.yaml:7:13: warning[record-modified-after-closure] Corrective action CA-1 was changed 51 days after it was closed on 2025-01-10, by commit ";
+        let expected_prefix = "actions/ca.yaml:7:13: warning[record-modified-after-closure] Corrective action CA-1, closed on 2025-01-10, was changed 51 days later, in commit ";
         assert!(found[0].starts_with(expected_prefix), "{}", found[0]);
         assert!(
-            found[0].ends_with(" by Bob Kay on 2025-03-02 (“Reword CA-1”)"),
+            found[0].ends_with(" (Bob Kay, 2025-03-02: “Reword CA-1”)"),
             "{}",
             found[0]
         );
@@ -289,9 +289,8 @@ mod tests {
             .check_rule(RULE, "2025-06-30");
         assert_eq!(found.len(), 1);
         assert!(
-            found[0].ends_with(
-                " by Bob Kay on 2025-03-02 (“Reword CA-1”); 1 later commit changed it too"
-            ),
+            found[0]
+                .ends_with(" (Bob Kay, 2025-03-02: “Reword CA-1”); 1 later commit changed it too"),
             "{}",
             found[0]
         );
@@ -331,8 +330,8 @@ mod tests {
             .history(history)
             .check_rule(RULE, "2025-06-30");
         assert_eq!(found.len(), 2, "{found:?}");
-        assert!(found[0].starts_with("audits/ia.md:8:12: warning[record-modified-after-closure] Audit IA-2025-02 was changed 97 days after it was completed on 2025-02-12, by commit "), "{}", found[0]);
-        assert!(found[1].starts_with("reviews/mr.md:5:7: warning[record-modified-after-closure] Management review MR-2025-1 was changed 61 days after it was held on 2025-03-20, by commit "), "{}", found[1]);
+        assert!(found[0].starts_with("audits/ia.md:8:12: warning[record-modified-after-closure] Audit IA-2025-02, completed on 2025-02-12, was changed 97 days later, in commit "), "{}", found[0]);
+        assert!(found[1].starts_with("reviews/mr.md:5:7: warning[record-modified-after-closure] Management review MR-2025-1, held on 2025-03-20, was changed 61 days later, in commit "), "{}", found[1]);
     }
 
     #[test]
