@@ -88,6 +88,7 @@ impl GitRepo {
     /// The repository that holds `root`, found by walking up from it (as git
     /// does); `None` when `root` is in no git repository.
     pub fn discover(root: &Path) -> Result<Option<GitRepo>> {
+        configure_libgit2();
         let repo = match Repository::discover(root) {
             Ok(r) => r,
             Err(e) if e.code() == ErrorCode::NotFound => return Ok(None),
@@ -196,6 +197,17 @@ impl GitRepo {
     fn relative<'p>(&self, full: &'p str) -> Option<&'p str> {
         full.strip_prefix(&self.prefix).filter(|r| !r.is_empty())
     }
+}
+
+/// Process-wide libgit2 settings, applied once.
+///
+/// libgit2 recomputes the SHA-1 of every object it reads, to detect
+/// corruption; git itself does not (that is `git fsck`'s job), and on a
+/// history walk the hashing is a third of the time. Reading is read-only
+/// here, so objects are trusted as git trusts them.
+fn configure_libgit2() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| git2::opts::strict_hash_verification(false));
 }
 
 fn to_prefix(rel: &Path) -> String {
