@@ -39,7 +39,10 @@ pub fn control(id: &str) -> Option<&'static Control> {
 
 /// The 114 control ids of ISO/IEC 27001:2013 Annex A (`A.5.1.1` …).
 pub fn annex_a_2013_ids() -> impl Iterator<Item = &'static str> {
-    ANNEX_A_2013_IDS.lines().map(str::trim).filter(|l| !l.is_empty())
+    ANNEX_A_2013_IDS
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
 }
 
 #[cfg(test)]
@@ -51,7 +54,12 @@ mod tests {
         let c = annex_a_2022();
         assert_eq!(c.len(), 93);
         assert_eq!(c.iter().filter(|c| c.new_in_2022).count(), 11);
-        for (theme, n) in [("organizational", 37), ("people", 8), ("physical", 14), ("technological", 34)] {
+        for (theme, n) in [
+            ("organizational", 37),
+            ("people", 8),
+            ("physical", 14),
+            ("technological", 34),
+        ] {
             assert_eq!(c.iter().filter(|c| c.theme == theme).count(), n, "{theme}");
         }
         assert_eq!(control("A.8.13").unwrap().title, "Information backup");

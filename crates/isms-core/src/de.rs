@@ -95,9 +95,9 @@ impl<'de> de::Deserializer<'de> for NodeDe<'de> {
 
     fn deserialize_str<V: Visitor<'de>>(self, v: V) -> Result<V::Value, Error> {
         match &self.0.value {
-            Value::Scalar(s) if s.typed() != Typed::Null => v
-                .visit_borrowed_str(&s.text)
-                .map_err(|e| self.located(e)),
+            Value::Scalar(s) if s.typed() != Typed::Null => {
+                v.visit_borrowed_str(&s.text).map_err(|e| self.located(e))
+            }
             _ => Err(self.invalid("text")),
         }
     }
@@ -256,6 +256,17 @@ impl<'de> de::MapAccess<'de> for MapDe<'de> {
     }
 }
 
+/// For `#[serde(deserialize_with)]`: a value that cannot be read becomes its
+/// default. Used in the manifest, where the schema has already reported the
+/// problem and the rest of the configuration must still apply.
+pub fn lenient<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: de::Deserializer<'de>,
+    T: serde::Deserialize<'de> + Default,
+{
+    Ok(T::deserialize(d).unwrap_or_default())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -302,15 +313,4 @@ mod tests {
         let e = from_node::<T>(&p.documents[0]).unwrap_err();
         assert_eq!(f.slice(e.span.unwrap()), "done");
     }
-}
-
-/// For `#[serde(deserialize_with)]`: a value that cannot be read becomes its
-/// default. Used in the manifest, where the schema has already reported the
-/// problem and the rest of the configuration must still apply.
-pub fn lenient<'de, D, T>(d: D) -> Result<T, D::Error>
-where
-    D: de::Deserializer<'de>,
-    T: serde::Deserialize<'de> + Default,
-{
-    Ok(T::deserialize(d).unwrap_or_default())
 }

@@ -11,7 +11,7 @@ use crate::finding::{fingerprint, Finding, Severity};
 use crate::interval::Interval;
 use crate::model::{Standard, Waiver};
 use crate::repository::Repository;
-use crate::rules::{self, Deadline, Rule, RuleContext, REGISTRY};
+use crate::rules::{self, registry, Deadline, Rule, RuleContext};
 use crate::source::{LineCol, Span};
 use crate::yaml::Seg;
 
@@ -115,7 +115,7 @@ pub fn check(mut repo: Repository, opts: &CheckOptions) -> Report {
         }
     }
 
-    let enabled: Vec<&dyn Rule> = REGISTRY
+    let enabled: Vec<&dyn Rule> = registry()
         .iter()
         .copied()
         .filter(|r| applies(r.meta().standard, &standards))
@@ -278,7 +278,10 @@ fn apply_waivers(
         for w in waivers.iter().filter(|w| w.used == 0) {
             let hint = if rules::find(&w.waiver.rule).is_none() {
                 match rules::suggest(&w.waiver.rule) {
-                    Some(s) => format!(" (there is no rule `{}`; did you mean `{s}`?)", w.waiver.rule),
+                    Some(s) => format!(
+                        " (there is no rule `{}`; did you mean `{s}`?)",
+                        w.waiver.rule
+                    ),
                     None => format!(" (there is no rule `{}`)", w.waiver.rule),
                 }
             } else {

@@ -214,7 +214,16 @@ mod tests {
                 days: 3
             })
         );
-        for bad in ["", "6", "six months", "6 fortnights", "P", "P6", "6 months 3", "PT6H"] {
+        for bad in [
+            "",
+            "6",
+            "six months",
+            "6 fortnights",
+            "P",
+            "P6",
+            "6 months 3",
+            "PT6H",
+        ] {
             assert!(bad.parse::<Interval>().is_err(), "{bad}");
         }
     }

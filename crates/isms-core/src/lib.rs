@@ -20,6 +20,7 @@ pub mod config;
 pub mod de;
 pub mod engine;
 pub mod finding;
+pub mod history;
 pub mod interval;
 pub mod load;
 pub mod markdown;
@@ -30,6 +31,7 @@ pub mod rules;
 pub mod schema;
 pub mod source;
 pub mod source_fs;
+pub mod testing;
 pub mod text;
 pub mod yaml;
 

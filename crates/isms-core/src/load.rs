@@ -58,7 +58,10 @@ pub fn load(source: &dyn FileSource, opts: &LoadOptions) -> Result<Repository, L
         load_manifest(source, opts, &mut findings)?;
 
     let listed = source.list().map_err(|e| {
-        LoadError(format!("could not list the files of {}: {e}", source.describe()))
+        LoadError(format!(
+            "could not list the files of {}: {e}",
+            source.describe()
+        ))
     })?;
     let paths: HashSet<String> = listed.iter().map(|f| f.path.clone()).collect();
     let exclude = exclude_set(&manifest_node, &manifest, &mut findings);
@@ -107,6 +110,7 @@ pub fn load(source: &dyn FileSource, opts: &LoadOptions) -> Result<Repository, L
         ids,
         paths,
         stats,
+        history: None,
         load_findings: findings,
     })
 }
@@ -157,14 +161,23 @@ fn load_manifest(
     for e in &parsed.errors {
         findings.push(yaml_finding(manifest_id, e));
     }
-    let Some(doc) = parsed.documents.into_iter().next().filter(|d| d.as_map().is_some()) else {
+    let Some(doc) = parsed
+        .documents
+        .into_iter()
+        .next()
+        .filter(|d| d.as_map().is_some())
+    else {
         return Err(LoadError(format!(
             "{path}: the manifest must be a mapping of keys, such as `organisation:` and `certification:` (see `isms-lint init`)"
         )));
     };
     let errors = schema::validate(Target::Manifest, &doc);
     let manifest = crate::de::from_node::<Manifest>(&pruned(&doc, &errors, 0)).unwrap_or_default();
-    findings.extend(schema_findings(manifest_id, &errors, None));
+    findings.extend(
+        errors
+            .iter()
+            .map(|e| finding(e.rule, manifest_id, e.span, e.message.clone()).key(e.path.join("/"))),
+    );
     Ok((file, doc, manifest, in_repo))
 }
 
@@ -224,12 +237,8 @@ fn process_file(id: FileId, lf: &ListedFile, cx: &FileContext<'_>) -> FileOutput
     let bytes = match bytes {
         Ok(b) => b,
         Err(e) => {
-            out.findings.push(finding(
-                "unreadable-file",
-                id,
-                Span::at(0),
-                e.to_string(),
-            ));
+            out.findings
+                .push(finding("unreadable-file", id, Span::at(0), e.to_string()));
             return out;
         }
     };
@@ -358,7 +367,10 @@ fn process_document(
     let kind = match doc.entry("kind") {
         None => {
             if in_place {
-                let span = doc.as_map().and_then(|m| m.first()).map_or(doc.span, |e| e.key.span);
+                let span = doc
+                    .as_map()
+                    .and_then(|m| m.first())
+                    .map_or(doc.span, |e| e.key.span);
                 out.findings.push(finding(
                     "unknown-kind",
                     id,
@@ -382,7 +394,11 @@ fn process_document(
                     out.findings.push(finding(
                         "unknown-kind",
                         id,
-                        if e.value.is_null() { e.key.span } else { e.value.span },
+                        if e.value.is_null() {
+                            e.key.span
+                        } else {
+                            e.value.span
+                        },
                         format!(
                             "`{written}` is not a kind of record; {hint}known kinds: {}",
                             kind_list()
@@ -406,7 +422,8 @@ fn process_document(
                 if entry.as_map().is_none() {
                     continue; // reported by the schema
                 }
-                let record = make_record(id, kind, entry, &mine, 2, body.clone(), &mut out.findings);
+                let record =
+                    make_record(id, kind, entry, &mine, 2, body.clone(), &mut out.findings);
                 out.records.push(record);
             }
         }
@@ -416,7 +433,28 @@ fn process_document(
             out.records.push(record);
         }
     }
-    out.findings.extend(schema_findings(id, &errors, None));
+    // Each finding names its record and its path inside the record, so its
+    // fingerprint survives entries being added or reordered in a register.
+    for e in &errors {
+        let (record, rest) = match (e.path.first().map(String::as_str), e.path.get(1)) {
+            (Some("entries"), Some(i)) => {
+                let entry = i
+                    .parse::<usize>()
+                    .ok()
+                    .and_then(|i| doc.at([Seg::Key("entries"), Seg::Index(i)]));
+                (
+                    entry.and_then(|n| n.get("id")).and_then(Node::as_text),
+                    &e.path[2..],
+                )
+            }
+            _ => (doc.get("id").and_then(Node::as_text), &e.path[..]),
+        };
+        out.findings.push(
+            finding(e.rule, id, e.span, e.message.clone())
+                .record(record)
+                .key(rest.join("/")),
+        );
+    }
 }
 
 fn make_record(
@@ -461,14 +499,6 @@ fn make_record(
 fn kind_list() -> String {
     let kinds: Vec<&str> = Kind::ALL.iter().map(|k| k.as_str()).collect();
     kinds.join(", ")
-}
-
-/// Schema errors as findings.
-fn schema_findings(file: FileId, errors: &[SchemaError], record: Option<&str>) -> Vec<Finding> {
-    errors
-        .iter()
-        .map(|e| finding(e.rule, file, e.span, e.message.clone()).record(record).key(e.path.join("/")))
-        .collect()
 }
 
 /// A copy of `node` without the values the schema rejected, so the typed
@@ -530,7 +560,10 @@ fn index_ids(records: &[Record]) -> HashMap<String, Vec<IdTarget>> {
                     if let Some(fid) = f.get("id").and_then(Node::as_text) {
                         ids.entry(fid.to_owned())
                             .or_default()
-                            .push(IdTarget::AuditFinding { record: i, index: j });
+                            .push(IdTarget::AuditFinding {
+                                record: i,
+                                index: j,
+                            });
                     }
                 }
             }

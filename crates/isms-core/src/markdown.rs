@@ -91,7 +91,8 @@ pub fn body(file: &SourceFile, start: usize) -> Body {
                     buf.push_str(&t);
                 }
             }
-            Event::Start(Tag::Link { dest_url, .. }) | Event::Start(Tag::Image { dest_url, .. }) => {
+            Event::Start(Tag::Link { dest_url, .. })
+            | Event::Start(Tag::Image { dest_url, .. }) => {
                 out.links.push(Link {
                     dest: dest_url.into_string(),
                     span,

@@ -161,11 +161,15 @@ impl JsonReport {
                         })
                         .collect(),
                     waiver: f.waiver.and_then(|i| {
-                        report.waivers.iter().find(|w| w.index == i).map(|w| JsonWaiver {
-                            reason: w.waiver.reason.clone(),
-                            owner: w.waiver.owner.clone(),
-                            expires: w.waiver.expires.to_string(),
-                        })
+                        report
+                            .waivers
+                            .iter()
+                            .find(|w| w.index == i)
+                            .map(|w| JsonWaiver {
+                                reason: w.waiver.reason.clone(),
+                                owner: w.waiver.owner.clone(),
+                                expires: w.waiver.expires.to_string(),
+                            })
                     }),
                 }
             })

@@ -27,7 +27,9 @@ impl RecordData {
         use crate::de::from_node;
         Ok(match kind {
             Kind::Policy => RecordData::Policy(from_node(node)?),
-            Kind::StatementOfApplicability => RecordData::StatementOfApplicability(from_node(node)?),
+            Kind::StatementOfApplicability => {
+                RecordData::StatementOfApplicability(from_node(node)?)
+            }
             Kind::Risk => RecordData::Risk(from_node(node)?),
             Kind::Audit => RecordData::Audit(from_node(node)?),
             Kind::ManagementReview => RecordData::ManagementReview(from_node(node)?),
@@ -83,7 +85,10 @@ impl Record {
 pub enum IdTarget {
     Record(usize),
     /// A finding of an audit: `findings[index]` of the record.
-    AuditFinding { record: usize, index: usize },
+    AuditFinding {
+        record: usize,
+        index: usize,
+    },
 }
 
 /// Counts and notes about what was read.
@@ -116,6 +121,9 @@ pub struct Repository {
     /// Every path the source has, of any type, for checking links.
     pub paths: HashSet<String>,
     pub stats: LoadStats,
+    /// What git says about the files; `None` when not read from git or when
+    /// the history is incomplete.
+    pub history: Option<crate::history::History>,
     pub(crate) load_findings: Vec<Finding>,
 }
 
@@ -260,12 +268,21 @@ mod tests {
             r("policies/a.md", "../evidence/x.pdf"),
             Some(Ok("evidence/x.pdf".into()))
         );
-        assert_eq!(r("policies/a.md", "b.md#scope"), Some(Ok("policies/b.md".into())));
-        assert_eq!(r("policies/a.md", "my%20file.pdf"), Some(Ok("policies/my file.pdf".into())));
+        assert_eq!(
+            r("policies/a.md", "b.md#scope"),
+            Some(Ok("policies/b.md".into()))
+        );
+        assert_eq!(
+            r("policies/a.md", "my%20file.pdf"),
+            Some(Ok("policies/my file.pdf".into()))
+        );
         assert_eq!(r("a.md", "../../etc/passwd"), Some(Err(())));
         assert_eq!(r("a.md", "https://example.com"), None);
         assert_eq!(r("a.md", "mailto:x@example.com"), None);
         assert_eq!(r("a.md", "#section"), None);
-        assert_eq!(r("docs/a.md", "/evidence/x.pdf"), Some(Ok("evidence/x.pdf".into())));
+        assert_eq!(
+            r("docs/a.md", "/evidence/x.pdf"),
+            Some(Ok("evidence/x.pdf".into()))
+        );
     }
 }

@@ -15,14 +15,13 @@ use schemars::JsonSchema;
 use serde_json::{json, Map, Value};
 
 use crate::model::{self, Kind};
-use crate::rules::{OptionKind, REGISTRY};
+use crate::rules::{registry, OptionKind};
 use crate::source::Span;
 use crate::text;
 use crate::yaml::{Node, Seg};
 
 /// Where the published schemas live; also their `$id` base.
-pub const SCHEMA_BASE: &str =
-    "https://raw.githubusercontent.com/isms-lint/isms-lint/main/schemas/";
+pub const SCHEMA_BASE: &str = "https://raw.githubusercontent.com/isms-lint/isms-lint/main/schemas/";
 
 /// File name of a kind's schema, such as `risk.schema.json`.
 pub fn file_name(kind: Kind) -> String {
@@ -120,9 +119,7 @@ pub fn kind_schema(kind: Kind) -> Value {
         Some(Value::Object(d)) => d,
         _ => Map::new(),
     };
-    let title = obj
-        .remove("title")
-        .unwrap_or_else(|| json!(kind.title()));
+    let title = obj.remove("title").unwrap_or_else(|| json!(kind.title()));
     let description = obj.remove("description").unwrap_or(json!(""));
     obj.remove("$schema");
     let kind_prop = json!({
@@ -207,7 +204,7 @@ pub fn record_dispatch() -> Value {
 pub fn manifest() -> Value {
     let mut v = generate::<model::Manifest>();
     let mut rules = Map::new();
-    for rule in REGISTRY {
+    for rule in registry() {
         let m = rule.meta();
         let mut props = Map::new();
         props.insert(
@@ -217,13 +214,19 @@ pub fn manifest() -> Value {
         for o in m.options {
             props.insert(
                 o.name.into(),
-                option_schema(o.kind, &format!("{} Default `{}`.", o.description, o.default)),
+                option_schema(
+                    o.kind,
+                    &format!("{} Default `{}`.", o.description, o.default),
+                ),
             );
         }
         if m.deadlines {
             props.insert(
                 "horizon".into(),
-                option_schema(OptionKind::Interval, "How long before a deadline to warn about it."),
+                option_schema(
+                    OptionKind::Interval,
+                    "How long before a deadline to warn about it.",
+                ),
             );
         }
         rules.insert(
@@ -374,6 +377,23 @@ pub fn validate(target: Target, doc: &Node) -> Vec<SchemaError> {
                     let span = node
                         .and_then(|n| n.key_span(key))
                         .unwrap_or(value_span);
+                    let mut p = path.clone();
+                    p.push(key.clone());
+                    if path == ["lint", "rules"] {
+                        let hint = crate::rules::suggest(key)
+                            .map(|s| format!("; did you mean `{s}`?"))
+                            .unwrap_or_default();
+                        out.push(SchemaError {
+                            rule: "schema-violation",
+                            message: format!(
+                                "there is no rule `{key}`{hint} (`isms-lint rules` lists them)"
+                            ),
+                            span,
+                            path: p,
+                            prune: false,
+                        });
+                        continue;
+                    }
                     let hint = match text::closest(key, known.iter().map(String::as_str)) {
                         Some(s) => format!("; did you mean `{s}`?"),
                         None if known.is_empty() => String::new(),
@@ -382,8 +402,6 @@ pub fn validate(target: Target, doc: &Node) -> Vec<SchemaError> {
                             known.join(", ")
                         ),
                     };
-                    let mut p = path.clone();
-                    p.push(key.clone());
                     out.push(SchemaError {
                         rule: "schema-violation",
                         message: format!("unknown key `{key}` in {}{hint}", in_what(&path, &what)),
@@ -684,7 +702,11 @@ mod tests {
         assert_eq!(errs.len(), 1, "{errs:?}");
         assert_eq!(errs[0].rule, "invalid-date");
         assert_eq!(f.slice(errs[0].span), "2025-02-30");
-        assert!(errs[0].message.contains("February 2025 has 28 days"), "{}", errs[0].message);
+        assert!(
+            errs[0].message.contains("February 2025 has 28 days"),
+            "{}",
+            errs[0].message
+        );
         assert_eq!(errs[0].path, ["entries", "0", "due"]);
     }
 
@@ -695,7 +717,11 @@ mod tests {
             "kind: policy\nid: P-1\ntitle: t\napprovedby: Board\nx-internal: fine\n",
         );
         assert_eq!(errs.len(), 1, "{errs:?}");
-        assert!(errs[0].message.contains("did you mean `approved-by`?"), "{}", errs[0].message);
+        assert!(
+            errs[0].message.contains("did you mean `approved-by`?"),
+            "{}",
+            errs[0].message
+        );
         assert_eq!(f.slice(errs[0].span), "approvedby");
     }
 

@@ -21,9 +21,14 @@ pub struct ListedFile {
 /// Why a file's bytes could not be had.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ReadError {
-    TooLarge { size: u64, limit: u64 },
+    TooLarge {
+        size: u64,
+        limit: u64,
+    },
     /// A symbolic link whose target is outside the repository: never followed.
-    SymlinkOutside { target: String },
+    SymlinkOutside {
+        target: String,
+    },
     NotFound,
     Io(String),
 }

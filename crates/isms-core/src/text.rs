@@ -38,7 +38,10 @@ pub fn list_and<S: AsRef<str>>(items: &[S]) -> String {
         [one] => one.as_ref().to_owned(),
         [init @ .., last] => format!(
             "{} and {}",
-            init.iter().map(|s| s.as_ref()).collect::<Vec<_>>().join(", "),
+            init.iter()
+                .map(|s| s.as_ref())
+                .collect::<Vec<_>>()
+                .join(", "),
             last.as_ref()
         ),
     }
@@ -51,7 +54,10 @@ pub fn list_or<S: AsRef<str>>(items: &[S]) -> String {
         [one] => one.as_ref().to_owned(),
         [init @ .., last] => format!(
             "{} or {}",
-            init.iter().map(|s| s.as_ref()).collect::<Vec<_>>().join(", "),
+            init.iter()
+                .map(|s| s.as_ref())
+                .collect::<Vec<_>>()
+                .join(", "),
             last.as_ref()
         ),
     }
@@ -64,7 +70,10 @@ mod tests {
     #[test]
     fn suggestions() {
         assert_eq!(distance("kitten", "sitting"), 3);
-        assert_eq!(closest("approvedby", ["approved-by", "owner"]), Some("approved-by"));
+        assert_eq!(
+            closest("approvedby", ["approved-by", "owner"]),
+            Some("approved-by")
+        );
         assert_eq!(closest("root_cause", ["root-cause"]), Some("root-cause"));
         assert_eq!(closest("zzz", ["approved-by", "owner"]), None);
         assert_eq!(list_and(&["a", "b", "c"]), "a, b and c");

@@ -417,9 +417,9 @@ impl Builder<'_> {
             | Event::DocumentEnd
             | Event::Nothing => Ok(()),
             Event::Scalar(text, style, anchor, tag) => {
-                let forced_string = tag.as_ref().is_some_and(|t| {
-                    t.is_yaml_core_schema() && t.suffix == "str"
-                });
+                let forced_string = tag
+                    .as_ref()
+                    .is_some_and(|t| t.is_yaml_core_schema() && t.suffix == "str");
                 let node = Node {
                     span,
                     value: Value::Scalar(Scalar {
@@ -470,8 +470,7 @@ impl Builder<'_> {
                         entries,
                         ..
                     } => {
-                        let end =
-                            container_end(span, entries.last().map(|e| e.value.span.end));
+                        let end = container_end(span, entries.last().map(|e| e.value.span.end));
                         (
                             Node {
                                 span: Span::new(start.start, end.max(start.end)),
@@ -605,8 +604,14 @@ mod tests {
         assert_eq!(c[2].as_text(), Some("5.10"));
         assert_eq!(c[2].to_json(), serde_json::json!(5.1));
         assert_eq!(c[1].to_json(), serde_json::json!("5.10"));
-        assert_eq!(f.slice(doc.locate(["controls", "1"].iter().map(|s| Seg::Key(s)))), "[5.1, '5.10', 5.10]");
-        assert_eq!(f.slice(doc.locate([Seg::Key("controls"), Seg::Index(1)])), "'5.10'");
+        assert_eq!(
+            f.slice(doc.locate(["controls", "1"].iter().map(|s| Seg::Key(s)))),
+            "[5.1, '5.10', 5.10]"
+        );
+        assert_eq!(
+            f.slice(doc.locate([Seg::Key("controls"), Seg::Index(1)])),
+            "'5.10'"
+        );
     }
 
     #[test]
@@ -638,7 +643,10 @@ mod tests {
     fn ordinary_anchors_work() {
         let (_, p) = parse_str("base: &b {owner: ciso}\ncopy: *b\n");
         assert!(p.errors.is_empty());
-        assert_eq!(p.documents[0].at(["copy", "owner"]).unwrap().as_text(), Some("ciso"));
+        assert_eq!(
+            p.documents[0].at(["copy", "owner"]).unwrap().as_text(),
+            Some("ciso")
+        );
     }
 
     #[test]
@@ -654,7 +662,10 @@ mod tests {
 
     #[test]
     fn core_schema_types() {
-        let s = |t: &str| Scalar { text: t.into(), plain: true };
+        let s = |t: &str| Scalar {
+            text: t.into(),
+            plain: true,
+        };
         assert_eq!(s("2025-02-30").typed(), Typed::Str("2025-02-30"));
         assert_eq!(s("12").typed(), Typed::Int(12));
         assert_eq!(s("1e3").typed(), Typed::Float(1000.0));

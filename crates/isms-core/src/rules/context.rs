@@ -142,7 +142,11 @@ impl<'a> RuleContext<'a> {
             .meta
             .option(name)
             .unwrap_or_else(|| panic!("rule {} has no option `{name}`", self.meta.name));
-        assert_eq!(o.kind, kind, "option `{name}` of {} is a {:?}", self.meta.name, o.kind);
+        assert_eq!(
+            o.kind, kind,
+            "option `{name}` of {} is a {:?}",
+            self.meta.name, o.kind
+        );
         o.default
     }
 
@@ -154,15 +158,13 @@ impl<'a> RuleContext<'a> {
         let days = (d.due - self.as_of).num_days();
         let finding = if days < 0 {
             let ago = -days;
-            Some(
-                self.finding(d.file, d.span).message(format!(
-                    "{} is overdue: it was due on {} ({} ago); {}",
-                    capitalise(&d.what),
-                    d.due,
-                    plural_days(ago),
-                    d.reason
-                )),
-            )
+            Some(self.finding(d.file, d.span).message(format!(
+                "{} is overdue: it was due on {} ({} ago); {}",
+                capitalise(&d.what),
+                d.due,
+                plural_days(ago),
+                d.reason
+            )))
         } else if d.due <= self.horizon.after(self.as_of) {
             let when = match days {
                 0 => "today".to_owned(),

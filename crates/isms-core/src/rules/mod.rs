@@ -2,17 +2,27 @@
 //!
 //! One rule per file, named after the rule, grouped by category. Each file
 //! holds the rule's metadata and documentation ([`RuleMeta`]) next to its
-//! check, and [`REGISTRY`] lists them all: it feeds `isms-lint rules`,
+//! check, and [`registry`] lists them all: it feeds `isms-lint rules`,
 //! `isms-lint explain`, the SARIF `rules[]`, the generated `docs/rules/`, and the
 //! `lint.rules` part of the manifest schema.
 
 mod context;
+
+pub mod awareness;
+pub mod certification;
+pub mod corrective_action;
+pub mod documents;
+pub mod history;
 pub mod integrity;
+pub mod internal_audit;
+pub mod management_review;
+pub mod risk;
 pub mod waivers;
 
 pub use context::{Deadline, RuleContext};
 
 use std::fmt;
+use std::sync::OnceLock;
 
 use crate::finding::Severity;
 use crate::model::Standard;
@@ -241,22 +251,29 @@ pub trait Rule: Sync {
     fn check(&self, _cx: &mut RuleContext<'_>) {}
 }
 
-/// Every rule, in documentation order.
-pub static REGISTRY: &[&dyn Rule] = &[
-    &integrity::unreadable_file::UnreadableFile,
-    &integrity::parse_error::ParseError,
-    &integrity::schema_violation::SchemaViolation,
-    &integrity::invalid_date::InvalidDate,
-    &integrity::unknown_kind::UnknownKind,
-    &integrity::duplicate_id::DuplicateId,
-    &integrity::broken_reference::BrokenReference,
-    &waivers::waiver_expired::WaiverExpired,
-    &waivers::waiver_unused::WaiverUnused,
-];
+/// Every rule, in documentation order: each category module lists its own.
+pub fn registry() -> &'static [&'static dyn Rule] {
+    static ALL: OnceLock<Vec<&'static dyn Rule>> = OnceLock::new();
+    ALL.get_or_init(|| {
+        [
+            integrity::RULES,
+            certification::RULES,
+            internal_audit::RULES,
+            management_review::RULES,
+            corrective_action::RULES,
+            awareness::RULES,
+            risk::RULES,
+            documents::RULES,
+            history::RULES,
+            waivers::RULES,
+        ]
+        .concat()
+    })
+}
 
 /// Look a rule up by name.
 pub fn find(name: &str) -> Option<&'static dyn Rule> {
-    REGISTRY.iter().copied().find(|r| r.meta().name == name)
+    registry().iter().copied().find(|r| r.meta().name == name)
 }
 
 /// Metadata of a rule known to exist (used by the loader for its findings).
@@ -268,7 +285,40 @@ pub fn meta(name: &str) -> &'static RuleMeta {
 
 /// The registered name closest to `name`, for "did you mean" hints.
 pub fn suggest(name: &str) -> Option<&'static str> {
-    crate::text::closest(name, REGISTRY.iter().map(|r| r.meta().name))
+    crate::text::closest(name, registry().iter().map(|r| r.meta().name))
+}
+
+/// The generated rule documentation: `docs/rules/README.md` (an index by
+/// category) and one `docs/rules/<rule>.md` per rule, as (file name, text).
+pub fn docs() -> Vec<(String, String)> {
+    let mut index = String::from(
+        "# Rules\n\nGenerated from the rule registry (`isms-lint rules`, `isms-lint explain RULE`); do not edit by hand.\n\nEvery rule can be set to another severity or turned off in `isms.yaml` under `lint.rules`, and every finding can be waived with a reason, an owner and an expiry date (see [the format](../format.md#waivers)).\n",
+    );
+    let mut out = Vec::new();
+    for category in Category::ALL {
+        let rules: Vec<&dyn Rule> = registry()
+            .iter()
+            .copied()
+            .filter(|r| r.meta().category == category)
+            .collect();
+        if rules.is_empty() {
+            continue;
+        }
+        index.push_str(&format!(
+            "\n## {}\n\n| Rule | Severity | Clause | Summary |\n|---|---|---|---|\n",
+            category.title()
+        ));
+        for r in rules {
+            let m = r.meta();
+            index.push_str(&format!(
+                "| [`{}`]({}.md) | {} | {} | {} |\n",
+                m.name, m.name, m.default_severity, m.clause, m.summary
+            ));
+            out.push((format!("{}.md", m.name), m.markdown()));
+        }
+    }
+    out.insert(0, ("README.md".to_owned(), index));
+    out
 }
 
 #[cfg(test)]
@@ -279,7 +329,7 @@ mod tests {
     #[test]
     fn names_are_unique_kebab_case() {
         let mut seen = HashSet::new();
-        for r in REGISTRY {
+        for r in registry() {
             let m = r.meta();
             assert!(seen.insert(m.name), "duplicate rule {}", m.name);
             assert!(
@@ -289,9 +339,17 @@ mod tests {
                 "{} is not kebab-case",
                 m.name
             );
-            assert!(!m.summary.ends_with('.'), "{}: summary ends with a period", m.name);
+            assert!(
+                !m.summary.ends_with('.'),
+                "{}: summary ends with a period",
+                m.name
+            );
             for part in [m.what, m.why, m.example, m.fix, m.clause, m.summary] {
-                assert!(!part.trim().is_empty(), "{} has empty documentation", m.name);
+                assert!(
+                    !part.trim().is_empty(),
+                    "{} has empty documentation",
+                    m.name
+                );
             }
         }
     }

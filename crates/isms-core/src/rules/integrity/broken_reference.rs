@@ -38,18 +38,33 @@ they are written in; `/evidence/x.pdf` is relative to the repository root.",
 /// `None` means any record or audit finding.
 const ID_FIELDS: &[(Kind, &[&str], Option<Kind>)] = &[
     (Kind::CorrectiveAction, &["source"], None),
-    (Kind::Audit, &["findings", "*", "actions", "*"], Some(Kind::CorrectiveAction)),
+    (
+        Kind::Audit,
+        &["findings", "*", "actions", "*"],
+        Some(Kind::CorrectiveAction),
+    ),
     (Kind::Audit, &["scope", "policies", "*"], Some(Kind::Policy)),
     (Kind::Audit, &["scope", "risks", "*"], Some(Kind::Risk)),
     (Kind::Risk, &["actions", "*"], None),
-    (Kind::StatementOfApplicability, &["controls", "*", "policies", "*"], Some(Kind::Policy)),
-    (Kind::ManagementReview, &["decisions", "*", "actions", "*"], None),
+    (
+        Kind::StatementOfApplicability,
+        &["controls", "*", "policies", "*"],
+        Some(Kind::Policy),
+    ),
+    (
+        Kind::ManagementReview,
+        &["decisions", "*", "actions", "*"],
+        None,
+    ),
 ];
 
 /// Where records link to evidence files.
 const LINK_FIELDS: &[(Kind, &[&str])] = &[
     (Kind::Policy, &["evidence", "*"]),
-    (Kind::StatementOfApplicability, &["controls", "*", "evidence", "*"]),
+    (
+        Kind::StatementOfApplicability,
+        &["controls", "*", "evidence", "*"],
+    ),
     (Kind::CorrectiveAction, &["evidence", "*"]),
     (Kind::AwarenessActivity, &["evidence", "*"]),
     (Kind::Audit, &["report"]),

@@ -46,7 +46,8 @@ impl Rule for DuplicateId {
                     let r = &repo.records[record];
                     (
                         r.file,
-                        r.node.locate([Seg::Key("findings"), Seg::Index(index), Seg::Key("id")]),
+                        r.node
+                            .locate([Seg::Key("findings"), Seg::Index(index), Seg::Key("id")]),
                     )
                 }
             }

@@ -19,7 +19,8 @@ static META: RuleMeta = RuleMeta {
     why: "A record without a known kind is not checked by any rule: an audit typed `kind: adit` \
 does not count towards the audit programme, and the missing audit is reported instead of the \
 typo.",
-    example: "```yaml\nkind: managment-review   # did you mean `management-review`?\nid: MR-2025-H1\n```",
+    example:
+        "```yaml\nkind: managment-review   # did you mean `management-review`?\nid: MR-2025-H1\n```",
     fix: "Correct the `kind`, or add it. A Markdown record needs a front matter block at the very \
 top of the file: a line `---`, the keys, and a closing `---`.",
     options: &[],

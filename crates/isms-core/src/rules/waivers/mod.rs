@@ -4,3 +4,7 @@
 
 pub mod waiver_expired;
 pub mod waiver_unused;
+
+use super::Rule;
+
+pub static RULES: &[&dyn Rule] = &[&waiver_expired::WaiverExpired, &waiver_unused::WaiverUnused];

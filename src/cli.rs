@@ -1,0 +1,137 @@
+//! Command-line interface.
+
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+const EXAMPLES: &str = "\
+Examples:
+  isms-lint check                          check the ISMS repository here, as of today
+  isms-lint check path/to/isms --as-of 2025-06-30
+                                           what would an auditor have seen that day?
+  isms-lint check --format json > findings.json
+  isms-lint check --fail-on warning        fail CI on warnings too
+  isms-lint rules                          list every rule
+  isms-lint explain management-review-overdue
+  isms-lint schema --out schemas           write the JSON Schemas for editors
+  isms-lint init my-isms                   start a new ISMS repository
+
+Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it;
+2 usage error, unreadable manifest or internal error.";
+
+/// Lint an ISO/IEC 27001 ISMS kept as code: schemas, deadlines and clause rules.
+#[derive(Debug, Parser)]
+#[command(name = "isms-lint", version, about, after_help = EXAMPLES, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+
+    /// When to use colours: auto (a terminal, and NO_COLOR not set), always, never.
+    #[arg(long, value_enum, default_value_t = Color::Auto, global = true)]
+    pub color: Color,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check an ISMS repository: schemas, references and the rules of the standard.
+    Check(CheckArgs),
+    /// List every rule with its severity and clause.
+    Rules {
+        #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+        format: ListFormat,
+    },
+    /// Explain a rule: what it checks, why, the clause, an example and how to fix it.
+    Explain {
+        /// The rule's name, such as `corrective-action-overdue`.
+        rule: String,
+    },
+    /// Print a JSON Schema, or write them all (for editors and CI).
+    Schema {
+        /// `manifest`, `record`, `report`, or a kind such as `risk`. Without it,
+        /// list the schemas.
+        name: Option<String>,
+        /// Write every schema into this directory.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
+    /// Create a new ISMS repository that passes `check`.
+    Init {
+        /// Where to create it (default: the current directory).
+        dir: Option<PathBuf>,
+        /// The organisation's name.
+        #[arg(long, default_value = "Example Ltd")]
+        organisation: String,
+        /// The date to write into the new records (default: today).
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        date: Option<NaiveDate>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Diagnostics with the source underlined, and a summary.
+    Human,
+    /// A JSON document (schema: `isms-lint schema report`).
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Error,
+    Warning,
+    Note,
+}
+
+impl From<FailOn> for isms_core::Severity {
+    fn from(f: FailOn) -> Self {
+        match f {
+            FailOn::Error => isms_core::Severity::Error,
+            FailOn::Warning => isms_core::Severity::Warning,
+            FailOn::Note => isms_core::Severity::Note,
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The ISMS repository (default: the nearest directory upwards holding isms.yaml).
+    pub path: Option<PathBuf>,
+
+    /// Evaluate the repository as of this day instead of today.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub as_of: Option<NaiveDate>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+
+    /// Lowest severity that fails the run with exit code 1 (default: `lint.fail-on`, else error).
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
+
+    /// Warn about deadlines this many days ahead (default: `lint.horizon`, else 30).
+    #[arg(long, value_name = "DAYS")]
+    pub horizon: Option<u32>,
+
+    /// Use this manifest instead of the repository's isms.yaml.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Show waived findings too (human format).
+    #[arg(long)]
+    pub show_waived: bool,
+}

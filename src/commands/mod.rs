@@ -1,0 +1,47 @@
+//! One module per subcommand.
+
+mod check;
+mod explain;
+mod init;
+mod rules;
+mod schema;
+
+use std::io::IsTerminal;
+
+use crate::cli::{Cli, Color, Command};
+use crate::ExitStatus;
+
+/// A failure to do what was asked: printed as one line, exit code 2.
+pub type CliError = String;
+
+pub fn run(cli: Cli) -> Result<ExitStatus, CliError> {
+    let color = use_color(cli.color);
+    match cli.command {
+        Command::Check(args) => check::run(args, color),
+        Command::Rules { format } => rules::run(format),
+        Command::Explain { rule } => explain::run(&rule),
+        Command::Schema { name, out } => schema::run(name.as_deref(), out.as_deref()),
+        Command::Init {
+            dir,
+            organisation,
+            date,
+        } => init::run(dir, &organisation, date),
+    }
+}
+
+/// Colours only on a terminal, and never when NO_COLOR is set (no-color.org).
+fn use_color(choice: Color) -> bool {
+    match choice {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::io::stdout().is_terminal()
+        }
+    }
+}
+
+/// Today's date: the only place the clock is read.
+pub fn today() -> chrono::NaiveDate {
+    chrono::Local::now().date_naive()
+}

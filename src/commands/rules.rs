@@ -1,0 +1,66 @@
+use isms_core::rules::registry;
+use serde_json::json;
+
+use super::CliError;
+use crate::cli::ListFormat;
+use crate::ExitStatus;
+
+pub fn run(format: ListFormat) -> Result<ExitStatus, CliError> {
+    match format {
+        ListFormat::Text => {
+            let width = registry()
+                .iter()
+                .map(|r| r.meta().name.len())
+                .max()
+                .unwrap_or(0);
+            let mut category = None;
+            for rule in registry() {
+                let m = rule.meta();
+                if category != Some(m.category) {
+                    if category.is_some() {
+                        println!();
+                    }
+                    println!("{}", m.category.title());
+                    category = Some(m.category);
+                }
+                println!(
+                    "  {:width$}  {:7}  {}  [{}]",
+                    m.name,
+                    m.default_severity.as_str(),
+                    m.summary,
+                    m.clause,
+                );
+            }
+            println!("\nRun `isms-lint explain RULE` for the details of a rule.");
+        }
+        ListFormat::Json => {
+            let rules: Vec<_> = registry()
+                .iter()
+                .map(|r| {
+                    let m = r.meta();
+                    json!({
+                        "name": m.name,
+                        "category": m.category.as_str(),
+                        "default_severity": m.default_severity,
+                        "standard": m.standard.map(|s| s.as_str()),
+                        "clause": m.clause,
+                        "summary": m.summary,
+                        "options": m.options.iter().map(|o| json!({
+                            "name": o.name,
+                            "type": o.kind.as_str(),
+                            "default": o.default,
+                            "basis": o.basis.as_str(),
+                            "description": o.description,
+                        })).collect::<Vec<_>>(),
+                        "deadlines": m.deadlines,
+                    })
+                })
+                .collect();
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&rules).map_err(|e| e.to_string())?
+            );
+        }
+    }
+    Ok(ExitStatus::Success)
+}

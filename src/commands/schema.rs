@@ -1,0 +1,57 @@
+use std::path::Path;
+
+use isms_core::schema;
+
+use super::CliError;
+use crate::ExitStatus;
+
+pub fn run(name: Option<&str>, out: Option<&Path>) -> Result<ExitStatus, CliError> {
+    let all = schema::all();
+    if let Some(dir) = out {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        for (file, doc) in &all {
+            let path = dir.join(file);
+            std::fs::write(&path, pretty(doc))
+                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        }
+        eprintln!("wrote {} schemas to {}", all.len(), dir.display());
+        return Ok(ExitStatus::Success);
+    }
+    match name {
+        Some(n) => {
+            let file = format!("{n}.schema.json");
+            match all.iter().find(|(f, _)| *f == file) {
+                Some((_, doc)) => {
+                    print!("{}", pretty(doc));
+                    Ok(ExitStatus::Success)
+                }
+                None => Err(format!(
+                    "there is no schema `{n}`; choose one of: {}",
+                    names(&all).join(", ")
+                )),
+            }
+        }
+        None => {
+            for (file, doc) in &all {
+                let title = doc.get("title").and_then(|t| t.as_str()).unwrap_or("");
+                println!("{:28} {title}", file.trim_end_matches(".schema.json"));
+            }
+            println!("\nPrint one with `isms-lint schema NAME`, or write them all with `isms-lint schema --out DIR`.");
+            Ok(ExitStatus::Success)
+        }
+    }
+}
+
+fn names(all: &[(String, serde_json::Value)]) -> Vec<&str> {
+    all.iter()
+        .map(|(f, _)| f.trim_end_matches(".schema.json"))
+        .collect()
+}
+
+/// The committed form of a schema: pretty JSON with a final newline.
+pub fn pretty(doc: &serde_json::Value) -> String {
+    let mut s = serde_json::to_string_pretty(doc).expect("schemas serialise");
+    s.push('\n');
+    s
+}

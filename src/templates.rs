@@ -1,0 +1,221 @@
+//! The files `isms-lint init` writes: a small ISMS repository that passes
+//! `check` on the day it is created, with every kind of record once, so a
+//! new user can see the format and replace the placeholders.
+
+use chrono::NaiveDate;
+use isms_core::catalog;
+use isms_core::Interval;
+
+/// (path, contents) of every file of a new repository.
+pub fn files(organisation: &str, date: NaiveDate) -> Vec<(String, String)> {
+    let later = |months: u32| Interval::months(months).after(date);
+    let org = yaml_string(organisation);
+    let year = date.format("%Y");
+    let mut soa = String::from(
+        "# yaml-language-server: $schema=schemas/statement-of-applicability.schema.json\n\
+         # Every Annex A control of ISO/IEC 27001:2022. Decide for each whether it applies,\n\
+         # and why (6.1.3 d); record its implementation status as you go.\n\
+         kind: statement-of-applicability\nid: SOA\ntitle: Statement of Applicability\nversion: \"0.1\"\n",
+    );
+    soa.push_str(&format!(
+        "owner: Information Security Manager\napproved: {date}\napproved-by: Top management\ncontrols:\n"
+    ));
+    for c in catalog::annex_a_2022() {
+        soa.push_str(&format!(
+            "  - control: \"{}\"   # {}\n    applicable: true\n    justification: Included until the first risk assessment shows otherwise.\n    status: planned\n",
+            c.id, c.title
+        ));
+    }
+    vec![
+        (
+            "isms.yaml".into(),
+            format!(
+                r#"# yaml-language-server: $schema=schemas/manifest.schema.json
+# The manifest of this ISMS repository: see `isms-lint explain RULE` and docs/format.md.
+version: 1
+organisation:
+  name: {org}
+  top-management:
+    - Chief Executive Officer
+scope: >
+  Describe the scope of the ISMS (clause 4.3): the organisation, sites, services
+  and teams it covers, and any exclusions.
+standards:
+  - ISO/IEC 27001:2022
+# Once certified, record the certificate; the certification-cycle rules use it.
+# certification:
+#   body: Example Certification Ltd
+#   certificate: ABC-12345
+#   standard: ISO/IEC 27001:2022
+#   decision: {date}
+#   expiry: {expiry}
+schedule:
+  management-review: 6 months
+  internal-audit: 1 month
+  awareness-activity: 1 month
+  phishing-simulation: 3 months
+  risk-review: 12 months
+  policy-review: 12 months
+  training: 12 months
+  corrective-action-staleness: 30 days
+risk-criteria:
+  likelihood-levels: 5
+  impact-levels: 5
+  acceptance-threshold: 8
+lint:
+  horizon: 30 days
+"#,
+                expiry = Interval::months(36).after(date).pred_opt().unwrap_or(date),
+            ),
+        ),
+        (
+            "policies/information-security-policy.md".into(),
+            format!(
+                r#"---
+kind: policy
+id: POL-001
+title: Information Security Policy
+version: "1.0"
+owner: Information Security Manager
+status: approved
+approved: {date}
+approved-by: Top management
+controls: ["5.1"]
+---
+# Information Security Policy
+
+## Purpose
+
+State top management's direction for information security (clause 5.2).
+
+## Objectives
+
+List the information security objectives, or refer to where they are kept (clause 6.2).
+
+## Commitments
+
+Commit to satisfying applicable requirements and to continual improvement of the ISMS.
+"#
+            ),
+        ),
+        ("soa.yaml".into(), soa),
+        (
+            "risks/RISK-001.yaml".into(),
+            format!(
+                r#"# yaml-language-server: $schema=../schemas/risk.schema.json
+kind: risk
+id: RISK-001
+title: Loss of customer data through a compromised laptop
+description: A lost or stolen laptop exposes customer data stored on it.
+owner: Chief Executive Officer
+identified: {date}
+likelihood: 2
+impact: 3
+treatment: mitigate
+controls: ["8.1", "8.24"]
+reviewed: {date}
+"#
+            ),
+        ),
+        (
+            format!("audits/internal-audits-{year}.yaml"),
+            format!(
+                r#"# yaml-language-server: $schema=../schemas/audit.schema.json
+# The internal audit programme (9.2): one audit a month, spread over the year.
+kind: audit
+title: Internal audit programme {year}
+entries:
+  - id: IA-{year}-01
+    title: Context, leadership and policy
+    type: internal
+    status: planned
+    planned: {next_month}
+    auditor: Internal auditor (not the owner of what is audited)
+    scope:
+      clauses: ["4", "5"]
+      controls: ["5.1"]
+"#,
+                next_month = later(1),
+            ),
+        ),
+        (
+            "reviews/management-review-1.md".into(),
+            format!(
+                r#"---
+kind: management-review
+id: MR-001
+title: First management review
+status: planned
+date: {review}
+attendees:
+  - name: Chief Executive Officer
+    role: CEO
+    top-management: true
+---
+# First management review
+
+Cover every input of clause 9.3.2 under its own heading, and record the decisions (9.3.3).
+"#,
+                review = later(3),
+            ),
+        ),
+        (
+            "actions/corrective-actions.yaml".into(),
+            r#"# yaml-language-server: $schema=../schemas/corrective-action.schema.json
+# Nonconformities and their corrective actions (10.2).
+kind: corrective-action
+title: Corrective action register
+entries: []
+"#
+            .to_owned(),
+        ),
+        (
+            "awareness/activities.yaml".into(),
+            format!(
+                r#"# yaml-language-server: $schema=../schemas/awareness-activity.schema.json
+# The awareness and communication programme (7.3, 7.4).
+kind: awareness-activity
+title: Awareness programme
+entries:
+  - id: AW-{year}-001
+    title: ISMS launch briefing
+    type: briefing
+    date: {date}
+    audience: all staff
+    attendees: [ceo]
+  - id: AW-{year}-002
+    title: First phishing simulation
+    type: phishing-simulation
+    status: planned
+    date: {phish}
+    audience: all staff
+"#,
+                phish = later(2),
+            ),
+        ),
+        (
+            "people.yaml".into(),
+            format!(
+                r#"# yaml-language-server: $schema=schemas/people.schema.json
+# Everyone in the scope of the ISMS, for the training rules (7.2).
+kind: people
+id: PEOPLE
+people:
+  - id: ceo
+    name: Chief Executive Officer
+    role: CEO
+    top-management: true
+    joined: {date}
+    training:
+      - date: {date}
+        course: Information security induction
+"#
+            ),
+        ),
+    ]
+}
+
+/// Quote a string for YAML when it needs it.
+fn yaml_string(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into())
+}
