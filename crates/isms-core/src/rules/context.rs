@@ -155,17 +155,36 @@ impl<'a> RuleContext<'a> {
     /// horizon (the due day included) a warning. Returns whether a finding was
     /// reported.
     pub fn deadline(&mut self, d: Deadline, help: Option<&str>) -> bool {
+        self.deadline_with(d, help, Severity::Error, true)
+    }
+
+    /// As [`RuleContext::deadline`], for obligations reported in stages or
+    /// already planned for. Past due, the finding's severity is at most
+    /// `overdue` (a two-stage deadline reports a warning first, an error
+    /// later; the configured severity still caps both). With `look_ahead`
+    /// false nothing is reported before the due date: an obligation covered by
+    /// a planned event, or a state such as staleness that only matters once
+    /// reached. The deadline is recorded either way.
+    pub fn deadline_with(
+        &mut self,
+        d: Deadline,
+        help: Option<&str>,
+        overdue: Severity,
+        look_ahead: bool,
+    ) -> bool {
         let days = (d.due - self.as_of).num_days();
         let finding = if days < 0 {
             let ago = -days;
-            Some(self.finding(d.file, d.span).message(format!(
+            let mut f = self.finding(d.file, d.span).message(format!(
                 "{} is overdue: it was due on {} ({} ago); {}",
                 capitalise(&d.what),
                 d.due,
                 plural_days(ago),
                 d.reason
-            )))
-        } else if d.due <= self.horizon.after(self.as_of) {
+            ));
+            f.severity = f.severity.min(overdue);
+            Some(f)
+        } else if look_ahead && d.due <= self.horizon.after(self.as_of) {
             let when = match days {
                 0 => "today".to_owned(),
                 1 => "tomorrow".to_owned(),
