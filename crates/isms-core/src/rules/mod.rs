@@ -20,7 +20,7 @@ pub mod risk;
 pub mod schedule;
 pub mod waivers;
 
-pub use context::{Deadline, RuleContext};
+pub use context::{capitalise, due_in, plural_days, Deadline, DueState, RuleContext};
 
 use std::fmt;
 use std::sync::OnceLock;
