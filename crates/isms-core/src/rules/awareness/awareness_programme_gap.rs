@@ -53,7 +53,11 @@ impl Rule for AwarenessProgrammeGap {
     }
 
     fn check(&self, cx: &mut RuleContext<'_>) {
-        let interval = cx.scheduled("interval", cx.repo.manifest.schedule.awareness_activity);
+        let (interval, source) = cx.scheduled_with_source(
+            "interval",
+            cx.repo.manifest.schedule.awareness_activity,
+            "awareness-activity",
+        );
         let activities = occurrences(cx.repo, |_| true);
         check_programme(
             cx,
@@ -63,6 +67,7 @@ impl Rule for AwarenessProgrammeGap {
                 noun: "awareness activity",
                 schedule_key: "awareness-activity",
                 interval,
+                source,
                 requirement: "7.3 requires people to be made aware of the information security policy, their contribution and the implications of not conforming",
             },
         );
@@ -92,13 +97,13 @@ mod tests {
         // 31 May + 1 month = 30 June; 30 days ahead of it is 31 May itself.
         assert_eq!(
             r.check_rule(RULE, "2025-05-31"),
-            ["awareness/activities.yaml:6:11: warning[awareness-programme-gap] The next awareness activity is due in 30 days (on 2025-06-30); the last one, AW-1, took place on 2025-05-31, and the programme calls for one every month"]
+            ["awareness/activities.yaml:6:11: warning[awareness-programme-gap] The next awareness activity is due in 30 days (on 2025-06-30); the last one, AW-1, took place on 2025-05-31, and the programme calls for one every month (common practice; set `schedule.awareness-activity` to your planned interval)"]
         );
         assert!(r.check_rule(RULE, "2025-06-29")[0].contains("is due tomorrow (on 2025-06-30)"));
         assert!(r.check_rule(RULE, "2025-06-30")[0].contains("is due today (on 2025-06-30)"));
         assert_eq!(
             r.check_rule(RULE, "2025-07-01"),
-            ["awareness/activities.yaml:6:11: warning[awareness-programme-gap] The next awareness activity is overdue: it was due on 2025-06-30 (1 day ago); the last one, AW-1, took place on 2025-05-31, and the programme calls for one every month"]
+            ["awareness/activities.yaml:6:11: warning[awareness-programme-gap] The next awareness activity is overdue: it was due on 2025-06-30 (1 day ago); the last one, AW-1, took place on 2025-05-31, and the programme calls for one every month (common practice; set `schedule.awareness-activity` to your planned interval)"]
         );
     }
 
@@ -147,7 +152,7 @@ mod tests {
             .manifest("organisation:\n  name: T\nschedule:\n  awareness-activity: 2 months\n");
         assert_eq!(
             nothing.check_rule(RULE, "2025-07-01"),
-            ["isms.yaml:4:23: warning[awareness-programme-gap] No awareness activity is recorded: 7.3 requires people to be made aware of the information security policy, their contribution and the implications of not conforming, and the programme calls for one every 2 months"]
+            ["isms.yaml:4:23: warning[awareness-programme-gap] No awareness activity is recorded: 7.3 requires people to be made aware of the information security policy, their contribution and the implications of not conforming, and the programme calls for one every 2 months (`schedule.awareness-activity`)"]
         );
     }
 

@@ -7,7 +7,6 @@ pub mod training_overdue;
 
 use super::schedule::{every, Next, Occurrence, Recurrence};
 use super::{Deadline, Rule, RuleContext};
-use crate::finding::Severity;
 use crate::interval::Interval;
 use crate::model::{ActivityStatus, AwarenessActivity};
 use crate::repository::Repository;
@@ -40,6 +39,9 @@ struct Programme<'p> {
     /// The schedule entry that sets the interval: `awareness-activity`.
     schedule_key: &'static str,
     interval: Interval,
+    /// Where the interval comes from, for messages (see
+    /// [`RuleContext::scheduled_with_source`]).
+    source: String,
     /// Why it matters, for the finding when nothing is recorded at all.
     requirement: &'p str,
 }
@@ -70,10 +72,11 @@ fn check_programme(cx: &mut RuleContext<'_>, activities: Vec<Occurrence<'_>>, p:
                     span: last.span,
                     record_id: last.record.id.clone(),
                     reason: format!(
-                        "the last one, {}, took place on {}, and the programme calls for one {}",
+                        "the last one, {}, took place on {}, and the programme calls for one {} ({})",
                         last.name,
                         last.date,
-                        every(p.interval)
+                        every(p.interval),
+                        p.source
                     ),
                 },
                 Some(&help),
@@ -89,7 +92,7 @@ fn check_programme(cx: &mut RuleContext<'_>, activities: Vec<Occurrence<'_>>, p:
                     format!("it is not recorded as completed, and no {noun} has taken place yet")
                 }
             };
-            cx.deadline_with(
+            cx.planned_deadline(
                 Deadline {
                     rule: p.rule,
                     what: format!("planned {noun} {}", planned.name),
@@ -100,8 +103,6 @@ fn check_programme(cx: &mut RuleContext<'_>, activities: Vec<Occurrence<'_>>, p:
                     reason,
                 },
                 Some("If it took place, set `status: completed` (with its results); if it moved, change its date; if it was dropped, set `status: cancelled` and plan the next one."),
-                Severity::Error,
-                false,
             );
         }
         Next::Missing => {
@@ -109,9 +110,10 @@ fn check_programme(cx: &mut RuleContext<'_>, activities: Vec<Occurrence<'_>>, p:
             let f = cx
                 .finding(cx.repo.manifest_file, span)
                 .message(format!(
-                    "No {noun} is recorded: {}, and the programme calls for one {}",
+                    "No {noun} is recorded: {}, and the programme calls for one {} ({})",
                     p.requirement,
-                    every(p.interval)
+                    every(p.interval),
+                    p.source
                 ))
                 .help(format!(
                     "Record each {noun} as a `kind: awareness-activity` record (done: `status: completed`; scheduled: `status: planned`)."

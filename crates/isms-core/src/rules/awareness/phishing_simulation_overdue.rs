@@ -53,7 +53,11 @@ impl Rule for PhishingSimulationOverdue {
     }
 
     fn check(&self, cx: &mut RuleContext<'_>) {
-        let interval = cx.scheduled("interval", cx.repo.manifest.schedule.phishing_simulation);
+        let (interval, source) = cx.scheduled_with_source(
+            "interval",
+            cx.repo.manifest.schedule.phishing_simulation,
+            "phishing-simulation",
+        );
         let simulations = occurrences(cx.repo, |a| {
             a.activity_type == ActivityType::PhishingSimulation
         });
@@ -65,6 +69,7 @@ impl Rule for PhishingSimulationOverdue {
                 noun: "phishing simulation",
                 schedule_key: "phishing-simulation",
                 interval,
+                source,
                 requirement:
                     "simulations show whether people recognise and report phishing (7.3, A.6.3)",
             },
@@ -100,13 +105,13 @@ mod tests {
         assert!(r.check_rule(RULE, "2025-05-30").is_empty());
         assert_eq!(
             r.check_rule(RULE, "2025-05-31"),
-            ["awareness/activities.yaml:6:11: warning[phishing-simulation-overdue] The next phishing simulation is due in 30 days (on 2025-06-30); the last one, PH-1, took place on 2025-03-31, and the programme calls for one every 3 months"]
+            ["awareness/activities.yaml:6:11: warning[phishing-simulation-overdue] The next phishing simulation is due in 30 days (on 2025-06-30); the last one, PH-1, took place on 2025-03-31, and the programme calls for one every 3 months (common practice; set `schedule.phishing-simulation` to your planned interval)"]
         );
         assert!(r.check_rule(RULE, "2025-06-29")[0].contains("is due tomorrow (on 2025-06-30)"));
         assert!(r.check_rule(RULE, "2025-06-30")[0].contains("is due today (on 2025-06-30)"));
         assert_eq!(
             r.check_rule(RULE, "2025-07-01"),
-            ["awareness/activities.yaml:6:11: warning[phishing-simulation-overdue] The next phishing simulation is overdue: it was due on 2025-06-30 (1 day ago); the last one, PH-1, took place on 2025-03-31, and the programme calls for one every 3 months"]
+            ["awareness/activities.yaml:6:11: warning[phishing-simulation-overdue] The next phishing simulation is overdue: it was due on 2025-06-30 (1 day ago); the last one, PH-1, took place on 2025-03-31, and the programme calls for one every 3 months (common practice; set `schedule.phishing-simulation` to your planned interval)"]
         );
     }
 
@@ -121,7 +126,7 @@ mod tests {
         let nothing = programme(&[activity("AW-1", "newsletter", "2025-06-15", "completed")]);
         assert_eq!(
             nothing.check_rule(RULE, "2025-07-01"),
-            ["isms.yaml:1:1: warning[phishing-simulation-overdue] No phishing simulation is recorded: simulations show whether people recognise and report phishing (7.3, A.6.3), and the programme calls for one every 3 months"]
+            ["isms.yaml:1:1: warning[phishing-simulation-overdue] No phishing simulation is recorded: simulations show whether people recognise and report phishing (7.3, A.6.3), and the programme calls for one every 3 months (common practice; set `schedule.phishing-simulation` to your planned interval)"]
         );
     }
 

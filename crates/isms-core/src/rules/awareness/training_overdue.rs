@@ -72,7 +72,8 @@ impl Rule for TrainingOverdue {
     }
 
     fn check(&self, cx: &mut RuleContext<'_>) {
-        let interval = cx.scheduled("interval", cx.repo.manifest.schedule.training);
+        let (interval, source) =
+            cx.scheduled_with_source("interval", cx.repo.manifest.schedule.training, "training");
         let joiner_within = cx.interval("joiner-within");
         let rosters: Vec<_> = cx.repo.people().collect();
         if rosters.is_empty() {
@@ -85,6 +86,7 @@ impl Rule for TrainingOverdue {
                     noun: "security training",
                     schedule_key: "training",
                     interval,
+                    source,
                     requirement: "7.2 requires evidence of competence, and Annex A 6.3 awareness training with regular updates",
                 },
             );
@@ -141,8 +143,9 @@ impl Rule for TrainingOverdue {
                     i,
                     person,
                     &recurrence,
-                    Intervals {
+                    &Intervals {
                         interval,
+                        source: &source,
                         joiner_within,
                     },
                 );
@@ -151,9 +154,10 @@ impl Rule for TrainingOverdue {
     }
 }
 
-#[derive(Clone, Copy)]
-struct Intervals {
+struct Intervals<'s> {
     interval: crate::Interval,
+    /// Where `interval` comes from, for messages.
+    source: &'s str,
     joiner_within: crate::Interval,
 }
 
@@ -165,7 +169,7 @@ fn check_person(
     index: usize,
     person: &Person,
     recurrence: &Recurrence<'_>,
-    intervals: Intervals,
+    intervals: &Intervals<'_>,
 ) {
     let who = format!("{} ({})", person.name, person.id);
     let at =
@@ -222,21 +226,20 @@ fn check_person(
                         due,
                         span,
                         format!(
-                            "their last training, {}, was on {}, and training is to be refreshed {}",
+                            "their last training, {}, was on {}, and training is to be refreshed {} ({})",
                             last.name,
                             last.date,
-                            every(intervals.interval)
+                            every(intervals.interval),
+                            intervals.source
                         ),
                     ),
                     Some(&help),
                 );
             }
             Next::Planned { planned, last } => {
-                cx.deadline_with(
+                cx.planned_deadline(
                     planned_deadline(planned, last.map(|(l, _)| l)),
                     Some(PLANNED_HELP),
-                    Severity::Error,
-                    false,
                 );
             }
             Next::Missing => unreachable!("a person with a last training has a next one"),
@@ -250,12 +253,7 @@ fn check_person(
             let due = intervals.joiner_within.after(joined);
             match planned {
                 Some(p) if p.date <= due => {
-                    cx.deadline_with(
-                        planned_deadline(p, None),
-                        Some(PLANNED_HELP),
-                        Severity::Error,
-                        false,
-                    );
+                    cx.planned_deadline(planned_deadline(p, None), Some(PLANNED_HELP));
                 }
                 _ => {
                     let help = match planned {
@@ -281,12 +279,7 @@ fn check_person(
             }
         }
         (None, Some(p)) => {
-            cx.deadline_with(
-                planned_deadline(p, None),
-                Some(PLANNED_HELP),
-                Severity::Error,
-                false,
-            );
+            cx.planned_deadline(planned_deadline(p, None), Some(PLANNED_HELP));
         }
         (None, None) => {
             let f = cx
@@ -337,13 +330,13 @@ mod tests {
         assert!(r.check_rule(RULE, "2025-05-30").is_empty());
         assert_eq!(
             r.check_rule(RULE, "2025-05-31"),
-            ["people.yaml:10:15: warning[training-overdue] The next security training of Ann Smith (asmith) is due in 30 days (on 2025-06-30); their last training, Security awareness 2024, was on 2024-06-30, and training is to be refreshed every year"]
+            ["people.yaml:10:15: warning[training-overdue] The next security training of Ann Smith (asmith) is due in 30 days (on 2025-06-30); their last training, Security awareness 2024, was on 2024-06-30, and training is to be refreshed every year (common practice; set `schedule.training` to your planned interval)"]
         );
         assert!(r.check_rule(RULE, "2025-06-29")[0].contains("is due tomorrow (on 2025-06-30)"));
         assert!(r.check_rule(RULE, "2025-06-30")[0].contains("is due today (on 2025-06-30)"));
         assert_eq!(
             r.check_rule(RULE, "2025-07-01"),
-            ["people.yaml:10:15: error[training-overdue] The next security training of Ann Smith (asmith) is overdue: it was due on 2025-06-30 (1 day ago); their last training, Security awareness 2024, was on 2024-06-30, and training is to be refreshed every year"]
+            ["people.yaml:10:15: error[training-overdue] The next security training of Ann Smith (asmith) is overdue: it was due on 2025-06-30 (1 day ago); their last training, Security awareness 2024, was on 2024-06-30, and training is to be refreshed every year (common practice; set `schedule.training` to your planned interval)"]
         );
     }
 
@@ -357,7 +350,7 @@ mod tests {
         // Located at the person's id once an activity set the clock.
         assert_eq!(
             r.check_rule(RULE, "2026-06-16"),
-            ["people.yaml:4:9: error[training-overdue] The next security training of Ann Smith (asmith) is overdue: it was due on 2026-06-15 (1 day ago); their last training, TR-1, was on 2025-06-15, and training is to be refreshed every year"]
+            ["people.yaml:4:9: error[training-overdue] The next security training of Ann Smith (asmith) is overdue: it was due on 2026-06-15 (1 day ago); their last training, TR-1, was on 2025-06-15, and training is to be refreshed every year (common practice; set `schedule.training` to your planned interval)"]
         );
         // By name, too.
         let by_name = ann(TRAINED).file(
@@ -441,7 +434,7 @@ mod tests {
         assert_eq!(mine.len(), 2);
         assert_eq!(
             r.check_rule(RULE, "2025-09-01"),
-            ["people.yaml:7:16: error[training-overdue] The next security training of A (a) is overdue: it was due on 2025-08-31 (1 day ago); their last training, X, was on 2024-08-31, and training is to be refreshed every year"]
+            ["people.yaml:7:16: error[training-overdue] The next security training of A (a) is overdue: it was due on 2025-08-31 (1 day ago); their last training, X, was on 2024-08-31, and training is to be refreshed every year (common practice; set `schedule.training` to your planned interval)"]
         );
     }
 
@@ -465,13 +458,13 @@ mod tests {
         assert!(r.check_rule(RULE, "2025-06-30")[0].contains("is due today"));
         assert_eq!(
             r.check_rule(RULE, "2025-07-01"),
-            ["awareness/a.yaml:6:11: error[training-overdue] The next security training is overdue: it was due on 2025-06-30 (1 day ago); the last one, TR-1, took place on 2024-06-30, and the programme calls for one every year"]
+            ["awareness/a.yaml:6:11: error[training-overdue] The next security training is overdue: it was due on 2025-06-30 (1 day ago); the last one, TR-1, took place on 2024-06-30, and the programme calls for one every year (common practice; set `schedule.training` to your planned interval)"]
         );
         let none = TestRepo::new()
             .manifest("organisation:\n  name: T\nschedule:\n  training: 12 months\n");
         assert_eq!(
             none.check_rule(RULE, "2025-07-01"),
-            ["isms.yaml:4:13: error[training-overdue] No security training is recorded: 7.2 requires evidence of competence, and Annex A 6.3 awareness training with regular updates, and the programme calls for one every year"]
+            ["isms.yaml:4:13: error[training-overdue] No security training is recorded: 7.2 requires evidence of competence, and Annex A 6.3 awareness training with regular updates, and the programme calls for one every year (`schedule.training`)"]
         );
     }
 

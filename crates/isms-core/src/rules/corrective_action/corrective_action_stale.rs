@@ -53,9 +53,10 @@ impl Rule for CorrectiveActionStale {
     }
 
     fn check(&self, cx: &mut RuleContext<'_>) {
-        let stale_after = cx.scheduled(
+        let (stale_after, source) = cx.scheduled_with_source(
             "stale-after",
             cx.repo.manifest.schedule.corrective_action_staleness,
+            "corrective-action-staleness",
         );
         for (record, action) in cx.repo.actions() {
             if !action.is_open() {
@@ -94,7 +95,7 @@ impl Rule for CorrectiveActionStale {
                     span,
                     record_id: Some(action.id.clone()),
                     reason: format!(
-                        "it is still {} and was last updated on {since} ({clock}); open actions are to show progress {}",
+                        "it is still {} and was last updated on {since} ({clock}); open actions are to show progress {} ({source})",
                         open_word(action),
                         every(stale_after)
                     ),
@@ -152,7 +153,7 @@ mod tests {
         assert!(r.check_rule(RULE, "2025-07-01").is_empty());
         assert_eq!(
             r.check_rule(RULE, "2025-07-02"),
-            ["actions/ca.yaml:8:14: warning[corrective-action-stale] An update of corrective action CA-1 is overdue: it was due on 2025-07-01 (1 day ago); it is still open and was last updated on 2025-06-01 (its `updated` date); open actions are to show progress every 30 days"]
+            ["actions/ca.yaml:8:14: warning[corrective-action-stale] An update of corrective action CA-1 is overdue: it was due on 2025-07-01 (1 day ago); it is still open and was last updated on 2025-06-01 (its `updated` date); open actions are to show progress every 30 days (common practice; set `schedule.corrective-action-staleness` to your planned interval)"]
         );
     }
 
@@ -174,7 +175,7 @@ mod tests {
         assert!(r.check_rule(RULE, "2025-07-10").is_empty());
         assert_eq!(
             r.check_rule(RULE, "2025-07-11"),
-            ["actions/ca.yaml:6:13: warning[corrective-action-stale] An update of corrective action CA-1 is overdue: it was due on 2025-07-10 (1 day ago); it is still in progress and was last updated on 2025-06-10 (the last commit to actions/ca.yaml; the action has no `updated` date); open actions are to show progress every 30 days"]
+            ["actions/ca.yaml:6:13: warning[corrective-action-stale] An update of corrective action CA-1 is overdue: it was due on 2025-07-10 (1 day ago); it is still in progress and was last updated on 2025-06-10 (the last commit to actions/ca.yaml; the action has no `updated` date); open actions are to show progress every 30 days (common practice; set `schedule.corrective-action-staleness` to your planned interval)"]
         );
         // `updated` wins over the history.
         let updated = action("open", "    updated: 2025-07-01\n")
@@ -188,7 +189,7 @@ mod tests {
         assert!(r.check_rule(RULE, "2025-05-31").is_empty());
         assert_eq!(
             r.check_rule(RULE, "2025-06-01"),
-            ["actions/ca.yaml:6:13: warning[corrective-action-stale] An update of corrective action CA-1 is overdue: it was due on 2025-05-31 (1 day ago); it is still open and was last updated on 2025-05-01 (the day it was raised; it has no `updated` date); open actions are to show progress every 30 days"]
+            ["actions/ca.yaml:6:13: warning[corrective-action-stale] An update of corrective action CA-1 is overdue: it was due on 2025-05-31 (1 day ago); it is still open and was last updated on 2025-05-01 (the day it was raised; it has no `updated` date); open actions are to show progress every 30 days (common practice; set `schedule.corrective-action-staleness` to your planned interval)"]
         );
         let undated = TestRepo::new().file(
             "actions/ca.yaml",
@@ -239,11 +240,13 @@ mod tests {
         assert!(scheduled.check_rule(RULE, "2025-06-15").is_empty());
         assert!(scheduled.check_rule(RULE, "2025-06-16")[0]
             .contains("it was due on 2025-06-15 (1 day ago)"));
-        assert!(scheduled.check_rule(RULE, "2025-06-16")[0].ends_with("every 2 weeks"));
+        assert!(scheduled.check_rule(RULE, "2025-06-16")[0]
+            .ends_with("every 2 weeks (`schedule.corrective-action-staleness`)"));
         // The rule's option wins over the schedule.
         let option = r("\n      stale-after: 1 month");
         assert!(option.check_rule(RULE, "2025-07-01").is_empty());
-        assert!(option.check_rule(RULE, "2025-07-02")[0].ends_with("every month"));
+        assert!(option.check_rule(RULE, "2025-07-02")[0]
+            .ends_with("every month (`lint.rules.corrective-action-stale.stale-after`)"));
         assert!(r(" error").check_rule(RULE, "2025-06-16")[0]
             .contains("error[corrective-action-stale]"));
         assert!(r(" off").check_rule(RULE, "2026-01-01").is_empty());

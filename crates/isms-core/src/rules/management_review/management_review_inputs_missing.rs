@@ -1,6 +1,6 @@
 use crate::finding::Severity;
 use crate::model::{ReviewStatus, Standard};
-use crate::rules::{Category, Rule, RuleContext, RuleMeta};
+use crate::rules::{capitalise, Category, Rule, RuleContext, RuleMeta};
 use crate::yaml::{Node, Value};
 
 use super::{held_reviews, INPUTS};
@@ -233,14 +233,6 @@ fn keyword_inputs(t: &str) -> u16 {
     set(8, has("risk"));
     set(9, has("improv"));
     bits
-}
-
-fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(first) => first.to_uppercase().chain(c).collect(),
-        None => String::new(),
-    }
 }
 
 #[cfg(test)]

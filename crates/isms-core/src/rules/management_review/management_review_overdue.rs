@@ -61,7 +61,11 @@ impl Rule for ManagementReviewOverdue {
     }
 
     fn check(&self, cx: &mut RuleContext<'_>) {
-        let warn_after = cx.scheduled("warn-after", cx.repo.manifest.schedule.management_review);
+        let (warn_after, source) = cx.scheduled_with_source(
+            "warn-after",
+            cx.repo.manifest.schedule.management_review,
+            "management-review",
+        );
         let error_after = cx.interval("error-after");
         let reviews = cx.repo.reviews().filter_map(|(record, review)| {
             let completed = match review.status() {
@@ -92,7 +96,7 @@ impl Rule for ManagementReviewOverdue {
                     )
                 } else {
                     format!(
-                        "the last one, {}, was held on {} and reviews are planned {}",
+                        "the last one, {}, was held on {} and reviews are planned {} ({source})",
                         last.name,
                         last.date,
                         every(warn_after)
@@ -153,7 +157,7 @@ impl Rule for ManagementReviewOverdue {
                 let f = cx
                     .finding(cx.repo.manifest_file, span)
                     .message(format!(
-                        "No management review is recorded: 9.3.1 requires top management to review the ISMS at planned intervals (here {})",
+                        "No management review is recorded: 9.3.1 requires top management to review the ISMS at planned intervals (here {}: {source})",
                         every(warn_after)
                     ))
                     .help("Record each review as a `kind: management-review` record (held: `status: completed`; scheduled: `status: planned`).")
@@ -192,19 +196,19 @@ mod tests {
         assert!(r.check_rule(RULE, "2026-01-28").is_empty());
         assert_eq!(
             r.check_rule(RULE, "2026-01-29"),
-            ["reviews/mr-1.md:6:7: warning[management-review-overdue] The next management review is due in 30 days (on 2026-02-28); the last one, MR-1, was held on 2025-08-31 and reviews are planned every 6 months"]
+            ["reviews/mr-1.md:6:7: warning[management-review-overdue] The next management review is due in 30 days (on 2026-02-28); the last one, MR-1, was held on 2025-08-31 and reviews are planned every 6 months (common practice; set `schedule.management-review` to your planned interval)"]
         );
         assert_eq!(
             r.check_rule(RULE, "2026-02-27"),
-            ["reviews/mr-1.md:6:7: warning[management-review-overdue] The next management review is due tomorrow (on 2026-02-28); the last one, MR-1, was held on 2025-08-31 and reviews are planned every 6 months"]
+            ["reviews/mr-1.md:6:7: warning[management-review-overdue] The next management review is due tomorrow (on 2026-02-28); the last one, MR-1, was held on 2025-08-31 and reviews are planned every 6 months (common practice; set `schedule.management-review` to your planned interval)"]
         );
         assert_eq!(
             r.check_rule(RULE, "2026-02-28"),
-            ["reviews/mr-1.md:6:7: warning[management-review-overdue] The next management review is due today (on 2026-02-28); the last one, MR-1, was held on 2025-08-31 and reviews are planned every 6 months"]
+            ["reviews/mr-1.md:6:7: warning[management-review-overdue] The next management review is due today (on 2026-02-28); the last one, MR-1, was held on 2025-08-31 and reviews are planned every 6 months (common practice; set `schedule.management-review` to your planned interval)"]
         );
         assert_eq!(
             r.check_rule(RULE, "2026-03-01"),
-            ["reviews/mr-1.md:6:7: warning[management-review-overdue] The next management review is overdue: it was due on 2026-02-28 (1 day ago); the last one, MR-1, was held on 2025-08-31 and reviews are planned every 6 months"]
+            ["reviews/mr-1.md:6:7: warning[management-review-overdue] The next management review is overdue: it was due on 2026-02-28 (1 day ago); the last one, MR-1, was held on 2025-08-31 and reviews are planned every 6 months (common practice; set `schedule.management-review` to your planned interval)"]
         );
     }
 
@@ -213,7 +217,7 @@ mod tests {
         let r = held("2025-08-31");
         assert_eq!(
             r.check_rule(RULE, "2026-08-31"),
-            ["reviews/mr-1.md:6:7: warning[management-review-overdue] The next management review is overdue: it was due on 2026-02-28 (184 days ago); the last one, MR-1, was held on 2025-08-31 and reviews are planned every 6 months"]
+            ["reviews/mr-1.md:6:7: warning[management-review-overdue] The next management review is overdue: it was due on 2026-02-28 (184 days ago); the last one, MR-1, was held on 2025-08-31 and reviews are planned every 6 months (common practice; set `schedule.management-review` to your planned interval)"]
         );
         assert_eq!(
             r.check_rule(RULE, "2026-09-01"),
@@ -226,7 +230,7 @@ mod tests {
         // 2023-08-31 + 6 months = 2024-02-29; 2024-02-29 + 12 months = 2025-02-28.
         assert_eq!(
             held("2023-08-31").check_rule(RULE, "2024-03-01"),
-            ["reviews/mr-1.md:6:7: warning[management-review-overdue] The next management review is overdue: it was due on 2024-02-29 (1 day ago); the last one, MR-1, was held on 2023-08-31 and reviews are planned every 6 months"]
+            ["reviews/mr-1.md:6:7: warning[management-review-overdue] The next management review is overdue: it was due on 2024-02-29 (1 day ago); the last one, MR-1, was held on 2023-08-31 and reviews are planned every 6 months (common practice; set `schedule.management-review` to your planned interval)"]
         );
         let r = held("2024-02-29");
         assert!(r.check_rule(RULE, "2025-02-28")[0].starts_with("reviews/mr-1.md:6:7: warning"));
@@ -246,7 +250,7 @@ mod tests {
             );
         assert_eq!(
             r.check_rule(RULE, "2025-07-16"),
-            ["reviews/mr-2.md:6:7: warning[management-review-overdue] The next management review is overdue: it was due on 2025-07-15 (1 day ago); the last one, MR-2, was held on 2025-01-15 and reviews are planned every 6 months"]
+            ["reviews/mr-2.md:6:7: warning[management-review-overdue] The next management review is overdue: it was due on 2025-07-15 (1 day ago); the last one, MR-2, was held on 2025-01-15 and reviews are planned every 6 months (common practice; set `schedule.management-review` to your planned interval)"]
         );
     }
 
@@ -274,7 +278,7 @@ mod tests {
         let report = r.report("2026-02-20");
         let f: Vec<_> = report.findings.iter().filter(|f| f.rule == RULE).collect();
         assert_eq!(f.len(), 1);
-        assert_eq!(f[0].message, "The next management review is due in 8 days (on 2026-02-28); the last one, MR-1, was held on 2025-08-31 and reviews are planned every 6 months");
+        assert_eq!(f[0].message, "The next management review is due in 8 days (on 2026-02-28); the last one, MR-1, was held on 2025-08-31 and reviews are planned every 6 months (common practice; set `schedule.management-review` to your planned interval)");
         assert_eq!(
             f[0].help.as_deref(),
             Some("MR-2 is planned only for 2026-03-01, after the due date: bring it forward, or hold an earlier review. After 2026-08-31 (1 year since the last review) this is an error.")
@@ -310,11 +314,11 @@ mod tests {
         );
         assert_eq!(
             r.check_rule(RULE, "2025-06-30"),
-            ["isms.yaml:5:22: error[management-review-overdue] No management review is recorded: 9.3.1 requires top management to review the ISMS at planned intervals (here every 3 months)"]
+            ["isms.yaml:5:22: error[management-review-overdue] No management review is recorded: 9.3.1 requires top management to review the ISMS at planned intervals (here every 3 months: `schedule.management-review`)"]
         );
         assert_eq!(
             TestRepo::new().check_rule(RULE, "2025-06-30"),
-            ["isms.yaml:1:1: error[management-review-overdue] No management review is recorded: 9.3.1 requires top management to review the ISMS at planned intervals (here every 6 months)"]
+            ["isms.yaml:1:1: error[management-review-overdue] No management review is recorded: 9.3.1 requires top management to review the ISMS at planned intervals (here every 6 months: common practice; set `schedule.management-review` to your planned interval)"]
         );
     }
 
@@ -325,7 +329,7 @@ mod tests {
         assert!(scheduled.check_rule(RULE, "2025-04-30")[0].contains("due today (on 2025-04-30)"));
         assert_eq!(
             scheduled.check_rule(RULE, "2025-05-01"),
-            ["reviews/mr-1.md:6:7: warning[management-review-overdue] The next management review is overdue: it was due on 2025-04-30 (1 day ago); the last one, MR-1, was held on 2025-01-31 and reviews are planned every 3 months"]
+            ["reviews/mr-1.md:6:7: warning[management-review-overdue] The next management review is overdue: it was due on 2025-04-30 (1 day ago); the last one, MR-1, was held on 2025-01-31 and reviews are planned every 3 months (`schedule.management-review`)"]
         );
         // The rule's own options win over the schedule.
         let options = held("2025-01-31").manifest(
