@@ -21,7 +21,7 @@
 use chrono::NaiveDate;
 
 use crate::interval::Interval;
-use crate::repository::Record;
+use crate::repository::{Record, Repository};
 use crate::source::{FileId, Span};
 
 /// One occurrence of a recurring obligation: a review, an activity, a
@@ -138,6 +138,20 @@ impl<'a> Recurrence<'a> {
             },
             (None, None) => Next::Missing,
         }
+    }
+}
+
+/// Where a finding about a missing obligation points: the `schedule:` entry
+/// that demands it; the `schedule` key when the entry is not declared (not
+/// another entry of the schedule); the manifest's first key without a
+/// schedule.
+pub fn schedule_span(repo: &Repository, key: &str) -> Span {
+    if repo.manifest_node.at(["schedule", key]).is_some() {
+        repo.manifest_span(&["schedule", key])
+    } else if let Some(span) = repo.manifest_node.key_span("schedule") {
+        span
+    } else {
+        repo.manifest_span(&[])
     }
 }
 

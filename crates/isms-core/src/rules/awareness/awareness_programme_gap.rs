@@ -68,6 +68,7 @@ impl Rule for AwarenessProgrammeGap {
                 schedule_key: "awareness-activity",
                 interval,
                 source,
+                record_help: "Record each activity as a `kind: awareness-activity` record (done: `status: completed`; scheduled: `status: planned`).",
                 requirement: "7.3 requires people to be made aware of the information security policy, their contribution and the implications of not conforming",
             },
         );

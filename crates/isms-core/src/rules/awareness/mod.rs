@@ -5,7 +5,7 @@ pub mod awareness_programme_gap;
 pub mod phishing_simulation_overdue;
 pub mod training_overdue;
 
-use super::schedule::{every, Next, Occurrence, Recurrence};
+use super::schedule::{every, schedule_span, Next, Occurrence, Recurrence};
 use super::{Deadline, Rule, RuleContext};
 use crate::interval::Interval;
 use crate::model::{ActivityStatus, AwarenessActivity};
@@ -44,6 +44,8 @@ struct Programme<'p> {
     source: String,
     /// Why it matters, for the finding when nothing is recorded at all.
     requirement: &'p str,
+    /// How to record an occurrence, for the same finding.
+    record_help: &'p str,
 }
 
 /// Report the next occurrence of a programme: a deadline from the last
@@ -106,7 +108,7 @@ fn check_programme(cx: &mut RuleContext<'_>, activities: Vec<Occurrence<'_>>, p:
             );
         }
         Next::Missing => {
-            let span = cx.repo.manifest_span(&["schedule", p.schedule_key]);
+            let span = schedule_span(cx.repo, p.schedule_key);
             let f = cx
                 .finding(cx.repo.manifest_file, span)
                 .message(format!(
@@ -115,9 +117,7 @@ fn check_programme(cx: &mut RuleContext<'_>, activities: Vec<Occurrence<'_>>, p:
                     every(p.interval),
                     p.source
                 ))
-                .help(format!(
-                    "Record each {noun} as a `kind: awareness-activity` record (done: `status: completed`; scheduled: `status: planned`)."
-                ))
+                .help(p.record_help)
                 .key(p.schedule_key);
             cx.emit(f);
         }

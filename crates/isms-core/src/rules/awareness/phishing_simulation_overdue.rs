@@ -70,6 +70,7 @@ impl Rule for PhishingSimulationOverdue {
                 schedule_key: "phishing-simulation",
                 interval,
                 source,
+                record_help: "Record each simulation as a `kind: awareness-activity` record of `type: phishing-simulation` (done: `status: completed`, with its results; scheduled: `status: planned`).",
                 requirement:
                     "simulations show whether people recognise and report phishing (7.3, A.6.3)",
             },

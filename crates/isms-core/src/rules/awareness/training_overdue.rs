@@ -87,6 +87,7 @@ impl Rule for TrainingOverdue {
                     schedule_key: "training",
                     interval,
                     source,
+                    record_help: "Record trainings as `kind: awareness-activity` records of `type: training` or `refresher`, or keep a `kind: people` roster with each person's trainings: the rule then checks everyone in scope.",
                     requirement: "7.2 requires evidence of competence, and Annex A 6.3 awareness training with regular updates",
                 },
             );

@@ -1,6 +1,6 @@
 use crate::finding::Severity;
 use crate::model::{ReviewStatus, Standard};
-use crate::rules::schedule::{every, Next, Occurrence, Recurrence};
+use crate::rules::schedule::{every, schedule_span, Next, Occurrence, Recurrence};
 use crate::rules::{
     Basis, Category, Deadline, OptionKind, Rule, RuleContext, RuleMeta, RuleOption,
 };
@@ -153,7 +153,7 @@ impl Rule for ManagementReviewOverdue {
                 );
             }
             Next::Missing => {
-                let span = cx.repo.manifest_span(&["schedule", "management-review"]);
+                let span = schedule_span(cx.repo, "management-review");
                 let f = cx
                     .finding(cx.repo.manifest_file, span)
                     .message(format!(
@@ -316,6 +316,10 @@ mod tests {
             r.check_rule(RULE, "2025-06-30"),
             ["isms.yaml:5:22: error[management-review-overdue] No management review is recorded: 9.3.1 requires top management to review the ISMS at planned intervals (here every 3 months: `schedule.management-review`)"]
         );
+        // A schedule without the entry: at `schedule`, not at another entry.
+        let other = TestRepo::new()
+            .manifest("organisation:\n  name: T\nschedule:\n  internal-audit: 1 month\n");
+        assert!(other.check_rule(RULE, "2025-06-30")[0].starts_with("isms.yaml:3:1: error"));
         assert_eq!(
             TestRepo::new().check_rule(RULE, "2025-06-30"),
             ["isms.yaml:1:1: error[management-review-overdue] No management review is recorded: 9.3.1 requires top management to review the ISMS at planned intervals (here every 6 months: common practice; set `schedule.management-review` to your planned interval)"]
