@@ -1,12 +1,16 @@
 //! Building repositories in memory, for tests of rules (and for anyone who
 //! wants to check records that do not live on disk).
 //!
+//! A repository this small lacks most of an ISMS (no audits, no reviews),
+//! and the rules about missing evidence say so; a test checks the rule it is
+//! about:
+//!
 //! ```
 //! use isms_core::testing::TestRepo;
 //!
 //! let findings = TestRepo::new()
 //!     .file("risks/r.yaml", "kind: risk\nid: R-1\ntitle: Laptop theft\nreviewed: 2025-02-30\n")
-//!     .check("2025-06-01");
+//!     .check_rule("invalid-date", "2025-06-01");
 //! assert_eq!(findings, [
 //!     "risks/r.yaml:4:11: error[invalid-date] `reviewed` is not a real date: 2025-02-30 does not exist (February 2025 has 28 days)",
 //! ]);
