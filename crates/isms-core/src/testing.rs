@@ -1,10 +1,6 @@
 //! Building repositories in memory, for tests of rules (and for anyone who
 //! wants to check records that do not live on disk).
 //!
-//! A repository this small lacks most of an ISMS (no audits, no reviews),
-//! and the rules about missing evidence say so; a test checks the rule it is
-//! about:
-//!
 //! ```
 //! use isms_core::testing::TestRepo;
 //!

@@ -109,6 +109,28 @@ impl<'a> RuleContext<'a> {
             .unwrap_or_else(|| self.default_of(name, OptionKind::Interval).parse().unwrap())
     }
 
+    /// Like [`RuleContext::scheduled`], with where the interval came from, for
+    /// messages: "`schedule.risk-review`", "`lint.rules.risk-review-overdue.interval`",
+    /// or the default (common practice). `schedule_key` is the entry's name
+    /// under `schedule:`.
+    pub fn scheduled_with_source(
+        &self,
+        name: &str,
+        schedule: Option<Interval>,
+        schedule_key: &str,
+    ) -> (Interval, String) {
+        if let Some(iv) = self.setting_interval(name) {
+            return (iv, format!("`lint.rules.{}.{name}`", self.meta.name));
+        }
+        if let Some(iv) = schedule {
+            return (iv, format!("`schedule.{schedule_key}`"));
+        }
+        (
+            self.interval(name),
+            format!("common practice; set `schedule.{schedule_key}` to your planned interval"),
+        )
+    }
+
     pub fn integer(&self, name: &str) -> i64 {
         self.setting(name)
             .and_then(|n| match n.as_scalar()?.typed() {
@@ -167,7 +189,7 @@ impl<'a> RuleContext<'a> {
     /// horizon (the due day included) a warning. Returns whether a finding was
     /// reported.
     pub fn deadline(&mut self, d: Deadline, help: Option<&str>) -> bool {
-        self.report_deadline(d, help, true)
+        self.deadline_with(d, help, Severity::Error, true)
     }
 
     /// Record a deadline set by a planned record (a planned audit, review or
@@ -175,7 +197,24 @@ impl<'a> RuleContext<'a> {
     /// plan is the look-ahead: warning about it would warn about every planned
     /// event of a programme.
     pub fn planned_deadline(&mut self, d: Deadline, help: Option<&str>) -> bool {
-        self.report_deadline(d, help, false)
+        self.deadline_with(d, help, Severity::Error, false)
+    }
+
+    /// As [`RuleContext::deadline`], for obligations reported in stages or
+    /// already planned for. Past due, the finding's severity is at most
+    /// `overdue` (a two-stage deadline reports a warning first, an error
+    /// later; the configured severity still caps both). With `look_ahead`
+    /// false nothing is reported before the due date: an obligation covered by
+    /// a planned event, or a state such as staleness that only matters once
+    /// reached. The deadline is recorded either way.
+    pub fn deadline_with(
+        &mut self,
+        d: Deadline,
+        help: Option<&str>,
+        overdue: Severity,
+        look_ahead: bool,
+    ) -> bool {
+        self.report_deadline(d, help, overdue, look_ahead)
     }
 
     /// Record a deadline without reporting it, for a rule that words its own
@@ -184,15 +223,25 @@ impl<'a> RuleContext<'a> {
         self.deadlines.push(d);
     }
 
-    fn report_deadline(&mut self, d: Deadline, help: Option<&str>, look_ahead: bool) -> bool {
+    fn report_deadline(
+        &mut self,
+        d: Deadline,
+        help: Option<&str>,
+        overdue: Severity,
+        look_ahead: bool,
+    ) -> bool {
         let finding = match self.due_state(d.due) {
-            DueState::Overdue(ago) => Some(self.finding(d.file, d.span).message(format!(
-                "{} is overdue: it was due on {} ({} ago); {}",
-                capitalise(&d.what),
-                d.due,
-                plural_days(ago),
-                d.reason
-            ))),
+            DueState::Overdue(ago) => {
+                let mut f = self.finding(d.file, d.span).message(format!(
+                    "{} is overdue: it was due on {} ({} ago); {}",
+                    capitalise(&d.what),
+                    d.due,
+                    plural_days(ago),
+                    d.reason
+                ));
+                f.severity = f.severity.min(overdue);
+                Some(f)
+            }
             DueState::Soon(days) if look_ahead => {
                 let mut f = self.finding(d.file, d.span).message(format!(
                     "{} is due {} (on {}); {}",
