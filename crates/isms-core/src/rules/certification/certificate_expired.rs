@@ -90,22 +90,20 @@ impl Rule for CertificateExpired {
         };
         if let Some(f) = finding {
             let recertification = cycle_audits(cx.repo, cert, AuditType::Recertification);
-            let completed = recertification
-                .iter()
-                .rfind(|a| a.is_completed() && a.date <= cx.as_of);
-            let planned = recertification.iter().find(|a| a.is_planned());
+            let completed = recertification.iter().rfind(|a| a.held_by(cx.as_of));
+            let planned = recertification.iter().find(|a| !a.held_by(cx.as_of));
             let help = match (completed, planned) {
                 (Some(a), _) => format!(
-                    "{} was completed on {}: once the certification body has decided, record the new certificate's `decision` and `expiry` under `certification:` in isms.yaml",
+                    "{} was completed on {}: once the certification body has decided, record the new certificate's `decision` and `expiry` under `certification:` in isms.yaml.",
                     capitalise(&a.label()),
                     a.date
                 ),
                 (None, Some(a)) => format!(
-                    "{} is recorded as planned for {}: once it is held and the certification body has decided, record it as completed and the new certificate's `decision` and `expiry` under `certification:` in isms.yaml",
+                    "{} is recorded as planned for {}: once it is held and the certification body has decided, record it as completed and the new certificate's `decision` and `expiry` under `certification:` in isms.yaml.",
                     capitalise(&a.label()),
                     a.date
                 ),
-                (None, None) => "agree the recertification audit with the certification body; if the certificate has been renewed, record the new `decision` and `expiry` under `certification:` in isms.yaml".to_owned(),
+                (None, None) => "Agree the recertification audit with the certification body; if the certificate has been renewed, record the new `decision` and `expiry` under `certification:` in isms.yaml.".to_owned(),
             };
             cx.emit(f.key("expiry").due(expiry).help(help));
         }
@@ -212,7 +210,7 @@ mod tests {
             .expect("a finding");
         assert_eq!(
             f.help.as_deref(),
-            Some("Recertification audit RA-2026 was completed on 2026-12-02: once the certification body has decided, record the new certificate's `decision` and `expiry` under `certification:` in isms.yaml")
+            Some("Recertification audit RA-2026 was completed on 2026-12-02: once the certification body has decided, record the new certificate's `decision` and `expiry` under `certification:` in isms.yaml.")
         );
     }
 
@@ -226,7 +224,7 @@ mod tests {
         let f = report.findings.iter().find(|f| f.rule == RULE).unwrap();
         assert_eq!(
             f.help.as_deref(),
-            Some("Recertification audit RA-2026 is recorded as planned for 2026-12-02: once it is held and the certification body has decided, record it as completed and the new certificate's `decision` and `expiry` under `certification:` in isms.yaml")
+            Some("Recertification audit RA-2026 is recorded as planned for 2026-12-02: once it is held and the certification body has decided, record it as completed and the new certificate's `decision` and `expiry` under `certification:` in isms.yaml.")
         );
         let none = repo("2027-02-15").report("2027-02-16");
         let f = none.findings.iter().find(|f| f.rule == RULE).unwrap();
@@ -234,7 +232,7 @@ mod tests {
             .help
             .as_deref()
             .unwrap()
-            .starts_with("agree the recertification audit"));
+            .starts_with("Agree the recertification audit"));
     }
 
     #[test]

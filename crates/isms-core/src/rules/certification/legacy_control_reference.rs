@@ -55,7 +55,7 @@ const TRANSITION_END: NaiveDate = match NaiveDate::from_ymd_opt(2025, 10, 31) {
     None => panic!("a real date"),
 };
 
-const HELP: &str = "replace it with the ISO/IEC 27001:2022 control or controls that now cover it (ISO/IEC 27002:2022 Annex B has the correspondence); isms-lint does not map ids for you, because the editions do not map one to one";
+const HELP: &str = "Replace it with the ISO/IEC 27001:2022 control or controls that now cover it (ISO/IEC 27002:2022 Annex B has the correspondence); isms-lint does not map ids for you, because the editions do not map one to one.";
 
 impl Rule for LegacyControlReference {
     fn meta(&self) -> &'static RuleMeta {
@@ -128,7 +128,7 @@ fn check_manifest(cx: &mut RuleContext<'_>) {
                     cert.certificate
                 ))
                 .key("certification.standard")
-                .help("record the certificate to ISO/IEC 27001:2022 issued after the transition audit (standard, decision and expiry)");
+                .help("Record the certificate to ISO/IEC 27001:2022 issued after the transition audit (its standard, decision and expiry).");
             cx.emit(f);
         }
     }
@@ -141,7 +141,7 @@ fn check_manifest(cx: &mut RuleContext<'_>) {
                         "The ISMS is kept against ISO/IEC 27001:2013, but {withdrawn}"
                     ))
                     .key("standards")
-                    .help("list ISO/IEC 27001:2022 instead");
+                    .help("List ISO/IEC 27001:2022 instead.");
                 cx.emit(f);
             }
         }

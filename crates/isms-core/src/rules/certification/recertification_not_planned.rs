@@ -59,7 +59,7 @@ impl Rule for RecertificationNotPlanned {
         }
         let audits = cycle_audits(cx.repo, cert, AuditType::Recertification);
         let (in_time, late): (Vec<_>, Vec<_>) = audits.iter().partition(|a| a.date <= expiry);
-        if in_time.iter().any(|a| a.is_completed()) {
+        if in_time.iter().any(|a| a.held_by(cx.as_of)) {
             return;
         }
         if let Some(planned) = in_time.first() {
@@ -76,7 +76,7 @@ impl Rule for RecertificationNotPlanned {
                         cert.certificate
                     ),
                 },
-                Some("record the audit as completed (`status: completed` and the `completed` date), or the new date agreed with the certification body"),
+                Some("Record the audit as completed (`status: completed` and the `completed` date), or the new date agreed with the certification body."),
             );
             return;
         }
@@ -125,7 +125,7 @@ impl Rule for RecertificationNotPlanned {
             // Inside the window the certificate's expiry is what is at stake.
             let due = if in_window { expiry } else { plan_by };
             cx.emit(f.key("expiry").due(due).help(
-                "record the recertification audit as an audit with `type: recertification`, `status: planned` and its `planned` date",
+                "Record the recertification audit as an audit with `type: recertification`, `status: planned` and its `planned` date.",
             ));
         }
         cx.note_deadline(Deadline {

@@ -53,7 +53,7 @@ example for seasonal work), waive the finding with the reason and the body's agr
     deadlines: true,
 };
 
-const PLANNED_HELP: &str = "record the audit as completed (`status: completed` and the `completed` date), or the new date agreed with the certification body";
+const PLANNED_HELP: &str = "Record the audit as completed (`status: completed` and the `completed` date), or the new date agreed with the certification body.";
 
 impl Rule for SurveillanceAuditMissed {
     fn meta(&self) -> &'static RuleMeta {
@@ -81,7 +81,7 @@ impl Rule for SurveillanceAuditMissed {
                 .iter()
                 .filter(|a| a.date.year() == year)
                 .collect();
-            if in_year.iter().any(|a| a.is_completed()) {
+            if in_year.iter().any(|a| a.held_by(cx.as_of)) {
                 continue;
             }
             if let Some(planned) = in_year.first() {
@@ -106,7 +106,7 @@ impl Rule for SurveillanceAuditMissed {
                         "every calendar year of the certification cycle before the recertification year ({recertification_year}) needs one, and none is recorded in {year}"
                     ),
                 },
-                Some("agree the date with the certification body and record it as an audit with `type: surveillance`, `status: planned` and its `planned` date"),
+                Some("Agree the date with the certification body and record it as an audit with `type: surveillance`, `status: planned` and its `planned` date."),
             );
         }
     }
@@ -125,7 +125,7 @@ fn first_surveillance<'a>(
     let limit = format!("{first_within} after the certification decision of {decision}");
     let (in_time, late): (Vec<&DatedAudit>, Vec<&DatedAudit>) =
         surveillance.iter().partition(|a| a.date <= due);
-    if in_time.iter().any(|a| a.is_completed()) {
+    if in_time.iter().any(|a| a.held_by(cx.as_of)) {
         return;
     }
     if let Some(planned) = in_time.first() {
@@ -149,13 +149,13 @@ fn first_surveillance<'a>(
     let Some(late) = late.first() else {
         cx.deadline(
             deadline,
-            Some("agree the date with the certification body and record it as an audit with `type: surveillance`, `status: planned` and its `planned` date"),
+            Some("Agree the date with the certification body and record it as an audit with `type: surveillance`, `status: planned` and its `planned` date."),
         );
         return;
     };
     let after = plural_days((late.date - due).num_days());
     let date_span = late.date_span();
-    let f = if late.is_completed() {
+    let f = if late.held_by(cx.as_of) {
         cx.finding(deadline.file, deadline.span)
             .message(format!(
                 "The first surveillance audit was late: {} was completed on {}, {after} after {due}, the last day allowed ({limit})",
@@ -179,7 +179,7 @@ fn first_surveillance<'a>(
         f.severity = f.severity.min(Severity::Warning);
         f
     };
-    let record_id = (!late.is_completed()).then_some(late.audit.id.as_str());
+    let record_id = (!late.held_by(cx.as_of)).then_some(late.audit.id.as_str());
     cx.emit(f.record(record_id).key("first").due(due));
     cx.note_deadline(deadline);
 }
@@ -334,6 +334,17 @@ mod tests {
             r.check_rule(RULE, "2025-06-01"),
             ["isms.yaml:7:13: error[surveillance-audit-missed] The first surveillance audit was late: surveillance audit SA-2025 was completed on 2025-03-10, 22 days after 2025-02-16, the last day allowed (1 year after the certification decision of 2024-02-16)"]
         );
+    }
+
+    #[test]
+    fn an_earlier_day_sees_a_later_audit_as_not_yet_held() {
+        let r = cycle(&[sa("SA-2025", "completed", "2025-01-22")]);
+        assert!(r.check_rule(RULE, "2025-01-21").is_empty());
+        // Completed late, seen before it took place: a plan that is too late.
+        let r = cycle(&[sa("SA-2025", "completed", "2025-03-10")]);
+        assert!(r.check_rule(RULE, "2025-02-10")[0].starts_with("audits/cb.yaml:7:16: warning[surveillance-audit-missed] Surveillance audit SA-2025 is planned for 2025-03-10"));
+        assert!(r.check_rule(RULE, "2025-03-01")[0].starts_with("audits/cb.yaml:7:16: error[surveillance-audit-missed] The first surveillance audit is overdue"));
+        assert!(r.check_rule(RULE, "2025-03-10")[0].starts_with("isms.yaml:7:13: error[surveillance-audit-missed] The first surveillance audit was late"));
     }
 
     #[test]

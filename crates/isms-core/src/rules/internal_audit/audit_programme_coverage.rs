@@ -89,7 +89,7 @@ impl Rule for AuditProgrammeCoverage {
         let mut clauses = BTreeSet::new();
         let mut controls = BTreeSet::new();
         for a in &audits {
-            if !a.is_completed() || a.date < cycle.start || a.date > cycle.end.min(cx.as_of) {
+            if !a.held_by(cx.as_of) || a.date < cycle.start || a.date > cycle.end {
                 continue;
             }
             clauses.extend(a.audit.scope.clauses.iter().filter_map(|c| main_clause(c)));
@@ -180,7 +180,7 @@ fn emit(cx: &mut RuleContext<'_>, mut f: Finding, ended: bool, end: NaiveDate) {
         f.severity = f.severity.min(Severity::Warning);
     }
     cx.emit(f.due(end).help(
-        "plan internal audits whose `scope.clauses` and `scope.controls` take these in before the cycle ends; if a completed audit covered them, complete its `scope`",
+        "Plan internal audits whose `scope.clauses` and `scope.controls` take these in before the cycle ends; if a completed audit covered them, complete its `scope`.",
     ));
 }
 
@@ -198,7 +198,7 @@ fn current_cycle(cx: &RuleContext<'_>, audits: &[super::DatedAudit<'_>]) -> Opti
             name: "certification cycle",
         });
     }
-    let first = audits.iter().find(|a| a.is_completed())?;
+    let first = audits.iter().find(|a| a.held_by(cx.as_of))?;
     let mut start = first.date;
     loop {
         let next = CYCLE.after(start);

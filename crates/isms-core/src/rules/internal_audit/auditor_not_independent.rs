@@ -124,7 +124,7 @@ impl Rule for AuditorNotIndependent {
                     ))
                     .record(Some(&audit.id))
                     .key(format!("auditor/{me}"))
-                    .help("choose an auditor from another area, or an external auditor, for what this person owns");
+                    .help("Choose an auditor from another area, or an external auditor, for what this person owns.");
                 cx.emit(f);
             }
         }

@@ -1,6 +1,7 @@
 use super::internal_audits;
 use crate::finding::Severity;
 use crate::model::Standard;
+use crate::rules::schedule::{every, schedule_span, Next, Recurrence};
 use crate::rules::{
     Basis, Category, Deadline, OptionKind, Rule, RuleContext, RuleMeta, RuleOption,
 };
@@ -24,7 +25,7 @@ covers it: no warning, and the planned audit's own date becomes the deadline. Ot
 the warning window (30 days by default) a warning says how many days are left, and after it \
 an error.\n\n\
 With no completed internal audit yet, the earliest planned one sets the deadline; with none \
-planned either, the finding is at the `schedule.internal-audit` entry. Cancelled audits are \
+planned either, the finding is at the `schedule.internal-audit` entry (or at `schedule`). Cancelled audits are \
 ignored.",
     why: "9.2.1 requires internal audits *at planned intervals*, and 9.2.2 a programme that \
 sets their frequency. The standard leaves the interval to the organisation; the auditor checks \
@@ -47,7 +48,7 @@ internal audit planned within the interval.",
     deadlines: true,
 };
 
-const PLANNED_HELP: &str = "record the audit as completed (`status: completed` and the `completed` date), move its `planned` date, or set `status: cancelled` and cover its scope in another audit";
+const PLANNED_HELP: &str = "If it took place, set `status: completed` and its `completed` date; if it moved, change its `planned` date; if it was dropped, set `status: cancelled` and cover its scope in another audit.";
 
 impl Rule for InternalAuditOverdue {
     fn meta(&self) -> &'static RuleMeta {
@@ -55,7 +56,14 @@ impl Rule for InternalAuditOverdue {
     }
 
     fn check(&self, cx: &mut RuleContext<'_>) {
+        let (interval, source) = cx.scheduled_with_source(
+            "interval",
+            cx.repo.manifest.schedule.internal_audit,
+            "internal-audit",
+        );
         let audits = internal_audits(cx.repo);
+        // Every planned audit is a deadline on its own date, the next one of
+        // the programme or an older plan that was never held nor cancelled.
         for a in audits.iter().filter(|a| a.is_planned()) {
             cx.planned_deadline(
                 Deadline {
@@ -72,53 +80,48 @@ impl Rule for InternalAuditOverdue {
             );
         }
 
-        let interval = cx.scheduled("interval", cx.repo.manifest.schedule.internal_audit);
-        let Some(last) = audits.iter().rev().find(|a| a.is_completed()) else {
-            if !audits.iter().any(|a| a.is_planned()) {
+        let recurrence = Recurrence::new(cx.as_of, audits.iter().map(|a| a.occurrence()));
+        match recurrence.next(interval) {
+            Next::Due { last, due, plan } => {
+                let help = match plan {
+                    Some(p) => format!(
+                        "{} is planned only for {}, after the due date: bring it forward, or hold another internal audit before then.",
+                        p.name, p.date
+                    ),
+                    None => "Plan the next audit of the programme: record it with `type: internal`, `status: planned` and its `planned` date.".to_owned(),
+                };
+                cx.deadline(
+                    Deadline {
+                        rule: META.name,
+                        what: "the next internal audit".to_owned(),
+                        due,
+                        file: last.file(),
+                        span: last.span,
+                        record_id: last.record.id.clone(),
+                        reason: format!(
+                            "the last one, {}, was completed on {}, and the programme calls for one {} ({source})",
+                            last.name,
+                            last.date,
+                            every(interval)
+                        ),
+                    },
+                    Some(&help),
+                );
+            }
+            // The planned audit's own date is the deadline, reported above.
+            Next::Planned { .. } => {}
+            Next::Missing => {
                 let f = cx
-                    .finding(
-                        cx.repo.manifest_file,
-                        cx.repo.manifest_span(&["schedule", "internal-audit"]),
-                    )
+                    .finding(cx.repo.manifest_file, schedule_span(cx.repo, "internal-audit"))
                     .message(format!(
-                        "No internal audit is recorded, completed or planned: clause 9.2 requires internal audits at planned intervals, and the programme plans one every {interval}"
+                        "No internal audit is recorded: 9.2.1 requires internal audits at planned intervals, and the programme calls for one {} ({source})",
+                        every(interval)
                     ))
-                    .key("schedule.internal-audit")
-                    .help("plan the internal audit programme: record each audit with `type: internal`, `status: planned` and its `planned` date");
+                    .key("internal-audit")
+                    .help("Plan the internal audit programme: record each audit with `type: internal`, `status: planned` and its `planned` date.");
                 cx.emit(f);
             }
-            return;
-        };
-        let due = interval.after(last.date);
-        let planned = |a: &&super::DatedAudit<'_>| a.is_planned() && a.date > last.date;
-        if audits.iter().filter(planned).any(|a| a.date <= due) {
-            return; // the planned audit's own date is the deadline
         }
-        let later = audits
-            .iter()
-            .find(planned)
-            .map(|a| {
-                format!(
-                    "; the next one planned, {}, is not until {}",
-                    a.audit.id, a.date
-                )
-            })
-            .unwrap_or_default();
-        cx.deadline(
-            Deadline {
-                rule: META.name,
-                what: "the next internal audit".to_owned(),
-                due,
-                file: last.record.file,
-                span: last.date_span(),
-                record_id: Some(last.audit.id.clone()),
-                reason: format!(
-                    "the last, {}, was completed on {}, and the programme plans one every {interval}{later}",
-                    last.audit.id, last.date
-                ),
-            },
-            Some("plan the next internal audit of the programme: record it with `type: internal`, `status: planned` and its `planned` date"),
-        );
     }
 }
 
@@ -168,13 +171,13 @@ mod tests {
         let r = repo(&[ia("IA-1", "completed", "2025-05-14")]);
         assert_eq!(
             r.check_rule(RULE, "2025-05-15"),
-            ["audits/ia.yaml:7:16: warning[internal-audit-overdue] The next internal audit is due in 30 days (on 2025-06-14); the last, IA-1, was completed on 2025-05-14, and the programme plans one every 1 month"]
+            ["audits/ia.yaml:7:16: warning[internal-audit-overdue] The next internal audit is due in 30 days (on 2025-06-14); the last one, IA-1, was completed on 2025-05-14, and the programme calls for one every month (common practice; set `schedule.internal-audit` to your planned interval)"]
         );
         assert!(r.check_rule(RULE, "2025-06-13")[0].contains("is due tomorrow (on 2025-06-14)"));
         assert!(r.check_rule(RULE, "2025-06-14")[0].contains("is due today (on 2025-06-14)"));
         assert_eq!(
             r.check_rule(RULE, "2025-06-15"),
-            ["audits/ia.yaml:7:16: error[internal-audit-overdue] The next internal audit is overdue: it was due on 2025-06-14 (1 day ago); the last, IA-1, was completed on 2025-05-14, and the programme plans one every 1 month"]
+            ["audits/ia.yaml:7:16: error[internal-audit-overdue] The next internal audit is overdue: it was due on 2025-06-14 (1 day ago); the last one, IA-1, was completed on 2025-05-14, and the programme calls for one every month (common practice; set `schedule.internal-audit` to your planned interval)"]
         );
     }
 
@@ -186,7 +189,13 @@ mod tests {
         ]);
         assert_eq!(
             r.check_rule(RULE, "2025-06-15"),
-            ["audits/ia.yaml:7:16: error[internal-audit-overdue] The next internal audit is overdue: it was due on 2025-06-14 (1 day ago); the last, IA-1, was completed on 2025-05-14, and the programme plans one every 1 month; the next one planned, IA-2, is not until 2025-07-01"]
+            ["audits/ia.yaml:7:16: error[internal-audit-overdue] The next internal audit is overdue: it was due on 2025-06-14 (1 day ago); the last one, IA-1, was completed on 2025-05-14, and the programme calls for one every month (common practice; set `schedule.internal-audit` to your planned interval)"]
+        );
+        let report = r.report("2025-06-15");
+        let f = report.findings.iter().find(|f| f.rule == RULE).unwrap();
+        assert_eq!(
+            f.help.as_deref(),
+            Some("IA-2 is planned only for 2025-07-01, after the due date: bring it forward, or hold another internal audit before then.")
         );
         // A stale plan from before the last audit covers nothing, and is
         // overdue itself.
@@ -195,6 +204,19 @@ mod tests {
             ia("IA-1", "completed", "2025-05-14"),
         ]);
         assert_eq!(r.check_rule(RULE, "2025-06-15").len(), 2);
+    }
+
+    #[test]
+    fn an_earlier_day_sees_a_later_audit_as_not_yet_held() {
+        let r = repo(&[
+            ia("IA-1", "completed", "2025-05-14"),
+            ia("IA-2", "completed", "2025-07-01"),
+        ]);
+        // On 2025-06-20, IA-2 had not taken place: the next audit, due on
+        // 2025-06-14, was overdue.
+        assert!(r.check_rule(RULE, "2025-06-20")[0]
+            .contains("The next internal audit is overdue: it was due on 2025-06-14 (6 days ago)"));
+        assert!(r.check_rule(RULE, "2025-07-01").is_empty());
     }
 
     #[test]
@@ -208,7 +230,7 @@ mod tests {
         let r = repo(&[ia("IA-1", "completed", "2023-08-31")])
             .manifest("organisation:\n  name: T\nschedule:\n  internal-audit: 6 months\n");
         assert!(r.check_rule(RULE, "2024-02-29")[0].contains("is due today (on 2024-02-29)"));
-        assert!(r.check_rule(RULE, "2024-03-01")[0].contains("it was due on 2024-02-29 (1 day ago); the last, IA-1, was completed on 2023-08-31, and the programme plans one every 6 months"));
+        assert!(r.check_rule(RULE, "2024-03-01")[0].contains("it was due on 2024-02-29 (1 day ago); the last one, IA-1, was completed on 2023-08-31, and the programme calls for one every 6 months (`schedule.internal-audit`)"));
     }
 
     #[test]
@@ -230,7 +252,7 @@ mod tests {
             .manifest("organisation:\n  name: T\nschedule:\n  management-review: 6 months\n  internal-audit: 3 months\n");
         assert_eq!(
             r.check_rule(RULE, "2025-06-01"),
-            ["isms.yaml:5:19: error[internal-audit-overdue] No internal audit is recorded, completed or planned: clause 9.2 requires internal audits at planned intervals, and the programme plans one every 3 months"]
+            ["isms.yaml:5:19: error[internal-audit-overdue] No internal audit is recorded: 9.2.1 requires internal audits at planned intervals, and the programme calls for one every 3 months (`schedule.internal-audit`)"]
         );
         // Without a schedule entry, at the first key of the manifest.
         let r = repo(&[
@@ -239,7 +261,7 @@ mod tests {
         ]);
         assert_eq!(
             r.check_rule(RULE, "2025-06-01"),
-            ["isms.yaml:1:1: error[internal-audit-overdue] No internal audit is recorded, completed or planned: clause 9.2 requires internal audits at planned intervals, and the programme plans one every 1 month"]
+            ["isms.yaml:1:1: error[internal-audit-overdue] No internal audit is recorded: 9.2.1 requires internal audits at planned intervals, and the programme calls for one every month (common practice; set `schedule.internal-audit` to your planned interval)"]
         );
     }
 

@@ -78,7 +78,7 @@ impl Rule for InternalAuditsClustered {
 
         let internal: Vec<_> = internal_audits(cx.repo)
             .into_iter()
-            .filter(|a| a.is_completed() && in_period(a.date))
+            .filter(|a| a.held_by(as_of) && in_period(a.date))
             .map(|a| a.date)
             .collect();
         let total = internal.len();

@@ -10,6 +10,7 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 
+use super::schedule::Occurrence;
 use super::Rule;
 use crate::model::{Audit, AuditStatus, AuditType};
 use crate::repository::{Record, Repository};
@@ -31,13 +32,20 @@ pub(super) struct DatedAudit<'a> {
     pub date: NaiveDate,
 }
 
-impl DatedAudit<'_> {
+impl<'a> DatedAudit<'a> {
     pub fn is_completed(&self) -> bool {
         self.audit.status == AuditStatus::Completed
     }
 
     pub fn is_planned(&self) -> bool {
         self.audit.status == AuditStatus::Planned
+    }
+
+    /// Whether the audit had been held by `day`. One recorded as completed on
+    /// a later day had not happened yet: checking an earlier day shows what
+    /// the repository showed then.
+    pub fn held_by(&self, day: NaiveDate) -> bool {
+        self.is_completed() && self.date <= day
     }
 
     /// "internal audit IA-2025-03".
@@ -48,6 +56,17 @@ impl DatedAudit<'_> {
     /// Where the audit's date is written.
     pub fn date_span(&self) -> Span {
         self.record.span([self.audit.date_key()])
+    }
+
+    /// The audit as an occurrence of a recurring obligation.
+    pub fn occurrence(&self) -> Occurrence<'a> {
+        Occurrence {
+            record: self.record,
+            span: self.date_span(),
+            name: self.audit.id.clone(),
+            date: self.date,
+            completed: self.is_completed(),
+        }
     }
 }
 

@@ -106,7 +106,7 @@ impl Rule for NonconformityWithoutAction {
                     .record(Some(&finding.id))
                     .key("actions")
                     .help(format!(
-                        "raise a corrective action with `source: {}` (or name it in the finding's `actions`), recording the correction, the root cause and the action taken",
+                        "Raise a corrective action with `source: {}` (or name it in the finding's `actions`), recording the correction, the root cause and the action taken.",
                         finding.id
                     ));
                 cx.emit(f);
