@@ -109,6 +109,28 @@ impl<'a> RuleContext<'a> {
             .unwrap_or_else(|| self.default_of(name, OptionKind::Interval).parse().unwrap())
     }
 
+    /// Like [`RuleContext::scheduled`], with where the interval came from, for
+    /// messages: "`schedule.risk-review`", "`lint.rules.risk-review-overdue.interval`",
+    /// or the default (common practice). `schedule_key` is the entry's name
+    /// under `schedule:`.
+    pub fn scheduled_with_source(
+        &self,
+        name: &str,
+        schedule: Option<Interval>,
+        schedule_key: &str,
+    ) -> (Interval, String) {
+        if let Some(iv) = self.setting_interval(name) {
+            return (iv, format!("`lint.rules.{}.{name}`", self.meta.name));
+        }
+        if let Some(iv) = schedule {
+            return (iv, format!("`schedule.{schedule_key}`"));
+        }
+        (
+            self.interval(name),
+            format!("common practice; set `schedule.{schedule_key}` to your planned interval"),
+        )
+    }
+
     pub fn integer(&self, name: &str) -> i64 {
         self.setting(name)
             .and_then(|n| match n.as_scalar()?.typed() {
