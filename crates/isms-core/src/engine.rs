@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use globset::Glob;
+use globset::{GlobBuilder, GlobMatcher};
 use rayon::prelude::*;
 
 use crate::config::{self, Level, RuleSettings};
@@ -12,7 +12,7 @@ use crate::interval::Interval;
 use crate::model::{Standard, Waiver};
 use crate::repository::Repository;
 use crate::rules::{self, registry, Deadline, Rule, RuleContext};
-use crate::source::{LineCol, Span};
+use crate::source::{FileId, LineCol, Span};
 use crate::yaml::Seg;
 
 /// Default look-ahead for deadlines.
@@ -33,8 +33,45 @@ pub struct WaiverEntry {
     pub index: usize,
     pub waiver: Waiver,
     pub span: Span,
-    /// Findings it accepted.
+    /// Findings it matched, whether it still accepts them or has expired.
     pub used: usize,
+    /// The target as a path glob, if it is one; `Err` says why it is not.
+    matcher: Result<GlobMatcher, String>,
+}
+
+impl WaiverEntry {
+    fn new(index: usize, waiver: Waiver, span: Span) -> Self {
+        // `*` stays within a directory and `**` crosses them, as in .gitignore.
+        let matcher = GlobBuilder::new(&waiver.target)
+            .literal_separator(true)
+            .build()
+            .map(|g| g.compile_matcher())
+            .map_err(|e| e.kind().to_string());
+        WaiverEntry {
+            index,
+            waiver,
+            span,
+            used: 0,
+            matcher,
+        }
+    }
+
+    /// Whether the waiver is still in force on `as_of`: the `expires` day
+    /// itself is the last day it applies.
+    pub fn is_current(&self, as_of: NaiveDate) -> bool {
+        as_of <= self.waiver.expires
+    }
+
+    fn matches(&self, repo: &Repository, f: &Finding) -> bool {
+        if self.waiver.rule != f.rule {
+            return false;
+        }
+        if f.record_id.as_deref() == Some(self.waiver.target.as_str()) {
+            return true;
+        }
+        let path = repo.path(f.file);
+        self.waiver.target == path || self.matcher.as_ref().is_ok_and(|m| m.is_match(path))
+    }
 }
 
 /// The outcome of a check.
@@ -196,35 +233,15 @@ fn read_waivers(repo: &Repository) -> Vec<WaiverEntry> {
         .iter()
         .enumerate()
         .filter_map(|(index, node)| {
-            // A waiver the schema rejects (no reason, no expiry) waives nothing.
+            // A waiver the schema rejects (no reason, owner or expiry) waives
+            // nothing; the schema finding says why.
             let waiver: Waiver = crate::de::from_node(node).ok()?;
             if waiver.reason.trim().is_empty() || waiver.owner.trim().is_empty() {
                 return None;
             }
-            Some(WaiverEntry {
-                index,
-                waiver,
-                span: node.span,
-                used: 0,
-            })
+            Some(WaiverEntry::new(index, waiver, node.span))
         })
         .collect()
-}
-
-fn waiver_matches(repo: &Repository, w: &Waiver, f: &Finding) -> bool {
-    if w.rule != f.rule {
-        return false;
-    }
-    if f.record_id.as_deref() == Some(w.target.as_str()) {
-        return true;
-    }
-    let path = repo.path(f.file);
-    if w.target == path {
-        return true;
-    }
-    Glob::new(&w.target)
-        .map(|g| g.compile_matcher().is_match(path))
-        .unwrap_or(false)
 }
 
 fn apply_waivers(
@@ -234,59 +251,85 @@ fn apply_waivers(
     waivers: &mut [WaiverEntry],
     settings: &HashMap<String, RuleSettings>,
 ) {
-    let mut extra = Vec::new();
+    // For each expired waiver, the findings it would have accepted.
+    let mut back: Vec<Vec<(FileId, Span)>> = vec![Vec::new(); waivers.len()];
     for f in findings.iter_mut() {
-        let Some(w) = waivers
-            .iter_mut()
-            .find(|w| waiver_matches(repo, &w.waiver, f))
-        else {
-            continue;
-        };
-        w.used += 1;
-        if as_of <= w.waiver.expires {
-            f.waiver = Some(w.index);
-        } else {
-            let meta = rules::meta("waiver-expired");
-            let level = level_of(meta, settings.get(meta.name));
-            if let Level::On(sev) = level {
-                extra.push(
-                    Finding::new(
-                        meta.name,
-                        sev,
-                        repo.manifest_file,
-                        repo.manifest_node.locate([
-                            Seg::Key("waivers"),
-                            Seg::Index(w.index),
-                            Seg::Key("expires"),
-                        ]),
-                    )
-                    .message(format!(
-                        "the waiver of `{}` for `{}` expired on {}; its finding at {} is reported again",
-                        w.waiver.rule,
-                        w.waiver.target,
-                        w.waiver.expires,
-                        repo.path(f.file)
-                    ))
-                    .key(format!("{}/{}", w.waiver.rule, w.waiver.target))
-                    .related(f.file, f.span, "the finding it waived"),
-                );
+        let mut current = None;
+        let mut expired = None;
+        for (i, w) in waivers.iter_mut().enumerate() {
+            if !w.matches(repo, f) {
+                continue;
+            }
+            // Every matching waiver is in use, even one another waiver
+            // supersedes: none of them is "unused".
+            w.used += 1;
+            if w.is_current(as_of) {
+                current.get_or_insert(i);
+            } else {
+                expired.get_or_insert(i);
             }
         }
+        match (current, expired) {
+            (Some(i), _) => f.waiver = Some(waivers[i].index),
+            (None, Some(i)) => back[i].push((f.file, f.span)),
+            (None, None) => {}
+        }
     }
+
+    let mut extra = Vec::new();
+    let meta = rules::meta("waiver-expired");
+    if let Level::On(sev) = level_of(meta, settings.get(meta.name)) {
+        for (w, back) in waivers.iter().zip(&back) {
+            let Some(&(file, span)) = back.first() else {
+                continue;
+            };
+            let what = if back.len() == 1 {
+                let at = repo.file(file).line_col(span.start);
+                format!(
+                    "its finding at {}:{}:{} is reported again",
+                    repo.path(file),
+                    at.line,
+                    at.column
+                )
+            } else {
+                format!("its {} findings are reported again", back.len())
+            };
+            let mut f = Finding::new(
+                meta.name,
+                sev,
+                repo.manifest_file,
+                repo.manifest_node.locate([
+                    Seg::Key("waivers"),
+                    Seg::Index(w.index),
+                    Seg::Key("expires"),
+                ]),
+            )
+            .message(format!(
+                "the waiver of `{}` for `{}` expired on {} ({} ago); {what}",
+                w.waiver.rule,
+                w.waiver.target,
+                w.waiver.expires,
+                match (as_of - w.waiver.expires).num_days() {
+                    1 => "1 day".to_owned(),
+                    n => format!("{n} days"),
+                },
+            ))
+            .help(format!(
+                "fix the finding and delete the waiver, or have {} renew it with a new `expires` date",
+                w.waiver.owner
+            ))
+            .key(format!("{}/{}", w.waiver.rule, w.waiver.target));
+            for &(file, span) in back {
+                f = f.related(file, span, "the finding it waived");
+            }
+            extra.push(f);
+        }
+    }
+
     let meta = rules::meta("waiver-unused");
     if let Level::On(sev) = level_of(meta, settings.get(meta.name)) {
         for w in waivers.iter().filter(|w| w.used == 0) {
-            let hint = if rules::find(&w.waiver.rule).is_none() {
-                match rules::suggest(&w.waiver.rule) {
-                    Some(s) => format!(
-                        " (there is no rule `{}`; did you mean `{s}`?)",
-                        w.waiver.rule
-                    ),
-                    None => format!(" (there is no rule `{}`)", w.waiver.rule),
-                }
-            } else {
-                String::new()
-            };
+            let hint = unused_hint(w, settings);
             extra.push(
                 Finding::new(
                     meta.name,
@@ -303,6 +346,28 @@ fn apply_waivers(
         }
     }
     findings.extend(extra);
+}
+
+/// Why a waiver may match nothing, when something other than a fixed
+/// finding explains it.
+fn unused_hint(w: &WaiverEntry, settings: &HashMap<String, RuleSettings>) -> String {
+    let rule = &w.waiver.rule;
+    match rules::find(rule) {
+        None => match rules::suggest(rule) {
+            Some(s) => format!(" (there is no rule `{rule}`; did you mean `{s}`?)"),
+            None => format!(" (there is no rule `{rule}`; see `isms-lint rules`)"),
+        },
+        Some(r) if level_of(r.meta(), settings.get(rule.as_str())) == Level::Off => {
+            format!(" (`{rule}` is turned off in `lint.rules`)")
+        }
+        Some(_) => match &w.matcher {
+            Err(e) => format!(
+                " (`{}` is not a record id, a path or a valid glob: {e})",
+                w.waiver.target
+            ),
+            Ok(_) => String::new(),
+        },
+    }
 }
 
 /// Sort findings and give each a fingerprint. Findings with the same identity

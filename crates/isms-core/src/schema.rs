@@ -463,6 +463,8 @@ pub fn validate(target: Target, doc: &Node) -> Vec<SchemaError> {
             ValidationErrorKind::Pattern { pattern } => {
                 let msg = if pattern == crate::interval::INTERVAL_PATTERN {
                     format!("`{field}` is not an interval — found {found}; write it like `6 months`, `30 days`, `1 year` or `P6M`")
+                } else if pattern == model::NON_BLANK_PATTERN {
+                    format!("`{field}` is blank: write it out")
                 } else if pattern == model::ID_PATTERN {
                     format!("`{field}` is not a valid id — found {found}; use letters, digits and `. _ : / -`, starting with a letter or digit")
                 } else {

@@ -252,13 +252,14 @@ pub struct LintSettings {
 pub struct Waiver {
     /// The rule waived, by name.
     pub rule: String,
-    /// What is waived: a record id, or a path glob such as `risks/legacy-*.yaml`.
+    /// What is waived: a record id, a path, or a path glob such as
+    /// `risks/legacy-*.yaml` (`*` stays within a directory, `**` crosses them).
     pub target: String,
     /// Why the finding is accepted. Shown to auditors and in SARIF suppressions.
-    #[schemars(length(min = 1))]
+    #[schemars(pattern(super::NON_BLANK_PATTERN))]
     pub reason: String,
     /// Who accepted it.
-    #[schemars(length(min = 1))]
+    #[schemars(pattern(super::NON_BLANK_PATTERN))]
     pub owner: String,
     /// The last day the waiver applies. After it, the finding is back.
     pub expires: NaiveDate,

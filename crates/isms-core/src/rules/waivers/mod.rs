@@ -8,3 +8,237 @@ pub mod waiver_unused;
 use super::Rule;
 
 pub static RULES: &[&dyn Rule] = &[&waiver_expired::WaiverExpired, &waiver_unused::WaiverUnused];
+
+#[cfg(test)]
+mod tests {
+    use crate::report::JsonReport;
+    use crate::testing::TestRepo;
+    use crate::Severity;
+
+    const OWNER: &str = "risk-owner-missing";
+
+    /// Three risks without an owner (each a `risk-owner-missing` error), and
+    /// the waivers given.
+    pub(super) fn repo(waivers: &str) -> TestRepo {
+        let risk = |id: &str| format!("kind: risk\nid: {id}\ntitle: T\nreviewed: 2025-01-01\n");
+        TestRepo::new()
+            .manifest(&format!("organisation:\n  name: T\nwaivers:\n{waivers}"))
+            .file("risks/a.yaml", &risk("RISK-1"))
+            .file("risks/legacy-b.yaml", &risk("RISK-2"))
+            .file("risks/old/c.yaml", &risk("RISK-3"))
+    }
+
+    pub(super) fn waiver(rule: &str, target: &str, expires: &str) -> String {
+        format!("  - rule: {rule}\n    target: \"{target}\"\n    reason: Owner being appointed\n    owner: CISO\n    expires: {expires}\n")
+    }
+
+    /// The ids of the risks whose `risk-owner-missing` finding is reported (not waived).
+    fn reported(r: &TestRepo, as_of: &str) -> Vec<String> {
+        let report = r.report(as_of);
+        report
+            .findings
+            .iter()
+            .filter(|f| f.rule == OWNER && !f.is_waived())
+            .filter_map(|f| f.record_id.clone())
+            .collect()
+    }
+
+    #[test]
+    fn a_waived_finding_is_kept_marked_and_counted_but_does_not_fail() {
+        let r = repo(&waiver(OWNER, "RISK-1", "2025-06-30"));
+        let report = r.report("2025-06-01");
+        let owner: Vec<_> = report.findings.iter().filter(|f| f.rule == OWNER).collect();
+        assert_eq!(owner.len(), 3, "waived findings are kept in the report");
+        let waived: Vec<_> = owner.iter().filter(|f| f.is_waived()).collect();
+        assert_eq!(waived.len(), 1);
+        assert_eq!(waived[0].record_id.as_deref(), Some("RISK-1"));
+        assert_eq!(
+            waived[0].severity,
+            Severity::Error,
+            "the severity is unchanged"
+        );
+        assert_eq!(report.counts().waived, 1);
+        // Only the unwaived findings are lines of output.
+        assert_eq!(r.check_rule(OWNER, "2025-06-01").len(), 2);
+        assert!(r.check_rule("waiver-unused", "2025-06-01").is_empty());
+        assert!(r.check_rule("waiver-expired", "2025-06-01").is_empty());
+
+        // The JSON report keeps the waived finding with its waiver.
+        let json = JsonReport::new(&report, "0.0.0");
+        assert_eq!(json.summary.waived, 1);
+        let w = json
+            .findings
+            .iter()
+            .find(|f| f.rule == OWNER && f.record_id.as_deref() == Some("RISK-1"))
+            .and_then(|f| f.waiver.as_ref())
+            .expect("the waived finding carries its waiver");
+        assert_eq!(
+            (w.reason.as_str(), w.owner.as_str(), w.expires.as_str()),
+            ("Owner being appointed", "CISO", "2025-06-30")
+        );
+    }
+
+    #[test]
+    fn waived_findings_do_not_fail_the_run() {
+        let all = format!(
+            "{}{}{}",
+            waiver(OWNER, "RISK-1", "2025-06-30"),
+            waiver(OWNER, "RISK-2", "2025-06-30"),
+            waiver(OWNER, "RISK-3", "2025-06-30")
+        );
+        let report = repo(&all)
+            .file(
+                "soa.yaml",
+                "kind: statement-of-applicability\nid: SOA\ntitle: S\n",
+            )
+            .report("2025-06-01");
+        let owner = |f: &&crate::Finding| f.rule == OWNER;
+        assert_eq!(report.findings.iter().filter(owner).count(), 3);
+        assert_eq!(report.counts().waived, 3);
+        // Other rules still report (the SoA is incomplete); waived ones do not count.
+        let unwaived_errors = report
+            .findings
+            .iter()
+            .filter(|f| !f.is_waived() && f.severity == Severity::Error)
+            .count();
+        assert_eq!(report.counts().errors, unwaived_errors);
+        assert!(report
+            .findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+            .all(|f| f.rule != OWNER || f.is_waived()));
+
+        // A repository whose only errors are waived passes.
+        let only = TestRepo::new()
+            .manifest(&format!(
+                "organisation:\n  name: T\nwaivers:\n{}",
+                waiver(OWNER, "RISK-1", "2025-06-30")
+            ))
+            .file("soa.yaml", &crate::rules::waivers::tests::full_soa())
+            .file(
+                "risks/a.yaml",
+                "kind: risk\nid: RISK-1\ntitle: T\nreviewed: 2025-01-01\n",
+            );
+        let report = only.report("2025-06-01");
+        assert_eq!(
+            report.counts().errors,
+            0,
+            "{:?}",
+            crate::testing::lines(&report, |_| true)
+        );
+        assert_eq!(report.counts().waived, 1);
+        assert!(!report.fails(Severity::Error));
+        assert!(!report.fails(Severity::Note));
+        // The day after expiry it fails again.
+        assert!(only.report("2025-07-01").fails(Severity::Error));
+    }
+
+    /// A complete, approved Statement of Applicability.
+    pub(super) fn full_soa() -> String {
+        let mut s = String::from("kind: statement-of-applicability\nid: SOA\ntitle: SoA\napproved: 2025-01-01\napproved-by: CEO\ncontrols:\n");
+        for c in crate::catalog::annex_a_2022() {
+            s.push_str(&format!(
+                "  - control: \"{}\"\n    applicable: true\n    justification: Needed.\n    status: implemented\n",
+                c.id
+            ));
+        }
+        s
+    }
+
+    #[test]
+    fn targets_a_record_id_an_exact_path_or_a_glob() {
+        let check =
+            |target: &str| reported(&repo(&waiver(OWNER, target, "2025-06-30")), "2025-06-01");
+        assert_eq!(check("RISK-2"), ["RISK-1", "RISK-3"]);
+        assert_eq!(check("risks/legacy-b.yaml"), ["RISK-1", "RISK-3"]);
+        assert_eq!(check("risks/legacy-*.yaml"), ["RISK-1", "RISK-3"]);
+        assert_eq!(check("risks/**"), Vec::<String>::new());
+        assert_eq!(check("risks/old/*"), ["RISK-1", "RISK-2"]);
+        // `*` stays within a directory, as in .gitignore.
+        assert_eq!(check("risks/*.yaml"), ["RISK-3"]);
+        assert_eq!(check("**/c.yaml"), ["RISK-1", "RISK-2"]);
+        // A record id is matched exactly, not as a pattern of ids.
+        assert_eq!(check("RISK-*"), ["RISK-1", "RISK-2", "RISK-3"]);
+    }
+
+    #[test]
+    fn a_waiver_only_accepts_its_own_rule() {
+        let r = repo(&waiver("risk-review-overdue", "RISK-1", "2025-06-30"));
+        assert_eq!(reported(&r, "2025-06-01"), ["RISK-1", "RISK-2", "RISK-3"]);
+    }
+
+    #[test]
+    fn the_expiry_day_is_still_waived() {
+        let r = repo(&waiver(OWNER, "RISK-1", "2025-06-30"));
+        assert_eq!(reported(&r, "2025-06-29"), ["RISK-2", "RISK-3"]);
+        assert_eq!(reported(&r, "2025-06-30"), ["RISK-2", "RISK-3"]);
+        assert_eq!(reported(&r, "2025-07-01"), ["RISK-1", "RISK-2", "RISK-3"]);
+        assert_eq!(r.report("2025-07-01").counts().waived, 0);
+    }
+
+    #[test]
+    fn a_waiver_expiring_on_29_february() {
+        let r = repo(&waiver(OWNER, "RISK-1", "2024-02-29"));
+        assert_eq!(reported(&r, "2024-02-29"), ["RISK-2", "RISK-3"]);
+        assert_eq!(reported(&r, "2024-03-01"), ["RISK-1", "RISK-2", "RISK-3"]);
+    }
+
+    #[test]
+    fn a_current_waiver_wins_over_an_expired_one() {
+        let both = format!(
+            "{}{}",
+            waiver(OWNER, "RISK-1", "2025-01-31"),
+            waiver(OWNER, "risks/a.yaml", "2025-12-31")
+        );
+        let r = repo(&both);
+        assert_eq!(reported(&r, "2025-06-01"), ["RISK-2", "RISK-3"]);
+        // The old waiver matched; it is not unused, and its finding is not back.
+        assert!(r.check_rule("waiver-unused", "2025-06-01").is_empty());
+        assert!(r.check_rule("waiver-expired", "2025-06-01").is_empty());
+    }
+
+    #[test]
+    fn a_waiver_without_reason_or_owner_is_rejected_and_waives_nothing() {
+        let head = "  - rule: risk-owner-missing\n    target: RISK-1\n";
+        for (fields, expected) in [
+            (
+                "    owner: CISO\n    expires: 2025-06-30\n",
+                "isms.yaml:4:5: error[schema-violation] `reason` is missing: the manifest needs it",
+            ),
+            (
+                "    reason: Because\n    expires: 2025-06-30\n",
+                "isms.yaml:4:5: error[schema-violation] `owner` is missing: the manifest needs it",
+            ),
+            (
+                "    reason: \"\"\n    owner: CISO\n    expires: 2025-06-30\n",
+                "isms.yaml:6:13: error[schema-violation] `reason` is blank: write it out",
+            ),
+            (
+                "    reason: Because\n    owner: \"   \"\n    expires: 2025-06-30\n",
+                "isms.yaml:7:12: error[schema-violation] `owner` is blank: write it out",
+            ),
+            (
+                "    reason: Because\n    owner: CISO\n",
+                "isms.yaml:4:5: error[schema-violation] `expires` is missing: the manifest needs it",
+            ),
+        ] {
+            let r = repo(&format!("{head}{fields}"));
+            assert_eq!(r.check_rule("schema-violation", "2025-06-01"), [expected]);
+            assert_eq!(reported(&r, "2025-06-01"), ["RISK-1", "RISK-2", "RISK-3"], "{fields}");
+            assert_eq!(r.report("2025-06-01").counts().waived, 0);
+            // A rejected waiver is not also reported as unused.
+            assert!(r.check_rule("waiver-unused", "2025-06-01").is_empty());
+        }
+    }
+
+    #[test]
+    fn waivers_accept_findings_of_the_loader_too() {
+        let r = repo(&waiver("schema-violation", "risks/x.yaml", "2025-06-30")).file(
+            "risks/x.yaml",
+            "kind: risk\nid: RISK-9\ntitle: T\nowner: A\nreviewed: 2025-01-01\ncolour: red\n",
+        );
+        assert!(r.check_rule("schema-violation", "2025-06-01").is_empty());
+        assert_eq!(r.report("2025-06-01").counts().waived, 1);
+        assert!(r.check_rule("waiver-unused", "2025-06-01").is_empty());
+    }
+}
