@@ -13,7 +13,7 @@ use crate::model::{Standard, Waiver};
 use crate::repository::Repository;
 use crate::rules::{self, registry, Deadline, Rule, RuleContext};
 use crate::source::{FileId, LineCol, Span};
-use crate::yaml::Seg;
+use crate::yaml::Node;
 
 /// Default look-ahead for deadlines.
 pub const DEFAULT_HORIZON: Interval = Interval::days(30);
@@ -27,12 +27,18 @@ pub struct CheckOptions {
     pub horizon: Option<Interval>,
 }
 
-/// A waiver from the manifest, read.
+/// A waiver from the manifest or the file it names, read.
 #[derive(Debug, Clone)]
 pub struct WaiverEntry {
+    /// Position among all the waivers (the manifest's first); findings refer
+    /// to their waiver by it.
     pub index: usize,
     pub waiver: Waiver,
+    /// Where the waiver is written: `isms.yaml` or the `waivers-file`.
+    pub file: FileId,
     pub span: Span,
+    /// Where its `expires` date is written.
+    pub expires_span: Span,
     /// Findings it matched, whether it still accepts them or has expired.
     pub used: usize,
     /// The target as a path glob, if it is one; `Err` says why it is not.
@@ -40,7 +46,7 @@ pub struct WaiverEntry {
 }
 
 impl WaiverEntry {
-    fn new(index: usize, waiver: Waiver, span: Span) -> Self {
+    fn new(index: usize, waiver: Waiver, file: FileId, node: &Node) -> Self {
         // `*` stays within a directory and `**` crosses them, as in .gitignore.
         let matcher = GlobBuilder::new(&waiver.target)
             .literal_separator(true)
@@ -50,7 +56,9 @@ impl WaiverEntry {
         WaiverEntry {
             index,
             waiver,
-            span,
+            file,
+            span: node.span,
+            expires_span: node.locate(["expires"]),
             used: 0,
             matcher,
         }
@@ -225,23 +233,29 @@ fn apply_level(mut f: Finding, settings: Option<&RuleSettings>) -> Option<Findin
     }
 }
 
+/// The waivers of the manifest, then those of its `waivers-file`.
 fn read_waivers(repo: &Repository) -> Vec<WaiverEntry> {
-    let Some(items) = repo.manifest_node.get("waivers").and_then(|n| n.as_seq()) else {
-        return Vec::new();
-    };
-    items
-        .iter()
-        .enumerate()
-        .filter_map(|(index, node)| {
-            // A waiver the schema rejects (no reason, owner or expiry) waives
-            // nothing; the schema finding says why.
-            let waiver: Waiver = crate::de::from_node(node).ok()?;
-            if waiver.reason.trim().is_empty() || waiver.owner.trim().is_empty() {
-                return None;
+    let lists = std::iter::once((repo.manifest_file, &repo.manifest_node))
+        .chain(repo.waivers_file.as_ref().map(|(file, node)| (*file, node)));
+    let mut out = Vec::new();
+    let mut index = 0;
+    for (file, node) in lists {
+        let Some(items) = node.get("waivers").and_then(Node::as_seq) else {
+            continue;
+        };
+        for item in items {
+            // A waiver the schema rejects (no reason, owner or expiry)
+            // waives nothing; the schema finding says why.
+            let waiver = crate::de::from_node::<Waiver>(item)
+                .ok()
+                .filter(|w| !w.reason.trim().is_empty() && !w.owner.trim().is_empty());
+            if let Some(waiver) = waiver {
+                out.push(WaiverEntry::new(index, waiver, file, item));
             }
-            Some(WaiverEntry::new(index, waiver, node.span))
-        })
-        .collect()
+            index += 1;
+        }
+    }
+    out
 }
 
 fn apply_waivers(
@@ -294,16 +308,7 @@ fn apply_waivers(
             } else {
                 format!("its {} findings are reported again", back.len())
             };
-            let mut f = Finding::new(
-                meta.name,
-                sev,
-                repo.manifest_file,
-                repo.manifest_node.locate([
-                    Seg::Key("waivers"),
-                    Seg::Index(w.index),
-                    Seg::Key("expires"),
-                ]),
-            )
+            let mut f = Finding::new(meta.name, sev, w.file, w.expires_span)
             .message(format!(
                 "the waiver of `{}` for `{}` expired on {} ({} ago); {what}",
                 w.waiver.rule,
@@ -331,12 +336,7 @@ fn apply_waivers(
         for w in waivers.iter().filter(|w| w.used == 0) {
             let hint = unused_hint(w, settings);
             extra.push(
-                Finding::new(
-                    meta.name,
-                    sev,
-                    repo.manifest_file,
-                    repo.manifest_node.locate([Seg::Key("waivers"), Seg::Index(w.index)]),
-                )
+                Finding::new(meta.name, sev, w.file, w.span)
                 .message(format!(
                     "the waiver of `{}` for `{}` matches no finding{hint}; remove it, or correct its rule or target",
                     w.waiver.rule, w.waiver.target

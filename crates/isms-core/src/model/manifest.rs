@@ -48,6 +48,23 @@ pub struct Manifest {
     /// an owner and an expiry date.
     #[serde(default, deserialize_with = "crate::de::lenient")]
     pub waivers: Vec<Waiver>,
+    /// A file of more waivers, such as `waivers.yaml`: a path relative to the
+    /// repository root, holding a `waivers:` list written as here. Both lists
+    /// apply.
+    pub waivers_file: Option<String>,
+}
+
+/// # Waivers
+///
+/// A file of waivers, named by `waivers-file` in `isms.yaml`: findings the
+/// organisation has accepted for a time, each with a reason, an owner and an
+/// expiry date.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub struct WaiversFile {
+    /// The waivers.
+    #[serde(default)]
+    pub waivers: Vec<Waiver>,
 }
 
 /// The organisation.

@@ -241,4 +241,111 @@ mod tests {
         assert_eq!(r.report("2025-06-01").counts().waived, 1);
         assert!(r.check_rule("waiver-unused", "2025-06-01").is_empty());
     }
+
+    /// `repo` with its waivers in a separate file.
+    fn with_file(path: &str, manifest_waivers: &str, file: &str) -> TestRepo {
+        repo(manifest_waivers)
+            .manifest(&format!(
+                "organisation:\n  name: T\nwaivers-file: {path}\nwaivers:\n{manifest_waivers}"
+            ))
+            .file(path, file)
+    }
+
+    #[test]
+    fn waivers_kept_in_a_file_named_by_the_manifest() {
+        let file = format!("waivers:\n{}", waiver(OWNER, "RISK-2", "2025-06-30"));
+        let r = with_file(
+            "waivers.yaml",
+            &waiver(OWNER, "RISK-1", "2025-06-30"),
+            &file,
+        );
+        assert_eq!(reported(&r, "2025-06-30"), ["RISK-3"]);
+        // Both lists apply, and each waived finding names its own waiver.
+        let report = r.report("2025-06-30");
+        let json = JsonReport::new(&report, "0.0.0");
+        for (id, index) in [("RISK-1", 0), ("RISK-2", 1)] {
+            let f = report
+                .findings
+                .iter()
+                .find(|f| f.rule == OWNER && f.record_id.as_deref() == Some(id))
+                .unwrap();
+            assert_eq!(f.waiver, Some(index));
+            let w = report.waivers.iter().find(|w| w.index == index).unwrap();
+            assert_eq!(
+                report.repo.path(w.file),
+                ["isms.yaml", "waivers.yaml"][index]
+            );
+            assert!(json
+                .findings
+                .iter()
+                .any(|j| j.record_id.as_deref() == Some(id) && j.waiver.is_some()));
+        }
+        // The file is not a record, and is not reported as one.
+        assert!(r.check_rule("unknown-kind", "2025-06-30").is_empty());
+    }
+
+    #[test]
+    fn findings_about_a_waiver_point_into_its_file() {
+        let file = format!(
+            "# Accepted findings, reviewed monthly.\nwaivers:\n{}{}",
+            waiver(OWNER, "RISK-2", "2025-06-30"),
+            waiver("risk-owner-mising", "RISK-3", "2025-12-31")
+        );
+        let r = with_file("isms/waivers.yaml", "", &file);
+        assert_eq!(
+            r.check_rule("waiver-expired", "2025-07-01"),
+            ["isms/waivers.yaml:7:14: warning[waiver-expired] the waiver of `risk-owner-missing` for `RISK-2` expired on 2025-06-30 (1 day ago); its finding at risks/legacy-b.yaml:2:5 is reported again"]
+        );
+        assert_eq!(
+            r.check_rule("waiver-unused", "2025-07-01"),
+            ["isms/waivers.yaml:8:5: warning[waiver-unused] the waiver of `risk-owner-mising` for `RISK-3` matches no finding (there is no rule `risk-owner-mising`; did you mean `risk-owner-missing`?); remove it, or correct its rule or target"]
+        );
+    }
+
+    #[test]
+    fn a_waivers_file_is_checked_against_its_schema() {
+        let file = "waivers:\n  - rule: risk-owner-missing\n    target: RISK-1\n    owner: CISO\n    expires: 2025-06-30\n    colour: red\n";
+        let r = with_file("waivers.yaml", "", file);
+        assert_eq!(
+            r.check_rule("schema-violation", "2025-06-01"),
+            [
+                "waivers.yaml:2:5: error[schema-violation] `reason` is missing: the waivers file needs it",
+                "waivers.yaml:6:5: error[schema-violation] unknown key `colour` in `waivers` (known keys: expires, granted, owner, reason, rule, target; add `x-` in front of your own keys)",
+            ]
+        );
+        // The rejected waiver waives nothing.
+        assert_eq!(reported(&r, "2025-06-01"), ["RISK-1", "RISK-2", "RISK-3"]);
+        let r = with_file("waivers.yaml", "", "- rule: x\n");
+        assert_eq!(
+            r.check_rule("schema-violation", "2025-06-01"),
+            ["waivers.yaml:1:1: error[schema-violation] a waivers file is a mapping with a `waivers:` list, written as in `isms.yaml`"]
+        );
+        let r = with_file("waivers.yaml", "", "waivers: [\n");
+        assert_eq!(r.check_rule("parse-error", "2025-06-01").len(), 1);
+        assert!(r.check_rule("parse-error", "2025-06-01")[0].starts_with("waivers.yaml:"));
+        // An empty file waives nothing, and says nothing.
+        let r = with_file("waivers.yaml", "", "");
+        assert!(r
+            .check("2025-06-01")
+            .iter()
+            .all(|l| !l.starts_with("waivers.yaml")));
+    }
+
+    #[test]
+    fn a_waivers_file_that_is_not_there() {
+        let r = repo("").manifest("organisation:\n  name: T\nwaivers-file: waivers.yaml\n");
+        assert_eq!(
+            r.check_rule("broken-reference", "2025-06-01"),
+            ["isms.yaml:3:15: error[broken-reference] the waivers file `waivers.yaml` named by `waivers-file` is not in the repository; its waivers apply to nothing"]
+        );
+        for outside in ["../waivers.yaml", "/etc/waivers.yaml", "a/../../w.yaml"] {
+            let r = repo("").manifest(&format!(
+                "organisation:\n  name: T\nwaivers-file: {outside}\n"
+            ));
+            assert_eq!(
+                r.check_rule("schema-violation", "2025-06-01"),
+                [format!("isms.yaml:3:15: error[schema-violation] `waivers-file` must be a path inside the repository, relative to its root, such as `waivers.yaml` — found \"{outside}\"")]
+            );
+        }
+    }
 }
