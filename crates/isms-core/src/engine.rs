@@ -314,10 +314,7 @@ fn apply_waivers(
                 w.waiver.rule,
                 w.waiver.target,
                 w.waiver.expires,
-                match (as_of - w.waiver.expires).num_days() {
-                    1 => "1 day".to_owned(),
-                    n => format!("{n} days"),
-                },
+                rules::plural_days((as_of - w.waiver.expires).num_days()),
             ))
             .help(format!(
                 "fix the finding and delete the waiver, or have {} renew it with a new `expires` date",

@@ -3,7 +3,7 @@ use std::collections::HashMap;
 use crate::catalog;
 use crate::finding::Severity;
 use crate::model::Standard;
-use crate::rules::{Category, Rule, RuleContext, RuleMeta};
+use crate::rules::{capitalise, Category, Rule, RuleContext, RuleMeta};
 use crate::source::Span;
 
 use super::{control_name, soa_entries, soa_name, soas};
@@ -134,14 +134,6 @@ impl Rule for SoaControlMissing {
                 .key("soa");
             cx.emit(f);
         }
-    }
-}
-
-fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(first) => first.to_uppercase().chain(c).collect(),
-        None => String::new(),
     }
 }
 
