@@ -19,7 +19,8 @@ static META: RuleMeta = RuleMeta {
 finding's `control` — against the 93 controls of ISO/IEC 27001:2022 (5.1–5.37, 6.1–6.8, \
 7.1–7.14, 8.1–8.34). Both `5.15` and `A.5.15` are accepted. The finding points at the value \
 and, when the intended control is clear (`A5.15`, `5,15`, `05.15`), says which. References in \
-the 2013 numbering (`A.9.2.3`, `A.12.4`) are left to `legacy-control-reference`.",
+the 2013 numbering that cannot be 2022 controls (`A.9.2.3`, `A.12.4`, `A.12`) are left to \
+`legacy-control-reference`.",
     why: "6.1.3 b–d tie the risk treatment to the controls of Annex A through the Statement of \
 Applicability. A control id that does not exist — a typo, a clause number, a control of \
 another standard — breaks that chain: the risk looks treated, the audit looks scoped, but by \
@@ -85,27 +86,29 @@ impl Rule for UnknownControl {
     }
 }
 
-/// Whether `id` is written in the ISO/IEC 27001:2013 numbering: `A.x.y.z`
-/// with x from 5 to 18, or `A.x.y` with x from 9 to 18 (no 2022 control has
-/// either form).
+/// Whether `id` is written in the ISO/IEC 27001:2013 numbering that
+/// `legacy-control-reference` reports: `A.x.y.z` with x from 5 to 18, or
+/// `A.x` and `A.x.y` with x from 9 to 18 (no 2022 control has these forms).
 ///
-/// These are `legacy-control-reference`'s findings: skipping them here keeps
-/// one value from being reported twice. Keep this in step with that rule.
+/// Skipping exactly these keeps one value from being reported by both rules;
+/// this mirrors that rule's matcher (its `legacy_references`): an upper-case
+/// `A.`, numbers of one or two digits, no leading zero on the first. Anything
+/// else that is not a 2022 control (`9.2.3`, `a.9.2.3`) is reported here.
 fn is_2013_form(id: &str) -> bool {
-    let Some(rest) = id.strip_prefix("A.").or_else(|| id.strip_prefix("a.")) else {
+    let Some(rest) = id.strip_prefix("A.") else {
         return false;
     };
     let parts: Vec<&str> = rest.split('.').collect();
-    if !parts
+    let well_formed = parts
         .iter()
-        .all(|p| (1..=2).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()))
-    {
+        .all(|p| (1..=2).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()));
+    if !well_formed || parts[0].starts_with('0') {
         return false;
     }
     let first: u32 = parts[0].parse().unwrap_or(0);
     match parts.len() {
         3 => (5..=18).contains(&first),
-        2 => (9..=18).contains(&first),
+        1 | 2 => (9..=18).contains(&first),
         _ => false,
     }
 }
@@ -147,9 +150,11 @@ fn hint(id: &str, in_audit_scope: bool) -> Option<String> {
     let legacy = format!(
         "this looks like ISO/IEC 27001:2013 numbering (`A.{dotted}`): use the 2022 control that replaced it"
     );
+    // Clauses are written without Annex A's `A.`.
+    let prefixed = id.starts_with(['A', 'a']);
     match (numbers.first().copied(), numbers.len()) {
         // Clauses 4 to 10 of the standard: `9`, `9.2`, `4.3`.
-        (Some(4..=10), 1) | (Some(4 | 9 | 10), 2) | (Some(4), 3) => Some(clause),
+        (Some(4..=10), 1) | (Some(4 | 9 | 10), 2) | (Some(4), 3) if !prefixed => Some(clause),
         // `9.3.2` is a clause, `A.9.2.3` a 2013 control: say both.
         (Some(5..=10), 3) => Some(format!(
             "`{id}` looks like a clause of ISO/IEC 27001, or a control in the 2013 numbering (`A.{dotted}`)"
@@ -233,15 +238,27 @@ mod tests {
     fn the_2013_numbering_is_left_to_legacy_control_reference() {
         let r = TestRepo::new().file(
             "risks/r.yaml",
-            "kind: risk\nid: RISK-1\ntitle: T\ncontrols: [A.9.2.3, A.12.4, a.5.1.1, A.18.2.3]\n",
+            "kind: risk\nid: RISK-1\ntitle: T\ncontrols: [A.9.2.3, A.12.4, A.5.1.1, A.18.2.3, A.12]\n",
         );
         assert!(r.check_rule(RULE, "2025-06-01").is_empty());
-        assert!(is_2013_form("A.9.2.3"));
-        assert!(is_2013_form("A.12.4"));
-        assert!(!is_2013_form("A.5.15"));
-        assert!(!is_2013_form("A.8.34"));
-        assert!(!is_2013_form("9.2.3"));
-        assert!(!is_2013_form("A.19.1.1"));
+        for legacy in ["A.9.2.3", "A.12.4", "A.12", "A.5.1.1", "A.18.2.3"] {
+            assert!(is_2013_form(legacy), "{legacy}");
+        }
+        // 2022 ids, and forms legacy-control-reference does not report,
+        // which are then this rule's to report.
+        for other in [
+            "A.5.15", "A.8.34", "A.5", "9.2.3", "a.9.2.3", "A.09.2.3", "A.19.1.1",
+        ] {
+            assert!(!is_2013_form(other), "{other}");
+        }
+        let r = TestRepo::new().file(
+            "risks/r.yaml",
+            "kind: risk\nid: RISK-1\ntitle: T\ncontrols: [9.2.3]\n",
+        );
+        assert_eq!(
+            r.check_rule(RULE, "2025-06-01"),
+            ["risks/r.yaml:4:12: error[unknown-control] `9.2.3` is not a control of ISO/IEC 27001:2022 Annex A (in `controls[0]` of risk RISK-1); `9.2.3` looks like a clause of ISO/IEC 27001, or a control in the 2013 numbering (`A.9.2.3`)"]
+        );
     }
 
     #[test]
@@ -271,6 +288,7 @@ mod tests {
             Some("did you mean `5.15` (Access control)?")
         );
         assert_eq!(hint("AC-2", false), None);
+        assert_eq!(hint("A.5", false), None);
         assert_eq!(hint("Access control", false), None);
     }
 
