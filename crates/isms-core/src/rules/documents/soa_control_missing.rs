@@ -24,7 +24,9 @@ static META: RuleMeta = RuleMeta {
 missing, by number and title; a control listed a second time is reported at the second entry \
 (`5.15` and `A.5.15` are the same control). A repository with records but no Statement of \
 Applicability at all gets one finding, at the top of `isms.yaml` (or at `paths.soa`). Ids \
-that are not 2022 controls are `unknown-control`'s findings.",
+that are not 2022 controls are `unknown-control`'s findings. While an ISMS is still kept \
+against the 2013 edition (alone in `standards`, or certified to it) and its transition lasts \
+(until 31 October 2025), its SoA is not compared with the 2022 catalogue.",
     why: "6.1.3 d requires a Statement of Applicability that contains the necessary controls, \
 the justification for including them, whether they are implemented, and the justification \
 for excluding any Annex A control — so every Annex A control is in it, included or excluded. \
@@ -48,9 +50,13 @@ impl Rule for SoaControlMissing {
 
     fn check(&self, cx: &mut RuleContext<'_>) {
         let repo = cx.repo;
+        let edition_2013 = super::kept_to_2013_edition(cx);
         let mut any = false;
         for record in soas(repo) {
             any = true;
+            if edition_2013 {
+                continue;
+            }
             let entries = soa_entries(record);
             let mut seen: HashMap<&str, Span> = HashMap::new();
             for entry in entries {
@@ -248,6 +254,26 @@ mod tests {
             )
             .file("risks/r.yaml", "kind: risk\nid: RISK-1\ntitle: T\n");
         assert!(broken.check_rule(RULE, "2025-06-01").is_empty());
+    }
+
+    #[test]
+    fn an_isms_kept_to_the_2013_edition_during_its_transition() {
+        let r = |manifest: &str| {
+            TestRepo::new()
+                .manifest(manifest)
+                .file(
+                    "soa.yaml",
+                    "kind: statement-of-applicability\nid: SOA\ntitle: SoA\ncontrols:\n  - control: A.9.2.3\n    applicable: true\n",
+                )
+        };
+        let kept = r("organisation:\n  name: T\nstandards: [\"ISO/IEC 27001:2013\"]\n");
+        assert!(kept.check_rule(RULE, "2025-10-31").is_empty());
+        assert_eq!(kept.check_rule(RULE, "2025-11-01").len(), 1);
+        let certified = r("organisation:\n  name: T\ncertification:\n  body: B\n  certificate: C\n  standard: ISO/IEC 27001:2013\n  decision: 2023-01-10\n  expiry: 2026-01-09\n");
+        assert!(certified.check_rule(RULE, "2024-02-29").is_empty());
+        // Kept against both editions: the 2022 catalogue applies.
+        let both = r("organisation:\n  name: T\nstandards: [\"ISO/IEC 27001:2013\", \"ISO/IEC 27001:2022\"]\n");
+        assert_eq!(both.check_rule(RULE, "2024-02-29").len(), 1);
     }
 
     #[test]

@@ -20,7 +20,9 @@ finding's `control` — against the 93 controls of ISO/IEC 27001:2022 (5.1–5.3
 7.1–7.14, 8.1–8.34). Both `5.15` and `A.5.15` are accepted. The finding points at the value \
 and, when the intended control is clear (`A5.15`, `5,15`, `05.15`), says which. References in \
 the 2013 numbering that cannot be 2022 controls (`A.9.2.3`, `A.12.4`, `A.12`) are left to \
-`legacy-control-reference`.",
+`legacy-control-reference`. While an ISMS is still kept against the 2013 edition (alone in \
+`standards`, or certified to it) and its transition lasts (until 31 October 2025), nothing is \
+reported.",
     why: "6.1.3 b–d tie the risk treatment to the controls of Annex A through the Statement of \
 Applicability. A control id that does not exist — a typo, a clause number, a control of \
 another standard — breaks that chain: the risk looks treated, the audit looks scoped, but by \
@@ -51,6 +53,9 @@ impl Rule for UnknownControl {
     }
 
     fn check(&self, cx: &mut RuleContext<'_>) {
+        if super::kept_to_2013_edition(cx) {
+            return; // its ids are the 2013 edition's
+        }
         for record in &cx.repo.records {
             for (kind, pattern) in CONTROL_FIELDS {
                 if record.kind != *kind {
@@ -290,6 +295,18 @@ mod tests {
         assert_eq!(hint("AC-2", false), None);
         assert_eq!(hint("A.5", false), None);
         assert_eq!(hint("Access control", false), None);
+    }
+
+    #[test]
+    fn not_while_the_isms_is_kept_to_the_2013_edition() {
+        let r = TestRepo::new()
+            .manifest("organisation:\n  name: T\nstandards: [\"ISO/IEC 27001:2013\"]\n")
+            .file(
+                "risks/r.yaml",
+                "kind: risk\nid: RISK-1\ntitle: T\ncontrols: [\"9.2.3\"]\n",
+            );
+        assert!(r.check_rule(RULE, "2025-10-31").is_empty());
+        assert_eq!(r.check_rule(RULE, "2025-11-01").len(), 1);
     }
 
     #[test]
