@@ -317,7 +317,7 @@ fn apply_waivers(
                 rules::plural_days((as_of - w.waiver.expires).num_days()),
             ))
             .help(format!(
-                "fix the finding and delete the waiver, or have {} renew it with a new `expires` date",
+                "Fix the finding and delete the waiver, or have {} renew it with a new `expires` date.",
                 w.waiver.owner
             ))
             .key(format!("{}/{}", w.waiver.rule, w.waiver.target));

@@ -93,13 +93,13 @@ fn report(
             has_date,
             "approved",
             "has no approval date (`approved`)",
-            "record the day this version was approved in `approved`",
+            "Record the day this version was approved in `approved`.",
         ),
         (
             has_approver,
             "approved-by",
             "does not say who approved it (`approved-by`)",
-            "record the person or body that approved this version in `approved-by`",
+            "Record the person or body that approved this version in `approved-by`.",
         ),
     ];
     for (ok, key, gap, help) in missing {

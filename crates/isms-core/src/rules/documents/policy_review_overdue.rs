@@ -42,7 +42,7 @@ declare it in `schedule.policy-review`, or per document in `review-interval`.",
     deadlines: true,
 };
 
-const HELP: &str = "Annex A 5.1 requires policies to be reviewed at planned intervals: review it with its owner, then record the day in `reviewed`";
+const HELP: &str = "Annex A 5.1 requires policies to be reviewed at planned intervals: review it with its owner, then record the day in `reviewed`.";
 
 impl Rule for PolicyReviewOverdue {
     fn meta(&self) -> &'static RuleMeta {

@@ -123,7 +123,7 @@ impl Rule for SoaControlMissing {
                 .message(format!(
                     "{list}; 6.1.3 d requires every Annex A control, included or excluded with a justification"
                 ))
-                .help("add an entry for each: `control`, `applicable`, `justification` and, if it applies, `status`")
+                .help("Add an entry for each: `control`, `applicable`, `justification` and, if it applies, `status`.")
                 .record(record.id.as_deref())
                 .key("missing");
             cx.emit(f);
@@ -136,7 +136,7 @@ impl Rule for SoaControlMissing {
                     "There is no Statement of Applicability (expected in `{}`): 6.1.3 d requires one, stating for every Annex A control whether it applies and why",
                     repo.manifest.paths.soa
                 ))
-                .help("create it with `kind: statement-of-applicability` and an entry per Annex A control (`isms-lint init` writes one with all 93)")
+                .help("Create it with `kind: statement-of-applicability` and an entry per Annex A control (`isms-lint init` writes one with all 93).")
                 .key("soa");
             cx.emit(f);
         }

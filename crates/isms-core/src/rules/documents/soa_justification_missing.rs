@@ -86,7 +86,7 @@ impl Rule for SoaJustificationMissing {
                     let f = cx
                         .finding(record.file, span)
                         .message(message)
-                        .help("say in `justification` which risks or requirements call for the control, or why none does")
+                        .help("Say in `justification` which risks or requirements call for the control, or why none does.")
                         .record(record.id.as_deref())
                         .key(format!("{key}/justification"));
                     cx.emit(f);
@@ -98,7 +98,7 @@ impl Rule for SoaJustificationMissing {
                             "{name} is applicable but {} does not say whether it is implemented (`status`): 6.1.3 d requires it",
                             soa_name(record)
                         ))
-                        .help("set `status` to implemented, partially-implemented, planned or not-implemented")
+                        .help("Set `status` to implemented, partially-implemented, planned or not-implemented.")
                         .record(record.id.as_deref())
                         .key(format!("{key}/status"));
                     cx.emit(f);

@@ -81,7 +81,7 @@ impl Rule for UnknownControl {
                             "`{id}` is not a control of ISO/IEC 27001:2022 Annex A (in `{path}` of {}){hint}",
                             super::record_name(record)
                         ))
-                        .help("Annex A has 93 controls: 5.1–5.37 organizational, 6.1–6.8 people, 7.1–7.14 physical, 8.1–8.34 technological")
+                        .help("Annex A has 93 controls: 5.1–5.37 organizational, 6.1–6.8 people, 7.1–7.14 physical, 8.1–8.34 technological.")
                         .record(record.id.as_deref())
                         .key(format!("{path}={id}"));
                     cx.emit(f);

@@ -42,7 +42,7 @@ impl Rule for RiskOwnerMissing {
                     "Risk {} has no owner: 6.1.2 requires each risk to have an owner with the accountability and authority to manage it",
                     risk.id
                 ))
-                .help("name the person accountable for the risk in `owner`")
+                .help("Name the person accountable for the risk in `owner`.")
                 .record(Some(&risk.id))
                 .key("owner");
             cx.emit(f);

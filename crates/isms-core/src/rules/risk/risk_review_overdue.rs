@@ -42,7 +42,7 @@ interval differs, declare it in `schedule.risk-review` (or per risk in `review-i
     deadlines: true,
 };
 
-const HELP: &str = "8.2 requires risk assessments at planned intervals: reassess the risk's likelihood, impact and treatment with its owner, then record the day in `reviewed`";
+const HELP: &str = "8.2 requires risk assessments at planned intervals: reassess the risk's likelihood, impact and treatment with its owner, then record the day in `reviewed`.";
 
 impl Rule for RiskReviewOverdue {
     fn meta(&self) -> &'static RuleMeta {
@@ -77,7 +77,7 @@ impl Rule for RiskReviewOverdue {
                             "Risk {} has never been reviewed: it has no `reviewed` date (nor an `identified` date), so nothing shows it was assessed as 8.2 requires",
                             risk.id
                         ))
-                        .help("record the day the risk was last assessed in `reviewed`")
+                        .help("Record the day the risk was last assessed in `reviewed`.")
                         .record(Some(&risk.id))
                         .key("reviewed");
                     cx.emit(f);

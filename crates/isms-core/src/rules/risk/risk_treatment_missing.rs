@@ -76,7 +76,7 @@ impl Rule for RiskTreatmentMissing {
                             risk.likelihood.unwrap_or_default(),
                             risk.impact.unwrap_or_default(),
                         ))
-                        .help("list the Annex A controls that treat it in `controls`, or record the owner's acceptance under `acceptance` (`by`, `date`)")
+                        .help("List the Annex A controls that treat it in `controls`, or record the owner's acceptance under `acceptance` (`by`, `date`).")
                         .record(Some(&risk.id))
                         .key("treatment");
                     cx.emit(f);
@@ -89,7 +89,7 @@ impl Rule for RiskTreatmentMissing {
                         "Risk {} is marked `treatment: accept` but no acceptance is recorded: 6.1.3 f requires the risk owner to accept the residual risk",
                         risk.id
                     ))
-                    .help("record who accepted the risk and when under `acceptance` (`by`, `date`)")
+                    .help("Record who accepted the risk and when under `acceptance` (`by`, `date`).")
                     .record(Some(&risk.id))
                     .key("acceptance");
                 f.severity = f.severity.min(Severity::Warning);
@@ -118,7 +118,7 @@ fn check_acceptor(cx: &mut RuleContext<'_>, record: &crate::Record, risk: &Risk)
             acceptance.date,
             owner.trim()
         ))
-        .help("have the risk owner accept the risk, or correct `owner` if ownership has changed")
+        .help("Have the risk owner accept the risk, or correct `owner` if ownership has changed.")
         .record(Some(&risk.id))
         .key("acceptance/by");
     f.severity = f.severity.min(Severity::Warning);
