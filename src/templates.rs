@@ -149,7 +149,7 @@ status: planned
 date: {review}
 attendees:
   - name: Chief Executive Officer
-    role: CEO
+    role: Chief Executive Officer
     top-management: true
 ---
 # First management review
@@ -182,7 +182,7 @@ entries:
     type: briefing
     date: {date}
     audience: all staff
-    attendees: [ceo]
+    attendees: [md]
   - id: AW-{year}-002
     title: First phishing simulation
     type: phishing-simulation
@@ -208,9 +208,9 @@ entries:
 kind: people
 id: PEOPLE
 people:
-  - id: ceo
+  - id: md
     name: Chief Executive Officer
-    role: CEO
+    role: Chief Executive Officer
     top-management: true
     joined: {date}
     training:

@@ -188,7 +188,7 @@ mod tests {
                 )
                 .check_rule(RULE, "2025-06-01")
         };
-        assert!(soa("approved: 2025-01-10\napproved-by: CEO\n").is_empty());
+        assert!(soa("approved: 2025-01-10\napproved-by: Managing Director\n").is_empty());
         assert_eq!(
             soa("approved: 2025-01-10\n"),
             ["soa.yaml:2:5: error[document-unapproved] The Statement of Applicability SOA does not say who approved it (`approved-by`): 7.5.2 requires documented information to be reviewed and approved for suitability and adequacy"]

@@ -160,15 +160,15 @@ mod tests {
 
     const DECISIONS: &str =
         "decisions:\n  - type: improvement\n    description: Automate access reviews.\n";
-    const CEO: &str =
+    const TOP_MANAGER: &str =
         "attendees:\n  - name: Ann Chief\n    top-management: true\n  - Bob Manager\n";
 
     #[test]
     fn clean_with_a_decision_and_top_management() {
-        let r = review(&format!("{CEO}{DECISIONS}"));
+        let r = review(&format!("{TOP_MANAGER}{DECISIONS}"));
         assert!(r.check_rule(RULE, "2025-06-30").is_empty());
         let change = review(&format!(
-            "{CEO}decisions:\n  - type: change\n    description: No change to the ISMS is needed.\n"
+            "{TOP_MANAGER}decisions:\n  - type: change\n    description: No change to the ISMS is needed.\n"
         ));
         assert!(change.check_rule(RULE, "2025-06-30").is_empty());
     }
@@ -187,7 +187,7 @@ mod tests {
     #[test]
     fn decisions_of_other_types_do_not_count() {
         let r = review(&format!(
-            "{CEO}decisions:\n  - type: resources\n    description: Hire.\n  - type: other\n    description: Next date.\n"
+            "{TOP_MANAGER}decisions:\n  - type: resources\n    description: Hire.\n  - type: other\n    description: Next date.\n"
         ));
         assert_eq!(
             r.check_rule(RULE, "2025-06-30"),
