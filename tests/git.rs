@@ -252,6 +252,69 @@ fn staged_judges_a_half_staged_change_on_what_will_land() {
     );
 }
 
+#[cfg(unix)]
+#[test]
+fn a_pre_commit_hook_judges_what_commit_a_is_about_to_record() {
+    use std::os::unix::fs::PermissionsExt;
+    let f = Fixture::new();
+    f.write("isms.yaml", MANIFEST)
+        .write("actions/a.yaml", &actions("CA-1", "2026-01-01"));
+    f.commit("2025-01-10", "Ann", "Start");
+    // The hook keeps its report (other rules have things to say about this
+    // minimal repository, so its exit code tells nothing here).
+    let report = f.join("hook-report.json");
+    let hook = f.join(".git/hooks/pre-commit");
+    std::fs::write(
+        &hook,
+        format!(
+            "#!/bin/sh\n'{}' check --staged --as-of 2025-06-30 --format json > '{}'\nexit 0\n",
+            assert_cmd::cargo::cargo_bin("isms-lint").display(),
+            report.display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&hook, std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::write(f.join(".git/info/exclude"), "hook-report.json\n").unwrap();
+    let commit = |args: &[&str]| {
+        let out = std::process::Command::new("git")
+            .current_dir(f.path())
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env_remove("GIT_INDEX_FILE")
+            .args([
+                "-c",
+                "user.name=Ann",
+                "-c",
+                "user.email=a@example.com",
+                "commit",
+                "-q",
+            ])
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let json: Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
+        Run {
+            code: 0,
+            json,
+            stderr: String::new(),
+        }
+        .findings(OVERDUE)
+    };
+    // Not staged: a plain commit does not record it, and the hook sees
+    // what is staged, not the disk.
+    f.write("actions/a.yaml", &actions("CA-1", "2025-02-01"));
+    assert_eq!(commit(&["--allow-empty", "-m", "Nothing staged"]), []);
+    // `commit -a` stages it into a temporary index, which the hook reads.
+    assert_eq!(
+        commit(&["-a", "-m", "Move the due date back"]),
+        [t("corrective-action-overdue", "actions/a.yaml", "CA-1")]
+    );
+}
+
 #[test]
 fn changed_since_reports_only_what_the_branch_touched() {
     let f = Fixture::new();

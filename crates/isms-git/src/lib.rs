@@ -156,7 +156,9 @@ impl GitRepo {
         WorkTreeSource::new(self, include_untracked)
     }
 
-    /// The index (staging area): the files as the next commit would hold them.
+    /// The index (staging area): the files as the next commit would hold
+    /// them. In a git hook, the index named by `GIT_INDEX_FILE` (the one
+    /// `git commit -a` is about to commit).
     pub fn index(&self) -> Result<ObjectSource> {
         ObjectSource::from_index(self)
     }

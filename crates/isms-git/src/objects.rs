@@ -100,8 +100,22 @@ impl ObjectSource {
     }
 
     /// The index: exactly what `git commit` would record now.
+    ///
+    /// Inside a git hook, `GIT_INDEX_FILE` names the index being committed:
+    /// `git commit -a` and `git commit PATH…` build a temporary one and point
+    /// the pre-commit hook at it. It is honoured as git honours it (relative
+    /// to the current directory); elsewhere the repository's own index is read.
     pub(crate) fn from_index(git: &GitRepo) -> Result<ObjectSource> {
-        let index = git.repo.index()?;
+        let index = match std::env::var_os("GIT_INDEX_FILE").filter(|v| !v.is_empty()) {
+            Some(path) => git2::Index::open(Path::new(&path)).map_err(|e| {
+                Error(format!(
+                    "cannot read the index named by GIT_INDEX_FILE ({}): {}",
+                    Path::new(&path).display(),
+                    e.message()
+                ))
+            })?,
+            None => git.repo.index()?,
+        };
         let mut entries = BTreeMap::new();
         for e in index.iter() {
             let Ok(full) = std::str::from_utf8(&e.path) else {
