@@ -203,6 +203,23 @@ impl Timeline {
         })
     }
 
+    /// The last version that added record `id` or changed it: when the
+    /// record itself was last touched, whatever happened to its neighbours
+    /// in a register since.
+    pub fn last_change(&self, id: &str) -> Option<&Version> {
+        let mut last = None;
+        let mut before: Option<u64> = None;
+        for v in &self.versions {
+            let Some(records) = &v.records else { continue };
+            let now = records.get(id).map(|s| s.digest);
+            if now.is_some() && now != before {
+                last = Some(v);
+            }
+            before = now;
+        }
+        last
+    }
+
     /// Every commit that left record `id` in a new state, as (the record
     /// before, the version after, the record after), in order. Versions that
     /// cannot be read are skipped; a version without the record breaks the
@@ -454,6 +471,14 @@ mod tests {
         assert_eq!(sa["CA-1"], sb["CA-1"]);
         assert_eq!(sb["CA-2"].status.as_deref(), Some("open"));
         assert!(!sa.contains_key("CA-2"));
+        // Adding CA-2 is not a change of CA-1.
+        let h = History::builder()
+            .commit("2025-01-01", "Ann", "CA-1", &[("a.yaml", a)])
+            .commit("2025-02-01", "Ann", "CA-2", &[("a.yaml", b)])
+            .build();
+        let t = h.timeline("a.yaml").unwrap();
+        assert_eq!(t.last_change("CA-1").unwrap().commit.summary, "CA-1");
+        assert_eq!(t.last_change("CA-2").unwrap().commit.summary, "CA-2");
     }
 
     #[test]
@@ -508,6 +533,8 @@ mod tests {
         assert_eq!(t.versions.len(), 2);
         assert_eq!(t.record_changes("A").len(), 1);
         assert_eq!(t.first_where("A", |_| true).unwrap().commit.summary, "one");
+        assert_eq!(t.last_change("A").unwrap().commit.summary, "two");
+        assert!(t.last_change("Z").is_none());
         assert_ne!(a.first.short_id(), a.last.short_id());
     }
 }
