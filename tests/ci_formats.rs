@@ -247,8 +247,17 @@ fn sarif_results_field_by_field() {
     assert_eq!(loc["artifactLocation"]["uriBaseId"], "%SRCROOT%");
     assert_eq!(
         loc["region"],
-        serde_json::json!({"startLine": 9, "startColumn": 10, "endLine": 9, "endColumn": 20})
+        serde_json::json!({
+            "startLine": 9, "startColumn": 10, "endLine": 9, "endColumn": 20,
+            "snippet": {"text": "2025-05-31"}
+        })
     );
+    assert_eq!(
+        loc["contextRegion"]["snippet"]["text"],
+        "    raised: 2025-03-01\n    due: 2025-05-31\n    status: open"
+    );
+    assert_eq!(loc["contextRegion"]["startLine"], 8);
+    assert_eq!(loc["contextRegion"]["endLine"], 10);
     assert_eq!(overdue["properties"]["due"], "2025-05-31");
     let fingerprint = overdue["partialFingerprints"]["ismsLint/v1"]
         .as_str()

@@ -22,6 +22,7 @@ use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 use isms_core::rules::{registry, RuleMeta};
+use isms_core::source::{SourceFile, Span};
 use isms_core::{Finding, Severity};
 use serde::Serialize;
 
@@ -262,7 +263,6 @@ fn result(
     limits: Limits,
 ) -> SarifResult {
     let report = cx.report;
-    let (start, end) = report.range(f);
     let mut text = sentence(&f.message);
     if let Some(help) = &f.help {
         text.push(' ');
@@ -275,10 +275,9 @@ fn result(
         .enumerate()
         .map(|(i, r)| {
             let rf = report.repo.file(r.file);
-            let (s, e) = (rf.line_col(r.span.start), rf.line_col(r.span.end));
             Location {
                 id: Some(i + 1),
-                physical_location: PhysicalLocation::new(cx.file_path(r.file), s, e),
+                physical_location: PhysicalLocation::new(cx.file_path(r.file), rf, r.span),
                 message: Some(Message::text(sentence(&r.message))),
             }
         })
@@ -288,7 +287,6 @@ fn result(
         .and_then(|i| report.waivers.iter().find(|w| w.index == i))
         .map(|w| {
             let m = report.repo.file(report.repo.manifest_file);
-            let (s, e) = (m.line_col(w.span.start), m.line_col(w.span.end));
             vec![Suppression {
                 kind: "external",
                 status: "accepted",
@@ -297,8 +295,8 @@ fn result(
                     id: None,
                     physical_location: PhysicalLocation::new(
                         cx.file_path(report.repo.manifest_file),
-                        s,
-                        e,
+                        m,
+                        w.span,
                     ),
                     message: None,
                 },
@@ -316,7 +314,7 @@ fn result(
         message: Message::text(text),
         locations: vec![Location {
             id: None,
-            physical_location: PhysicalLocation::new(cx.path(f), start, end),
+            physical_location: PhysicalLocation::new(cx.path(f), report.repo.file(f.file), f.span),
             message: None,
         }],
         partial_fingerprints: BTreeMap::from([(FINGERPRINT_KEY, f.fingerprint.clone())]),
@@ -556,14 +554,19 @@ struct Location {
 struct PhysicalLocation {
     artifact_location: ArtifactLocation,
     region: Region,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    context_region: Option<Region>,
 }
 
 impl PhysicalLocation {
-    fn new(
-        path: String,
-        start: isms_core::source::LineCol,
-        end: isms_core::source::LineCol,
-    ) -> Self {
+    fn new(path: String, file: &SourceFile, span: Span) -> Self {
+        let (start, end) = (file.line_col(span.start), file.line_col(span.end));
+        // The region's text, and the whole lines around it, so that a viewer
+        // without the repository can show what was found.
+        let context_first = start.line.saturating_sub(1).max(1);
+        let context_last = (end.line + 1).min(file.line_count());
+        let context = Span::new(file.line_start(context_first), file.line_end(context_last));
+        let context_end = file.line_col(context.end);
         PhysicalLocation {
             artifact_location: ArtifactLocation {
                 uri: encode_path(&path),
@@ -574,7 +577,15 @@ impl PhysicalLocation {
                 start_column: start.column,
                 end_line: end.line,
                 end_column: end.column,
+                snippet: Some(Snippet::of(file.slice(span))),
             },
+            context_region: Some(Region {
+                start_line: context_first,
+                start_column: 1,
+                end_line: context_end.line,
+                end_column: context_end.column,
+                snippet: Some(Snippet::of(file.slice(context))),
+            }),
         }
     }
 }
@@ -594,6 +605,27 @@ struct Region {
     start_column: usize,
     end_line: usize,
     end_column: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    snippet: Option<Snippet>,
+}
+
+#[derive(Serialize)]
+struct Snippet {
+    text: String,
+}
+
+impl Snippet {
+    /// Snippets are for display: a long one is cut at a character boundary.
+    fn of(text: &str) -> Snippet {
+        const MAX: usize = 2000;
+        let mut end = text.len().min(MAX);
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        Snippet {
+            text: text[..end].to_owned(),
+        }
+    }
 }
 
 #[derive(Serialize)]
