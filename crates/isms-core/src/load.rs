@@ -173,7 +173,11 @@ fn load_manifest(
     };
     let errors = schema::validate(Target::Manifest, &doc);
     let manifest = crate::de::from_node::<Manifest>(&pruned(&doc, &errors, 0)).unwrap_or_default();
-    findings.extend(schema_findings(manifest_id, &errors, None));
+    findings.extend(
+        errors
+            .iter()
+            .map(|e| finding(e.rule, manifest_id, e.span, e.message.clone()).key(e.path.join("/"))),
+    );
     Ok((file, doc, manifest, in_repo))
 }
 
@@ -429,7 +433,28 @@ fn process_document(
             out.records.push(record);
         }
     }
-    out.findings.extend(schema_findings(id, &errors, None));
+    // Each finding names its record and its path inside the record, so its
+    // fingerprint survives entries being added or reordered in a register.
+    for e in &errors {
+        let (record, rest) = match (e.path.first().map(String::as_str), e.path.get(1)) {
+            (Some("entries"), Some(i)) => {
+                let entry = i
+                    .parse::<usize>()
+                    .ok()
+                    .and_then(|i| doc.at([Seg::Key("entries"), Seg::Index(i)]));
+                (
+                    entry.and_then(|n| n.get("id")).and_then(Node::as_text),
+                    &e.path[2..],
+                )
+            }
+            _ => (doc.get("id").and_then(Node::as_text), &e.path[..]),
+        };
+        out.findings.push(
+            finding(e.rule, id, e.span, e.message.clone())
+                .record(record)
+                .key(rest.join("/")),
+        );
+    }
 }
 
 fn make_record(
@@ -474,18 +499,6 @@ fn make_record(
 fn kind_list() -> String {
     let kinds: Vec<&str> = Kind::ALL.iter().map(|k| k.as_str()).collect();
     kinds.join(", ")
-}
-
-/// Schema errors as findings.
-fn schema_findings(file: FileId, errors: &[SchemaError], record: Option<&str>) -> Vec<Finding> {
-    errors
-        .iter()
-        .map(|e| {
-            finding(e.rule, file, e.span, e.message.clone())
-                .record(record)
-                .key(e.path.join("/"))
-        })
-        .collect()
 }
 
 /// A copy of `node` without the values the schema rejected, so the typed

@@ -377,6 +377,23 @@ pub fn validate(target: Target, doc: &Node) -> Vec<SchemaError> {
                     let span = node
                         .and_then(|n| n.key_span(key))
                         .unwrap_or(value_span);
+                    let mut p = path.clone();
+                    p.push(key.clone());
+                    if path == ["lint", "rules"] {
+                        let hint = crate::rules::suggest(key)
+                            .map(|s| format!("; did you mean `{s}`?"))
+                            .unwrap_or_default();
+                        out.push(SchemaError {
+                            rule: "schema-violation",
+                            message: format!(
+                                "there is no rule `{key}`{hint} (`isms-lint rules` lists them)"
+                            ),
+                            span,
+                            path: p,
+                            prune: false,
+                        });
+                        continue;
+                    }
                     let hint = match text::closest(key, known.iter().map(String::as_str)) {
                         Some(s) => format!("; did you mean `{s}`?"),
                         None if known.is_empty() => String::new(),
@@ -385,8 +402,6 @@ pub fn validate(target: Target, doc: &Node) -> Vec<SchemaError> {
                             known.join(", ")
                         ),
                     };
-                    let mut p = path.clone();
-                    p.push(key.clone());
                     out.push(SchemaError {
                         rule: "schema-violation",
                         message: format!("unknown key `{key}` in {}{hint}", in_what(&path, &what)),

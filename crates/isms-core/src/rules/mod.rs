@@ -19,7 +19,7 @@ pub mod management_review;
 pub mod risk;
 pub mod waivers;
 
-pub use context::{Deadline, RuleContext};
+pub use context::{capitalise, due_in, plural_days, Deadline, DueState, RuleContext};
 
 use std::fmt;
 use std::sync::OnceLock;
