@@ -18,9 +18,16 @@ const DAY: &str = "2025-06-02";
 
 fn isms_lint() -> Command {
     let mut cmd = Command::cargo_bin("isms-lint").unwrap();
-    cmd.env_remove("GITHUB_STEP_SUMMARY")
-        .env_remove("NO_COLOR")
-        .env("NO_COLOR", "1");
+    // Tests may run in GitHub Actions: its variables must not leak in.
+    for var in [
+        "GITHUB_STEP_SUMMARY",
+        "GITHUB_SERVER_URL",
+        "GITHUB_REPOSITORY",
+        "GITHUB_SHA",
+    ] {
+        cmd.env_remove(var);
+    }
+    cmd.env("NO_COLOR", "1");
     cmd
 }
 
@@ -490,8 +497,24 @@ fn github_step_summary_lists_counts_findings_and_deadlines() {
         .find("| 2025-05-31 | overdue by 2 days | corrective action CA-001 |")
         .expect(&text);
     assert!(upcoming < overdue);
-    // Without the variable, nothing is written anywhere.
-    let (_, _) = check(dir.path(), &["--format", "github"]);
+
+    // In GitHub Actions, places link to the lines of the commit.
+    let linked = summary_dir.path().join("linked.md");
+    isms_lint()
+        .env("GITHUB_STEP_SUMMARY", &linked)
+        .env("GITHUB_SERVER_URL", "https://github.com")
+        .env("GITHUB_REPOSITORY", "acme/isms")
+        .env("GITHUB_SHA", "0123abc")
+        .arg("check")
+        .arg(dir.path())
+        .args(["--as-of", DAY, "--format", "github"])
+        .assert()
+        .code(1);
+    let text = fs::read_to_string(&linked).unwrap();
+    assert!(
+        text.contains("| [`policies/sécurité-des-accès.md:8`](https://github.com/acme/isms/blob/0123abc/policies/s%C3%A9curit%C3%A9-des-acc%C3%A8s.md#L8) | error | `invalid-date` |"),
+        "{text}"
+    );
 }
 
 #[test]

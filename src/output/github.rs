@@ -94,6 +94,7 @@ pub fn append_step_summary(cx: &Context<'_>) -> io::Result<()> {
 /// The job summary, in GitHub-flavoured Markdown.
 pub fn summary(cx: &Context<'_>) -> String {
     let report = cx.report;
+    let blob = blob_base();
     let mut s = String::new();
     let _ = writeln!(s, "## isms-lint\n");
     let _ = writeln!(s, "{}\n", super::human::summary(report));
@@ -184,9 +185,8 @@ pub fn summary(cx: &Context<'_>) -> String {
         list(&mut s, &open, |f| {
             let (start, _) = report.range(f);
             format!(
-                "| `{}:{}` | {} | `{}` | {} |",
-                cell(&cx.path(f)),
-                start.line,
+                "| {} | {} | `{}` | {} |",
+                place(&cx.path(f), start.line, blob.as_deref()),
                 f.severity,
                 f.rule,
                 cell(&f.message)
@@ -211,9 +211,8 @@ pub fn summary(cx: &Context<'_>) -> String {
                 })
                 .unwrap_or_default();
             format!(
-                "| `{}:{}` | `{}` | {} | {} |",
-                cell(&cx.path(f)),
-                start.line,
+                "| {} | `{}` | {} | {} |",
+                place(&cx.path(f), start.line, blob.as_deref()),
                 f.rule,
                 cell(&f.message),
                 cell(&waiver)
@@ -235,7 +234,7 @@ pub fn summary(cx: &Context<'_>) -> String {
                 1 => "1 day".to_owned(),
                 n => format!("{n} days"),
             };
-            deadline_row(cx, &mut s, d, &left);
+            deadline_row(cx, &mut s, d, &left, blob.as_deref());
         }
         for d in &past {
             let days = (report.as_of - d.due).num_days();
@@ -244,7 +243,7 @@ pub fn summary(cx: &Context<'_>) -> String {
             } else {
                 format!("overdue by {days} days")
             };
-            deadline_row(cx, &mut s, d, &left);
+            deadline_row(cx, &mut s, d, &left, blob.as_deref());
         }
         if upcoming.len() > DEADLINES_LISTED {
             let _ = writeln!(
@@ -258,17 +257,46 @@ pub fn summary(cx: &Context<'_>) -> String {
     s
 }
 
-fn deadline_row(cx: &Context<'_>, s: &mut String, d: &isms_core::rules::Deadline, left: &str) {
+fn deadline_row(
+    cx: &Context<'_>,
+    s: &mut String,
+    d: &isms_core::rules::Deadline,
+    left: &str,
+    blob: Option<&str>,
+) {
     let line = cx.report.repo.file(d.file).line_col(d.span.start).line;
     let _ = writeln!(
         s,
-        "| {} | {} | {} | `{}:{}` |",
+        "| {} | {} | {} | {} |",
         d.due,
         left,
         cell(&d.what),
-        cell(&cx.file_path(d.file)),
-        line
+        place(&cx.file_path(d.file), line, blob)
     );
+}
+
+/// The commit's files on GitHub (`…/blob/SHA/`), from the variables GitHub
+/// Actions sets.
+fn blob_base() -> Option<String> {
+    let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    Some(format!(
+        "{}/{}/blob/{}/",
+        var("GITHUB_SERVER_URL")?,
+        var("GITHUB_REPOSITORY")?,
+        var("GITHUB_SHA")?
+    ))
+}
+
+/// `path:line`, linked to the line on GitHub when the commit is known.
+fn place(path: &str, line: usize, blob: Option<&str>) -> String {
+    let text = format!("`{}:{line}`", cell(path));
+    match blob {
+        Some(base) => format!(
+            "[{text}]({base}{}#L{line})",
+            super::sarif::encode_path(path)
+        ),
+        None => text,
+    }
 }
 
 /// Rows for findings, until the summary would grow past GitHub's limit.
