@@ -19,7 +19,7 @@ bin="$target/debug/isms-lint"
 scratch="$(mktemp -d)"
 trap 'rm -rf "$scratch"' EXIT
 
-step() { printf '\n== %s\n' "$*"; }
+step() { printf '\n== %s (at %ss)\n' "$*" "$SECONDS"; }
 fail() { printf 'FAILED: %s\n' "$*" >&2; exit 1; }
 
 [ -f "$schema" ] || fail "the SARIF schema is not at $schema"
@@ -129,4 +129,4 @@ step "pre-commit hooks on scratch repositories"
 bash .ci/pre-commit-hooks.sh "$tools" "$scratch/pre-commit"
 
 echo
-echo "CI integrations: all checks passed"
+echo "CI integrations: all checks passed in ${SECONDS}s"

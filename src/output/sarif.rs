@@ -93,13 +93,13 @@ pub fn render(cx: &Context<'_>, limits: Limits) -> io::Result<(Vec<u8>, Option<T
     let total = report.findings.len();
     let order = priority_order(cx);
     let mut keep = order.len().min(limits.results);
-    let mut by_size = keep < total;
-    let mut by_count = keep < total;
+    // Whether the size limit, rather than the count, made the last cut.
+    let mut by_size = false;
     loop {
         let cut = (keep < total).then_some(Truncation {
             total,
             kept: keep,
-            by_size: by_size && !by_count,
+            by_size,
         });
         let mut kept: Vec<usize> = order[..keep].to_vec();
         kept.sort_unstable();
@@ -119,7 +119,6 @@ pub fn render(cx: &Context<'_>, limits: Limits) -> io::Result<(Vec<u8>, Option<T
         let ratio = limits.gzipped_bytes as f64 / size as f64;
         keep = ((keep as f64 * ratio * 0.95) as usize).min(keep - 1);
         by_size = true;
-        by_count = false;
     }
 }
 
