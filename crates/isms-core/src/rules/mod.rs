@@ -17,6 +17,7 @@ pub mod integrity;
 pub mod internal_audit;
 pub mod management_review;
 pub mod risk;
+pub mod schedule;
 pub mod waivers;
 
 pub use context::{capitalise, due_in, plural_days, Deadline, DueState, RuleContext};
