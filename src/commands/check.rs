@@ -9,7 +9,7 @@ use isms_core::{
 use isms_git::{CommitId, GitRepo, Target};
 
 use super::{today, CliError};
-use crate::cli::{CheckArgs, Format};
+use crate::cli::{CheckArgs, Format, OutputSpec};
 use crate::output;
 use crate::ExitStatus;
 
@@ -36,6 +36,20 @@ pub fn run(args: CheckArgs, color: bool) -> Result<ExitStatus, CliError> {
     if let Some(git) = &selected.git {
         read_history(git, selected.start, &mut repo);
     }
+    let changed = match (&selected.git, &args.changed_since) {
+        (Some(git), Some(rev)) => {
+            let changed = git
+                .changed_since(rev, selected.target)
+                .map_err(|e| e.to_string())?;
+            repo.stats.notes.push(format!(
+                "reporting only findings in the {} changed {}",
+                plural(changed.files.len(), "file"),
+                changed.describe(rev)
+            ));
+            Some(changed)
+        }
+        _ => None,
+    };
     let fail_on: Severity = args
         .fail_on
         .map(Severity::from)
@@ -48,47 +62,64 @@ pub fn run(args: CheckArgs, color: bool) -> Result<ExitStatus, CliError> {
     for note in &repo.stats.notes {
         eprintln!("note: {note}");
     }
-    let changed = match (&selected.git, &args.changed_since) {
-        (Some(git), Some(rev)) => {
-            let changed = git
-                .changed_since(rev, selected.target)
-                .map_err(|e| e.to_string())?;
-            eprintln!(
-                "note: reporting only findings in the {} changed {}",
-                plural(changed.files.len(), "file"),
-                changed.describe(rev)
-            );
-            Some(changed)
-        }
-        _ => None,
-    };
+    let notes = repo.stats.notes.clone();
     let mut report = check(repo, &opts);
     if let Some(changed) = changed {
         let Report { repo, findings, .. } = &mut report;
         findings.retain(|f| changed.files.contains(repo.path(f.file)));
     }
-
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
-    let written = match args.format {
-        Format::Human => output::human::write(
-            &mut out,
-            &report,
-            &output::human::Options {
-                color,
-                show_waived: args.show_waived,
-            },
-        ),
-        Format::Json => output::json::write(&mut out, &report),
-    };
-    written
-        .and_then(|()| out.flush())
-        .map_err(|e| format!("cannot write the report: {e}"))?;
-    Ok(if report.fails(fail_on) {
+    let status = if report.fails(fail_on) {
         ExitStatus::Failure
     } else {
         ExitStatus::Success
-    })
+    };
+
+    let mut cx = output::Context::new(&report, &root);
+    cx.fail_on = fail_on;
+    cx.status = status;
+    cx.notes = &notes;
+    cx.show_waived = args.show_waived;
+    cx.sarif_category = sarif_category(&args.sarif_category);
+
+    // Files first: a report on standard output is the last thing a user sees.
+    for o in &args.output {
+        write_file(o, &cx).map_err(|e| format!("cannot write {}: {e}", o.path.display()))?;
+    }
+    cx.color = color;
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    output::write(args.format, &mut out, &cx)
+        .and_then(|()| out.flush())
+        .map_err(|e| format!("cannot write the report: {e}"))?;
+    let github =
+        args.format == Format::Github || args.output.iter().any(|o| o.format == Format::Github);
+    if github {
+        if let Err(e) = output::github::append_step_summary(&cx) {
+            eprintln!("warning: cannot append the job summary to $GITHUB_STEP_SUMMARY: {e}");
+        }
+    }
+    Ok(status)
+}
+
+/// Write one `--output FORMAT=PATH` file, never in colour.
+fn write_file(o: &OutputSpec, cx: &output::Context<'_>) -> std::io::Result<()> {
+    if let Some(dir) = o.path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)?;
+    }
+    let mut file = std::io::BufWriter::new(std::fs::File::create(&o.path)?);
+    output::write(o.format, &mut file, cx)?;
+    file.flush()
+}
+
+/// A SARIF category ends in `/`: GitHub reads what follows the last `/` as a
+/// run id, not as part of the category.
+fn sarif_category(s: &str) -> String {
+    let s = s.trim();
+    if s.ends_with('/') {
+        s.to_owned()
+    } else {
+        format!("{s}/")
+    }
 }
 
 /// The nearest directory, from here upwards, that holds an `isms.yaml`.

@@ -13,6 +13,7 @@ pub mod certification;
 pub mod corrective_action;
 pub mod documents;
 pub mod history;
+pub mod identity;
 pub mod integrity;
 pub mod internal_audit;
 pub mod management_review;

@@ -1,6 +1,7 @@
 use crate::finding::Severity;
 use crate::model::{ActivityStatus, Person, Standard};
 use crate::repository::Record;
+use crate::rules::identity::normalise;
 use crate::rules::schedule::{every, Next, Occurrence, Recurrence};
 use crate::rules::{
     Basis, Category, Deadline, OptionKind, Rule, RuleContext, RuleMeta, RuleOption,
@@ -294,13 +295,6 @@ fn check_person(
             cx.emit(f);
         }
     }
-}
-
-fn normalise(name: &str) -> String {
-    name.split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
 }
 
 #[cfg(test)]

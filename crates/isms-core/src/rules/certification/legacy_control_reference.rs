@@ -49,11 +49,7 @@ finding for them, for example with a `target` glob such as `audits/2023-*`.",
     deadlines: false,
 };
 
-/// The last day of the IAF MD 26 transition from the 2013 to the 2022 edition.
-const TRANSITION_END: NaiveDate = match NaiveDate::from_ymd_opt(2025, 10, 31) {
-    Some(d) => d,
-    None => panic!("a real date"),
-};
+const TRANSITION_END: NaiveDate = catalog::TRANSITION_2013_END;
 
 const HELP: &str = "Replace it with the ISO/IEC 27001:2022 control or controls that now cover it (ISO/IEC 27002:2022 Annex B has the correspondence); isms-lint does not map ids for you, because the editions do not map one to one.";
 
@@ -215,6 +211,13 @@ fn legacy_references(text: &str) -> Vec<(usize, usize, Level)> {
         }
     }
     out
+}
+
+/// Whether `id`, as a whole, is a reference this rule reports: other rules
+/// that check control ids leave such values to this one.
+pub(crate) fn is_2013_reference(id: &str) -> bool {
+    let id = id.trim();
+    matches!(legacy_references(id).as_slice(), [(0, end, _)] if *end == id.len())
 }
 
 /// The end and level of a reference whose `A.` ends at `start`.

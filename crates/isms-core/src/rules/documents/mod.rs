@@ -6,8 +6,6 @@ pub mod soa_control_missing;
 pub mod soa_justification_missing;
 pub mod unknown_control;
 
-use chrono::NaiveDate;
-
 use super::{Rule, RuleContext};
 use crate::model::{Kind, Standard};
 use crate::repository::{Record, Repository};
@@ -63,13 +61,6 @@ fn control_name(written: &str) -> String {
     }
 }
 
-/// The last day of the IAF MD 26 transition from the 2013 to the 2022
-/// edition, after which every 2013 certificate had expired or was withdrawn.
-const TRANSITION_END: NaiveDate = match NaiveDate::from_ymd_opt(2025, 10, 31) {
-    Some(d) => d,
-    None => panic!("a valid date"),
-};
-
 /// Whether, on the day of the check, the ISMS was still kept against the
 /// 2013 edition (its Annex A numbered A.5.1.1 to A.18.2.3): listed alone in
 /// `standards`, or certified to it, while the transition lasted. The rules
@@ -77,7 +68,9 @@ const TRANSITION_END: NaiveDate = match NaiveDate::from_ymd_opt(2025, 10, 31) {
 /// after the transition, `legacy-control-reference` reports the 2013 edition.
 fn kept_to_2013_edition(cx: &RuleContext<'_>) -> bool {
     let m = &cx.repo.manifest;
-    if cx.as_of > TRANSITION_END || m.standards.contains(&Standard::Iso27001_2022) {
+    if cx.as_of > crate::catalog::TRANSITION_2013_END
+        || m.standards.contains(&Standard::Iso27001_2022)
+    {
         return false;
     }
     m.standards.contains(&Standard::Iso27001_2013)

@@ -1,6 +1,7 @@
 use crate::catalog;
 use crate::finding::Severity;
 use crate::model::{Kind, Standard};
+use crate::rules::certification::legacy_control_reference::is_2013_reference;
 use crate::rules::{Category, Rule, RuleContext, RuleMeta};
 use crate::yaml::{Node, Seg};
 
@@ -68,7 +69,7 @@ impl Rule for UnknownControl {
                         continue; // empty, or not text: the schema's finding
                     };
                     let id = written.trim();
-                    if id.is_empty() || catalog::control(id).is_some() || is_2013_form(id) {
+                    if id.is_empty() || catalog::control(id).is_some() || is_2013_reference(id) {
                         continue;
                     }
                     let hint = match hint(id, pattern[0] == "scope") {
@@ -88,33 +89,6 @@ impl Rule for UnknownControl {
                 }
             }
         }
-    }
-}
-
-/// Whether `id` is written in the ISO/IEC 27001:2013 numbering that
-/// `legacy-control-reference` reports: `A.x.y.z` with x from 5 to 18, or
-/// `A.x` and `A.x.y` with x from 9 to 18 (no 2022 control has these forms).
-///
-/// Skipping exactly these keeps one value from being reported by both rules;
-/// this mirrors that rule's matcher (its `legacy_references`): an upper-case
-/// `A.`, numbers of one or two digits, no leading zero on the first. Anything
-/// else that is not a 2022 control (`9.2.3`, `a.9.2.3`) is reported here.
-fn is_2013_form(id: &str) -> bool {
-    let Some(rest) = id.strip_prefix("A.") else {
-        return false;
-    };
-    let parts: Vec<&str> = rest.split('.').collect();
-    let well_formed = parts
-        .iter()
-        .all(|p| (1..=2).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()));
-    if !well_formed || parts[0].starts_with('0') {
-        return false;
-    }
-    let first: u32 = parts[0].parse().unwrap_or(0);
-    match parts.len() {
-        3 => (5..=18).contains(&first),
-        1 | 2 => (9..=18).contains(&first),
-        _ => false,
     }
 }
 
@@ -194,7 +168,7 @@ fn walk<'n>(node: &'n Node, pattern: &[&str], at: String, out: &mut Vec<(String,
 
 #[cfg(test)]
 mod tests {
-    use super::{hint, is_2013_form};
+    use super::{hint, is_2013_reference};
     use crate::testing::TestRepo;
 
     const RULE: &str = "unknown-control";
@@ -247,14 +221,14 @@ mod tests {
         );
         assert!(r.check_rule(RULE, "2025-06-01").is_empty());
         for legacy in ["A.9.2.3", "A.12.4", "A.12", "A.5.1.1", "A.18.2.3"] {
-            assert!(is_2013_form(legacy), "{legacy}");
+            assert!(is_2013_reference(legacy), "{legacy}");
         }
         // 2022 ids, and forms legacy-control-reference does not report,
         // which are then this rule's to report.
         for other in [
             "A.5.15", "A.8.34", "A.5", "9.2.3", "a.9.2.3", "A.09.2.3", "A.19.1.1",
         ] {
-            assert!(!is_2013_form(other), "{other}");
+            assert!(!is_2013_reference(other), "{other}");
         }
         let r = TestRepo::new().file(
             "risks/r.yaml",

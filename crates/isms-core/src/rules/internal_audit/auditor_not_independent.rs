@@ -1,8 +1,9 @@
 use std::collections::HashMap;
 
-use super::{internal_audits, People};
+use super::internal_audits;
 use crate::finding::Severity;
 use crate::model::{normalise_control, Standard};
+use crate::rules::identity::Identities;
 use crate::rules::{Category, Rule, RuleContext, RuleMeta};
 use crate::text::list_and;
 use crate::yaml::Seg;
@@ -46,7 +47,7 @@ impl Rule for AuditorNotIndependent {
 
     fn check(&self, cx: &mut RuleContext<'_>) {
         let repo = cx.repo;
-        let people = People::new(repo);
+        let people = Identities::new(repo);
         let policy_owners: HashMap<&str, &str> = repo
             .policies()
             .filter_map(|(_, p)| Some((p.id.as_str(), p.owner.as_deref()?)))

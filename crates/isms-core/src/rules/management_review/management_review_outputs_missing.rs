@@ -3,6 +3,7 @@ use std::collections::HashSet;
 use crate::finding::Severity;
 use crate::model::{Attendee, DecisionType, Standard};
 use crate::repository::Repository;
+use crate::rules::identity::normalise;
 use crate::rules::{Category, Rule, RuleContext, RuleMeta};
 
 use super::held_reviews;
@@ -134,13 +135,6 @@ fn top_management(repo: &Repository) -> HashSet<String> {
         }
     }
     all
-}
-
-fn normalise(name: &str) -> String {
-    name.split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
 }
 
 #[cfg(test)]

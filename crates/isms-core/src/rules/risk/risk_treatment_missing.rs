@@ -1,6 +1,6 @@
 use crate::finding::Severity;
 use crate::model::{Risk, Standard, Treatment};
-use crate::repository::Repository;
+use crate::rules::identity::Identities;
 use crate::rules::{Category, Rule, RuleContext, RuleMeta};
 
 /// A risk above the acceptance criteria with neither treatment nor acceptance;
@@ -47,6 +47,7 @@ impl Rule for RiskTreatmentMissing {
     }
 
     fn check(&self, cx: &mut RuleContext<'_>) {
+        let who = Identities::new(cx.repo);
         let threshold = cx
             .repo
             .manifest
@@ -95,18 +96,23 @@ impl Rule for RiskTreatmentMissing {
                 f.severity = f.severity.min(Severity::Warning);
                 cx.emit(f);
             }
-            check_acceptor(cx, record, risk);
+            check_acceptor(cx, &who, record, risk);
         }
     }
 }
 
 /// An acceptance must come from the risk's owner (6.1.3 f).
-fn check_acceptor(cx: &mut RuleContext<'_>, record: &crate::Record, risk: &Risk) {
+fn check_acceptor(
+    cx: &mut RuleContext<'_>,
+    who: &Identities<'_>,
+    record: &crate::Record,
+    risk: &Risk,
+) {
     let (Some(acceptance), Some(owner)) = (&risk.acceptance, &risk.owner) else {
         return;
     };
     // A risk without an owner is `risk-owner-missing`'s finding.
-    if owner.trim().is_empty() || same_person(cx.repo, &acceptance.by, owner) {
+    if owner.trim().is_empty() || who.same(&acceptance.by, owner) {
         return;
     }
     let mut f = cx
@@ -123,27 +129,6 @@ fn check_acceptor(cx: &mut RuleContext<'_>, record: &crate::Record, risk: &Risk)
         .key("acceptance/by");
     f.severity = f.severity.min(Severity::Warning);
     cx.emit(f);
-}
-
-/// Whether two mentions name the same person: the same words (ignoring case
-/// and spacing), or a roster id and that person's name.
-fn same_person(repo: &Repository, a: &str, b: &str) -> bool {
-    let norm = |s: &str| {
-        s.split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ")
-            .to_lowercase()
-    };
-    let (a, b) = (norm(a), norm(b));
-    if a == b {
-        return true;
-    }
-    repo.people().any(|(_, roster)| {
-        roster.people.iter().any(|p| {
-            let names = [norm(&p.id), norm(&p.name)];
-            names.contains(&a) && names.contains(&b)
-        })
-    })
 }
 
 #[cfg(test)]
