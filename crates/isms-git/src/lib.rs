@@ -92,6 +92,15 @@ impl GitRepo {
         let repo = match Repository::discover(root) {
             Ok(r) => r,
             Err(e) if e.code() == ErrorCode::NotFound => return Ok(None),
+            // Git's `safe.directory` protection: a repository owned by another
+            // user (a CI container, a shared checkout) is refused, as git refuses it.
+            Err(e) if e.code() == ErrorCode::Owner => {
+                return Err(Error(format!(
+                    "the git repository holding {} belongs to another user, and git does not trust it: `git config --global --add safe.directory <its path>` if you do, or pass --no-git ({})",
+                    root.display(),
+                    e.message()
+                )))
+            }
             Err(e) => {
                 return Err(Error(format!(
                     "cannot open the git repository holding {}: {}",
