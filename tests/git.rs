@@ -443,6 +443,35 @@ fn history_rules_fire_on_a_doctored_history() {
 }
 
 #[test]
+fn a_record_moved_unchanged_keeps_its_date_one_moved_and_edited_does_not() {
+    let review = |title: &str| {
+        format!("---\nkind: management-review\nid: MR-1\ntitle: {title}\ndate: 2025-06-12\n---\n# Minutes\n")
+    };
+    let f = Fixture::new();
+    f.write("isms.yaml", MANIFEST)
+        .write("reviews/mr-1.md", &review("June review"));
+    f.commit("2025-06-13", "Ann Lee", "June review, the day after");
+    std::fs::create_dir_all(f.join("reviews/2025")).unwrap();
+    f.git(&["mv", "reviews/mr-1.md", "reviews/2025/06.md"]);
+    f.commit("2025-11-01", "Bob Kay", "Sort reviews by year");
+    let moved = check(f.path(), &["--as-of", "2025-12-01"]);
+    assert_eq!(moved.findings(HISTORY), []);
+
+    // Moved and edited in one commit: history starts there (see docs/git.md).
+    f.git(&["mv", "reviews/2025/06.md", "reviews/2025-06.md"]);
+    f.write(
+        "reviews/2025-06.md",
+        &review("Management review, June 2025"),
+    );
+    f.commit("2025-11-20", "Bob Kay", "Rename and retitle");
+    let edited = check(f.path(), &["--as-of", "2025-12-01"]);
+    assert_eq!(
+        edited.findings(HISTORY),
+        [t("record-backdated", "reviews/2025-06.md", "MR-1")]
+    );
+}
+
+#[test]
 fn history_rules_stay_silent_on_a_shallow_clone_and_say_how_to_fix_it() {
     let f = Fixture::new();
     doctored(&f, "");
