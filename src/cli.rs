@@ -16,6 +16,11 @@ Examples:
   isms-lint check --output junit=isms-lint.xml
                                            the terminal report, and a JUnit file for GitLab or Jenkins
   isms-lint check --fail-on warning        fail CI on warnings too
+  isms-lint check --rev v2025.06 --as-of 2025-06-30
+                                           the repository as committed then, on that day
+  isms-lint check --staged                 what the next commit would record (pre-commit)
+  isms-lint check --changed-since origin/main
+                                           only findings in files a pull request changed
   isms-lint rules                          list every rule
   isms-lint explain management-review-overdue
   isms-lint schema --out schemas           write the JSON Schemas for editors
@@ -204,4 +209,33 @@ pub struct CheckArgs {
     /// Show waived findings too (human format).
     #[arg(long)]
     pub show_waived: bool,
+
+    /// Check the tree of this commit, tag or branch, read from git's object
+    /// database (the working tree and the index are not looked at).
+    #[arg(long, value_name = "REV", help_heading = "Git", conflicts_with_all = ["staged", "include_untracked", "no_git"])]
+    pub rev: Option<String>,
+
+    /// Check the index: the files exactly as the next commit would record
+    /// them (for pre-commit hooks).
+    #[arg(long, help_heading = "Git", conflicts_with_all = ["include_untracked", "no_git"])]
+    pub staged: bool,
+
+    /// Report only findings in files changed since the merge base with REV
+    /// (for pull requests); the whole repository is still evaluated.
+    #[arg(
+        long,
+        value_name = "REV",
+        help_heading = "Git",
+        conflicts_with = "no_git"
+    )]
+    pub changed_since: Option<String>,
+
+    /// Check untracked files too (files git ignores stay out).
+    #[arg(long, help_heading = "Git", conflicts_with = "no_git")]
+    pub include_untracked: bool,
+
+    /// Read the directory as it is on disk, without git: tracked or not
+    /// (.gitignore still honoured), and no history.
+    #[arg(long, help_heading = "Git")]
+    pub no_git: bool,
 }

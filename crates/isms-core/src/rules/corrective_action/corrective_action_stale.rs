@@ -110,11 +110,7 @@ impl Rule for CorrectiveActionStale {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::HashMap;
-
-    use chrono::NaiveDate;
-
-    use crate::history::{Commit, FileHistory, History};
+    use crate::history::History;
     use crate::testing::TestRepo;
 
     const RULE: &str = "corrective-action-stale";
@@ -129,21 +125,20 @@ mod tests {
     }
 
     fn history(path: &str, last: &str) -> History {
-        let commit = |date: &str| Commit {
-            id: "0".repeat(40),
-            author: "Ann".into(),
-            date: date.parse::<NaiveDate>().unwrap(),
-            summary: "Update actions".into(),
-        };
-        History {
-            files: HashMap::from([(
-                path.to_owned(),
-                FileHistory {
-                    first: commit("2025-01-01"),
-                    last: commit(last),
-                },
-            )]),
-        }
+        History::builder()
+            .commit(
+                "2025-01-01",
+                "Ann",
+                "Add actions",
+                &[(path, "kind: corrective-action\n")],
+            )
+            .commit(
+                last,
+                "Ann",
+                "Update actions",
+                &[(path, "kind: corrective-action\nentries: []\n")],
+            )
+            .build()
     }
 
     #[test]
