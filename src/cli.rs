@@ -11,7 +11,16 @@ Examples:
   isms-lint check path/to/isms --as-of 2025-06-30
                                            what would an auditor have seen that day?
   isms-lint check --format json > findings.json
+  isms-lint check --format github --output sarif=isms-lint.sarif
+                                           annotations in GitHub Actions, and SARIF for code scanning
+  isms-lint check --output junit=isms-lint.xml
+                                           the terminal report, and a JUnit file for GitLab or Jenkins
   isms-lint check --fail-on warning        fail CI on warnings too
+  isms-lint check --rev v2025.06 --as-of 2025-06-30
+                                           the repository as committed then, on that day
+  isms-lint check --staged                 what the next commit would record (pre-commit)
+  isms-lint check --changed-since origin/main
+                                           only findings in files a pull request changed
   isms-lint rules                          list every rule
   isms-lint explain management-review-overdue
   isms-lint schema --out schemas           write the JSON Schemas for editors
@@ -87,6 +96,61 @@ pub enum Format {
     Human,
     /// A JSON document (schema: `isms-lint schema report`).
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
+    Sarif,
+    /// GitHub Actions workflow commands (annotations), and a job summary
+    /// when `GITHUB_STEP_SUMMARY` is set.
+    Github,
+    /// JUnit XML, for GitLab, Jenkins and Azure DevOps test reports.
+    Junit,
+}
+
+impl Format {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Format::Human => "human",
+            Format::Json => "json",
+            Format::Sarif => "sarif",
+            Format::Github => "github",
+            Format::Junit => "junit",
+        }
+    }
+}
+
+/// `--output FORMAT=PATH`: a report written to a file besides the terminal's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputSpec {
+    pub format: Format,
+    pub path: PathBuf,
+}
+
+impl std::str::FromStr for OutputSpec {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let Some((format, path)) = s.split_once('=') else {
+            return Err(format!(
+                "expected FORMAT=PATH, such as sarif=isms-lint.sarif (found `{s}`)"
+            ));
+        };
+        let format = Format::from_str(format, true).map_err(|_| {
+            let names: Vec<&str> = Format::value_variants()
+                .iter()
+                .map(|f| f.as_str())
+                .collect();
+            format!(
+                "`{format}` is not a format; use one of {}",
+                names.join(", ")
+            )
+        })?;
+        if path.is_empty() {
+            return Err(format!("no file given after `{}=`", format.as_str()));
+        }
+        Ok(OutputSpec {
+            format,
+            path: PathBuf::from(path),
+        })
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -115,9 +179,20 @@ pub struct CheckArgs {
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
     pub as_of: Option<NaiveDate>,
 
-    /// Output format.
+    /// Output format, printed to standard output.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
+
+    /// Also write a report to a file, as FORMAT=PATH (repeatable), such as
+    /// `--output sarif=isms-lint.sarif --output junit=isms-lint.xml`. The exit
+    /// code does not depend on it.
+    #[arg(long, value_name = "FORMAT=PATH")]
+    pub output: Vec<OutputSpec>,
+
+    /// The SARIF `automationDetails.id`: the category that tells this analysis
+    /// from others in GitHub code scanning. A `/` is added at the end if missing.
+    #[arg(long, value_name = "CATEGORY", default_value = "isms-lint/")]
+    pub sarif_category: String,
 
     /// Lowest severity that fails the run with exit code 1 (default: `lint.fail-on`, else error).
     #[arg(long, value_enum)]
@@ -134,6 +209,35 @@ pub struct CheckArgs {
     /// Show waived findings too (human format).
     #[arg(long)]
     pub show_waived: bool,
+
+    /// Check the tree of this commit, tag or branch, read from git's object
+    /// database (the working tree and the index are not looked at).
+    #[arg(long, value_name = "REV", help_heading = "Git", conflicts_with_all = ["staged", "include_untracked", "no_git"])]
+    pub rev: Option<String>,
+
+    /// Check the index: the files exactly as the next commit would record
+    /// them (for pre-commit hooks).
+    #[arg(long, help_heading = "Git", conflicts_with_all = ["include_untracked", "no_git"])]
+    pub staged: bool,
+
+    /// Report only findings in files changed since the merge base with REV
+    /// (for pull requests); the whole repository is still evaluated.
+    #[arg(
+        long,
+        value_name = "REV",
+        help_heading = "Git",
+        conflicts_with = "no_git"
+    )]
+    pub changed_since: Option<String>,
+
+    /// Check untracked files too (files git ignores stay out).
+    #[arg(long, help_heading = "Git", conflicts_with = "no_git")]
+    pub include_untracked: bool,
+
+    /// Read the directory as it is on disk, without git: tracked or not
+    /// (.gitignore still honoured), and no history.
+    #[arg(long, help_heading = "Git")]
+    pub no_git: bool,
 }
 
 /// A calendar date written YYYY-MM-DD, with the reason in words when it is not

@@ -149,7 +149,7 @@ status: planned
 date: {review}
 attendees:
   - name: Chief Executive Officer
-    role: CEO
+    role: Chief Executive Officer
     top-management: true
 ---
 # First management review
@@ -182,15 +182,22 @@ entries:
     type: briefing
     date: {date}
     audience: all staff
-    attendees: [ceo]
+    attendees: [md]
   - id: AW-{year}-002
     title: First phishing simulation
     type: phishing-simulation
     status: planned
     date: {phish}
     audience: all staff
+  - id: AW-{year}-003
+    title: First security newsletter
+    type: newsletter
+    status: planned
+    date: {newsletter}
+    audience: all staff
 "#,
                 phish = later(2),
+                newsletter = later(1),
             ),
         ),
         (
@@ -201,9 +208,9 @@ entries:
 kind: people
 id: PEOPLE
 people:
-  - id: ceo
+  - id: md
     name: Chief Executive Officer
-    role: CEO
+    role: Chief Executive Officer
     top-management: true
     joined: {date}
     training:
@@ -218,4 +225,37 @@ people:
 /// Quote a string for YAML when it needs it.
 fn yaml_string(s: &str) -> String {
     serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{Datelike, NaiveDate};
+    use isms_core::testing::TestRepo;
+
+    /// A new repository passes `check` on the day it is created: tried on the
+    /// first, the middle and the last day of every month of a leap year and
+    /// of a common year (the planned audit, newsletter and review fall a
+    /// month or more later, whatever the month's length).
+    #[test]
+    fn a_new_repository_is_clean_on_its_creation_date() {
+        for year in [2024, 2025] {
+            for month in 1..=12 {
+                let first = NaiveDate::from_ymd_opt(year, month, 1).unwrap();
+                let last = first
+                    .checked_add_months(chrono::Months::new(1))
+                    .and_then(|d| d.pred_opt())
+                    .unwrap();
+                for day in [1, 15, last.day()] {
+                    let date = NaiveDate::from_ymd_opt(year, month, day).unwrap();
+                    let repo = super::files("Example Ltd", date)
+                        .into_iter()
+                        .fold(TestRepo::new(), |repo, (path, text)| {
+                            repo.file(&path, &text)
+                        });
+                    let findings = repo.check(&date.to_string());
+                    assert!(findings.is_empty(), "created on {date}: {findings:#?}");
+                }
+            }
+        }
+    }
 }

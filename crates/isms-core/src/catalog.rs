@@ -3,6 +3,8 @@
 
 use std::sync::OnceLock;
 
+use chrono::NaiveDate;
+
 use serde::Deserialize;
 
 use crate::source::SourceFile;
@@ -17,6 +19,14 @@ pub struct Control {
     pub theme: String,
     pub new_in_2022: bool,
 }
+
+/// The last day of the IAF MD 26 transition from ISO/IEC 27001:2013 to the
+/// 2022 edition: every certificate to the 2013 edition had expired or was
+/// withdrawn by the end of it.
+pub const TRANSITION_2013_END: NaiveDate = match NaiveDate::from_ymd_opt(2025, 10, 31) {
+    Some(d) => d,
+    None => panic!("a real date"),
+};
 
 const ANNEX_A_2022: &str = include_str!("../data/annex-a-2022.yaml");
 const ANNEX_A_2013_IDS: &str = include_str!("../data/annex-a-2013-ids.txt");

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use globset::Glob;
+use globset::{GlobBuilder, GlobMatcher};
 use rayon::prelude::*;
 
 use crate::config::{self, Level, RuleSettings};
@@ -12,8 +12,8 @@ use crate::interval::Interval;
 use crate::model::{Standard, Waiver};
 use crate::repository::Repository;
 use crate::rules::{self, registry, Deadline, Rule, RuleContext};
-use crate::source::{LineCol, Span};
-use crate::yaml::Seg;
+use crate::source::{FileId, LineCol, Span};
+use crate::yaml::Node;
 
 /// Default look-ahead for deadlines.
 pub const DEFAULT_HORIZON: Interval = Interval::days(30);
@@ -27,14 +27,59 @@ pub struct CheckOptions {
     pub horizon: Option<Interval>,
 }
 
-/// A waiver from the manifest, read.
+/// A waiver from the manifest or the file it names, read.
 #[derive(Debug, Clone)]
 pub struct WaiverEntry {
+    /// Position among all the waivers (the manifest's first); findings refer
+    /// to their waiver by it.
     pub index: usize,
     pub waiver: Waiver,
+    /// Where the waiver is written: `isms.yaml` or the `waivers-file`.
+    pub file: FileId,
     pub span: Span,
-    /// Findings it accepted.
+    /// Where its `expires` date is written.
+    pub expires_span: Span,
+    /// Findings it matched, whether it still accepts them or has expired.
     pub used: usize,
+    /// The target as a path glob, if it is one; `Err` says why it is not.
+    matcher: Result<GlobMatcher, String>,
+}
+
+impl WaiverEntry {
+    fn new(index: usize, waiver: Waiver, file: FileId, node: &Node) -> Self {
+        // `*` stays within a directory and `**` crosses them, as in .gitignore.
+        let matcher = GlobBuilder::new(&waiver.target)
+            .literal_separator(true)
+            .build()
+            .map(|g| g.compile_matcher())
+            .map_err(|e| e.kind().to_string());
+        WaiverEntry {
+            index,
+            waiver,
+            file,
+            span: node.span,
+            expires_span: node.locate(["expires"]),
+            used: 0,
+            matcher,
+        }
+    }
+
+    /// Whether the waiver is still in force on `as_of`: the `expires` day
+    /// itself is the last day it applies.
+    pub fn is_current(&self, as_of: NaiveDate) -> bool {
+        as_of <= self.waiver.expires
+    }
+
+    fn matches(&self, repo: &Repository, f: &Finding) -> bool {
+        if self.waiver.rule != f.rule {
+            return false;
+        }
+        if f.record_id.as_deref() == Some(self.waiver.target.as_str()) {
+            return true;
+        }
+        let path = repo.path(f.file);
+        self.waiver.target == path || self.matcher.as_ref().is_ok_and(|m| m.is_match(path))
+    }
 }
 
 /// The outcome of a check.
@@ -188,43 +233,29 @@ fn apply_level(mut f: Finding, settings: Option<&RuleSettings>) -> Option<Findin
     }
 }
 
+/// The waivers of the manifest, then those of its `waivers-file`.
 fn read_waivers(repo: &Repository) -> Vec<WaiverEntry> {
-    let Some(items) = repo.manifest_node.get("waivers").and_then(|n| n.as_seq()) else {
-        return Vec::new();
-    };
-    items
-        .iter()
-        .enumerate()
-        .filter_map(|(index, node)| {
-            // A waiver the schema rejects (no reason, no expiry) waives nothing.
-            let waiver: Waiver = crate::de::from_node(node).ok()?;
-            if waiver.reason.trim().is_empty() || waiver.owner.trim().is_empty() {
-                return None;
+    let lists = std::iter::once((repo.manifest_file, &repo.manifest_node))
+        .chain(repo.waivers_file.as_ref().map(|(file, node)| (*file, node)));
+    let mut out = Vec::new();
+    let mut index = 0;
+    for (file, node) in lists {
+        let Some(items) = node.get("waivers").and_then(Node::as_seq) else {
+            continue;
+        };
+        for item in items {
+            // A waiver the schema rejects (no reason, owner or expiry)
+            // waives nothing; the schema finding says why.
+            let waiver = crate::de::from_node::<Waiver>(item)
+                .ok()
+                .filter(|w| !w.reason.trim().is_empty() && !w.owner.trim().is_empty());
+            if let Some(waiver) = waiver {
+                out.push(WaiverEntry::new(index, waiver, file, item));
             }
-            Some(WaiverEntry {
-                index,
-                waiver,
-                span: node.span,
-                used: 0,
-            })
-        })
-        .collect()
-}
-
-fn waiver_matches(repo: &Repository, w: &Waiver, f: &Finding) -> bool {
-    if w.rule != f.rule {
-        return false;
+            index += 1;
+        }
     }
-    if f.record_id.as_deref() == Some(w.target.as_str()) {
-        return true;
-    }
-    let path = repo.path(f.file);
-    if w.target == path {
-        return true;
-    }
-    Glob::new(&w.target)
-        .map(|g| g.compile_matcher().is_match(path))
-        .unwrap_or(false)
+    out
 }
 
 fn apply_waivers(
@@ -234,66 +265,75 @@ fn apply_waivers(
     waivers: &mut [WaiverEntry],
     settings: &HashMap<String, RuleSettings>,
 ) {
-    let mut extra = Vec::new();
+    // For each expired waiver, the findings it would have accepted.
+    let mut back: Vec<Vec<(FileId, Span)>> = vec![Vec::new(); waivers.len()];
     for f in findings.iter_mut() {
-        let Some(w) = waivers
-            .iter_mut()
-            .find(|w| waiver_matches(repo, &w.waiver, f))
-        else {
-            continue;
-        };
-        w.used += 1;
-        if as_of <= w.waiver.expires {
-            f.waiver = Some(w.index);
-        } else {
-            let meta = rules::meta("waiver-expired");
-            let level = level_of(meta, settings.get(meta.name));
-            if let Level::On(sev) = level {
-                extra.push(
-                    Finding::new(
-                        meta.name,
-                        sev,
-                        repo.manifest_file,
-                        repo.manifest_node.locate([
-                            Seg::Key("waivers"),
-                            Seg::Index(w.index),
-                            Seg::Key("expires"),
-                        ]),
-                    )
-                    .message(format!(
-                        "the waiver of `{}` for `{}` expired on {}; its finding at {} is reported again",
-                        w.waiver.rule,
-                        w.waiver.target,
-                        w.waiver.expires,
-                        repo.path(f.file)
-                    ))
-                    .key(format!("{}/{}", w.waiver.rule, w.waiver.target))
-                    .related(f.file, f.span, "the finding it waived"),
-                );
+        let mut current = None;
+        let mut expired = None;
+        for (i, w) in waivers.iter_mut().enumerate() {
+            if !w.matches(repo, f) {
+                continue;
+            }
+            // Every matching waiver is in use, even one another waiver
+            // supersedes: none of them is "unused".
+            w.used += 1;
+            if w.is_current(as_of) {
+                current.get_or_insert(i);
+            } else {
+                expired.get_or_insert(i);
             }
         }
+        match (current, expired) {
+            (Some(i), _) => f.waiver = Some(waivers[i].index),
+            (None, Some(i)) => back[i].push((f.file, f.span)),
+            (None, None) => {}
+        }
     }
+
+    let mut extra = Vec::new();
+    let meta = rules::meta("waiver-expired");
+    if let Level::On(sev) = level_of(meta, settings.get(meta.name)) {
+        for (w, back) in waivers.iter().zip(&back) {
+            let Some(&(file, span)) = back.first() else {
+                continue;
+            };
+            let what = if back.len() == 1 {
+                let at = repo.file(file).line_col(span.start);
+                format!(
+                    "its finding at {}:{}:{} is reported again",
+                    repo.path(file),
+                    at.line,
+                    at.column
+                )
+            } else {
+                format!("its {} findings are reported again", back.len())
+            };
+            let mut f = Finding::new(meta.name, sev, w.file, w.expires_span)
+            .message(format!(
+                "the waiver of `{}` for `{}` expired on {} ({} ago); {what}",
+                w.waiver.rule,
+                w.waiver.target,
+                w.waiver.expires,
+                rules::plural_days((as_of - w.waiver.expires).num_days()),
+            ))
+            .help(format!(
+                "Fix the finding and delete the waiver, or have {} renew it with a new `expires` date.",
+                w.waiver.owner
+            ))
+            .key(format!("{}/{}", w.waiver.rule, w.waiver.target));
+            for &(file, span) in back {
+                f = f.related(file, span, "the finding it waived");
+            }
+            extra.push(f);
+        }
+    }
+
     let meta = rules::meta("waiver-unused");
     if let Level::On(sev) = level_of(meta, settings.get(meta.name)) {
         for w in waivers.iter().filter(|w| w.used == 0) {
-            let hint = if rules::find(&w.waiver.rule).is_none() {
-                match rules::suggest(&w.waiver.rule) {
-                    Some(s) => format!(
-                        " (there is no rule `{}`; did you mean `{s}`?)",
-                        w.waiver.rule
-                    ),
-                    None => format!(" (there is no rule `{}`)", w.waiver.rule),
-                }
-            } else {
-                String::new()
-            };
+            let hint = unused_hint(w, settings);
             extra.push(
-                Finding::new(
-                    meta.name,
-                    sev,
-                    repo.manifest_file,
-                    repo.manifest_node.locate([Seg::Key("waivers"), Seg::Index(w.index)]),
-                )
+                Finding::new(meta.name, sev, w.file, w.span)
                 .message(format!(
                     "the waiver of `{}` for `{}` matches no finding{hint}; remove it, or correct its rule or target",
                     w.waiver.rule, w.waiver.target
@@ -303,6 +343,28 @@ fn apply_waivers(
         }
     }
     findings.extend(extra);
+}
+
+/// Why a waiver may match nothing, when something other than a fixed
+/// finding explains it.
+fn unused_hint(w: &WaiverEntry, settings: &HashMap<String, RuleSettings>) -> String {
+    let rule = &w.waiver.rule;
+    match rules::find(rule) {
+        None => match rules::suggest(rule) {
+            Some(s) => format!(" (there is no rule `{rule}`; did you mean `{s}`?)"),
+            None => format!(" (there is no rule `{rule}`; see `isms-lint rules`)"),
+        },
+        Some(r) if level_of(r.meta(), settings.get(rule.as_str())) == Level::Off => {
+            format!(" (`{rule}` is turned off in `lint.rules`)")
+        }
+        Some(_) => match &w.matcher {
+            Err(e) => format!(
+                " (`{}` is not a record id, a path or a valid glob: {e})",
+                w.waiver.target
+            ),
+            Ok(_) => String::new(),
+        },
+    }
 }
 
 /// Sort findings and give each a fingerprint. Findings with the same identity

@@ -66,11 +66,13 @@ pub fn load(source: &dyn FileSource, opts: &LoadOptions) -> Result<Repository, L
     let paths: HashSet<String> = listed.iter().map(|f| f.path.clone()).collect();
     let exclude = exclude_set(&manifest_node, &manifest, &mut findings);
     let max_size = manifest.lint.max_file_size.unwrap_or(DEFAULT_MAX_FILE_SIZE);
+    let waivers_path = waivers_path(&manifest_node, &manifest, &mut findings);
 
     let candidates: Vec<&ListedFile> = listed
         .iter()
         .filter(|f| is_candidate(&f.path))
         .filter(|f| !(manifest_in_repo && f.path == MANIFEST))
+        .filter(|f| Some(&f.path) != waivers_path.as_ref())
         .filter(|f| !exclude.is_match(&f.path))
         .collect();
 
@@ -92,6 +94,13 @@ pub fn load(source: &dyn FileSource, opts: &LoadOptions) -> Result<Repository, L
         records.extend(out.records);
         findings.extend(out.findings);
     }
+    let waivers_file = waivers_path.and_then(|path| {
+        let id = FileId(files.len() as u32);
+        let named_at = manifest_node.locate(["waivers-file"]);
+        let (file, node) = load_waivers_file(source, &path, id, named_at, max_size, &mut findings)?;
+        files.push(file);
+        node.map(|n| (id, n))
+    });
 
     let ids = index_ids(&records);
     let stats = LoadStats {
@@ -106,6 +115,7 @@ pub fn load(source: &dyn FileSource, opts: &LoadOptions) -> Result<Repository, L
         manifest,
         manifest_file: FileId(0),
         manifest_node,
+        waivers_file,
         records,
         ids,
         paths,
@@ -178,8 +188,106 @@ fn load_manifest(
     };
     let errors = schema::validate(Target::Manifest, &doc);
     let manifest = crate::de::from_node::<Manifest>(&pruned(&doc, &errors, 0)).unwrap_or_default();
-    findings.extend(schema_findings(manifest_id, &errors, |_| None));
+    findings.extend(
+        errors
+            .iter()
+            .map(|e| finding(e.rule, manifest_id, e.span, e.message.clone()).key(e.path.join("/"))),
+    );
     Ok((file, doc, manifest, in_repo))
+}
+
+/// The manifest's `waivers-file`, if it names a place inside the repository.
+fn waivers_path(node: &Node, manifest: &Manifest, findings: &mut Vec<Finding>) -> Option<String> {
+    let written = manifest.waivers_file.as_deref()?.trim();
+    let path = written.trim_start_matches("./");
+    let outside = path.is_empty()
+        || path.starts_with('/')
+        || path.contains('\\')
+        || path.split('/').any(|c| c == "..");
+    if outside {
+        findings.push(finding(
+            "schema-violation",
+            FileId(0),
+            node.locate(["waivers-file"]),
+            format!("`waivers-file` must be a path inside the repository, relative to its root, such as `waivers.yaml` — found \"{written}\""),
+        ));
+        return None;
+    }
+    Some(path.to_owned())
+}
+
+/// Read the file of waivers: its findings are located in it. `None` when
+/// it cannot be read at all; the node is `None` when it is not YAML.
+fn load_waivers_file(
+    source: &dyn FileSource,
+    path: &str,
+    id: FileId,
+    named_at: Span,
+    max_size: u64,
+    findings: &mut Vec<Finding>,
+) -> Option<(Arc<SourceFile>, Option<Node>)> {
+    // Problems reaching the file are reported where the manifest names it.
+    let at_manifest =
+        |rule, message: String| finding(rule, FileId(0), named_at, message).key("waivers-file");
+    let bytes = match source.read(path, max_size) {
+        Ok(b) => b,
+        Err(ReadError::NotFound) => {
+            findings.push(at_manifest(
+                "broken-reference",
+                format!("the waivers file `{path}` named by `waivers-file` is not in the repository; its waivers apply to nothing"),
+            ));
+            return None;
+        }
+        Err(e) => {
+            findings.push(at_manifest(
+                "unreadable-file",
+                format!("the waivers file `{path}` named by `waivers-file` cannot be read: {e}"),
+            ));
+            return None;
+        }
+    };
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let valid = e.utf8_error().valid_up_to();
+            let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            findings.push(finding(
+                "unreadable-file",
+                id,
+                Span::new(valid, valid + 1),
+                "the file is not valid UTF-8; save it as UTF-8 — its waivers apply to nothing",
+            ));
+            return Some((Arc::new(SourceFile::new(path, lossy)), None));
+        }
+    };
+    let file = Arc::new(SourceFile::new(path, text));
+    let text = file.text.clone();
+    let parsed = yaml::parse(&file, &text, 1);
+    for e in &parsed.errors {
+        findings.push(yaml_finding(id, e));
+    }
+    if parsed.fatal {
+        return Some((file, None));
+    }
+    let Some(doc) = parsed.documents.into_iter().next().filter(|d| !d.is_null()) else {
+        return Some((file, None)); // an empty file waives nothing, harmlessly
+    };
+    if doc.as_map().is_none() {
+        findings.push(finding(
+            "schema-violation",
+            id,
+            doc.span,
+            "a waivers file is a mapping with a `waivers:` list, written as in `isms.yaml`",
+        ));
+        return Some((file, None));
+    }
+    let errors = schema::validate(Target::Waivers, &doc);
+    findings.extend(
+        errors
+            .iter()
+            .map(|e| finding(e.rule, id, e.span, e.message.clone()).key(e.path.join("/"))),
+    );
+    Some((file, Some(doc)))
 }
 
 fn exclude_set(node: &Node, manifest: &Manifest, findings: &mut Vec<Finding>) -> GlobSet {
@@ -461,8 +569,28 @@ fn process_document(
     };
 
     let errors = schema::validate(Target::Kind(kind), &doc);
-    out.findings
-        .extend(schema_findings(id, &errors, |e| record_of(&doc, e)));
+    // Each finding names its record and its path inside the record, so its
+    // fingerprint survives entries being added or reordered in a register.
+    for e in &errors {
+        let (record, rest) = match (e.path.first().map(String::as_str), e.path.get(1)) {
+            (Some("entries"), Some(i)) => {
+                let entry = i
+                    .parse::<usize>()
+                    .ok()
+                    .and_then(|i| doc.at([Seg::Key("entries"), Seg::Index(i)]));
+                (
+                    entry.and_then(|n| n.get("id")).and_then(Node::as_text),
+                    &e.path[2..],
+                )
+            }
+            _ => (doc.get("id").and_then(Node::as_text), &e.path[..]),
+        };
+        out.findings.push(
+            finding(e.rule, id, e.span, e.message.clone())
+                .record(record)
+                .key(rest.join("/")),
+        );
+    }
     // The records take the document's nodes over: a large register is not
     // copied.
     match take_entries(doc) {
@@ -560,37 +688,6 @@ fn make_record(
 fn kind_list() -> String {
     let kinds: Vec<&str> = Kind::ALL.iter().map(|k| k.as_str()).collect();
     kinds.join(", ")
-}
-
-/// Schema errors as findings.
-fn schema_findings<'n>(
-    file: FileId,
-    errors: &[SchemaError],
-    record: impl Fn(&SchemaError) -> Option<&'n str>,
-) -> Vec<Finding> {
-    errors
-        .iter()
-        .map(|e| {
-            finding(e.rule, file, e.span, e.message.clone())
-                .record(record(e))
-                .key(e.path.join("/"))
-        })
-        .collect()
-}
-
-/// The id of the record a schema error is in: the entry of a register
-/// (`entries/<i>/…`), or the document.
-fn record_of<'n>(doc: &'n Node, e: &SchemaError) -> Option<&'n str> {
-    let id = |n: &'n Node| n.get("id").and_then(Node::as_text);
-    match doc.get("entries").and_then(Node::as_seq) {
-        Some(entries) => match e.path.as_slice() {
-            [first, i, ..] if first == "entries" => {
-                entries.get(i.parse::<usize>().ok()?).and_then(id)
-            }
-            _ => None,
-        },
-        None => id(doc),
-    }
 }
 
 /// A copy of `node` without the values the schema rejected, so the typed

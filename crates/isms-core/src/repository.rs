@@ -115,6 +115,8 @@ pub struct Repository {
     pub manifest: Manifest,
     pub manifest_file: FileId,
     pub manifest_node: Node,
+    /// The file named by the manifest's `waivers-file`, when it could be read.
+    pub waivers_file: Option<(FileId, Node)>,
     pub records: Vec<Record>,
     /// Every id, with what it names. More than one target is a duplicate.
     pub ids: HashMap<String, Vec<IdTarget>>,

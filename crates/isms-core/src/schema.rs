@@ -31,6 +31,7 @@ pub fn file_name(kind: Kind) -> String {
 pub const MANIFEST_FILE: &str = "manifest.schema.json";
 pub const RECORD_FILE: &str = "record.schema.json";
 pub const REPORT_FILE: &str = "report.schema.json";
+pub const WAIVERS_FILE: &str = "waivers.schema.json";
 
 /// Every published schema, as (file name, document), in a stable order.
 pub fn all() -> Vec<(String, Value)> {
@@ -38,6 +39,7 @@ pub fn all() -> Vec<(String, Value)> {
     for kind in Kind::ALL {
         out.push((file_name(kind), kind_schema(kind)));
     }
+    out.push((WAIVERS_FILE.to_owned(), waivers()));
     out.push((RECORD_FILE.to_owned(), record_dispatch()));
     out.push((REPORT_FILE.to_owned(), report()));
     out
@@ -270,6 +272,15 @@ fn option_schema(kind: OptionKind, description: &str) -> Value {
     }
 }
 
+/// Schema of the file named by `waivers-file` in the manifest.
+pub fn waivers() -> Value {
+    let mut v = generate::<model::WaiversFile>();
+    if let Some(obj) = v.as_object_mut() {
+        obj.insert("$id".into(), json!(format!("{SCHEMA_BASE}{WAIVERS_FILE}")));
+    }
+    v
+}
+
 /// Schema of `isms-lint check --format json`.
 pub fn report() -> Value {
     // The report is written, never read: describe it as serialised, where a
@@ -290,6 +301,8 @@ pub fn report() -> Value {
 /// Compiled validators, built once per process.
 pub struct Validators {
     manifest: Validator,
+    waivers: Validator,
+    waivers_doc: Value,
     kinds: HashMap<Kind, Validator>,
     documents: HashMap<Kind, Value>,
     manifest_doc: Value,
@@ -306,6 +319,7 @@ pub fn validators() -> &'static Validators {
                 .expect("embedded schemas are valid")
         };
         let manifest_doc = manifest();
+        let waivers_doc = waivers();
         let mut kinds = HashMap::new();
         let mut documents = HashMap::new();
         for kind in Kind::ALL {
@@ -315,6 +329,8 @@ pub fn validators() -> &'static Validators {
         }
         Validators {
             manifest: compile(&manifest_doc),
+            waivers: compile(&waivers_doc),
+            waivers_doc,
             manifest_doc,
             kinds,
             documents,
@@ -340,6 +356,8 @@ pub struct SchemaError {
 #[derive(Debug, Clone, Copy)]
 pub enum Target {
     Manifest,
+    /// The file named by the manifest's `waivers-file`.
+    Waivers,
     Kind(Kind),
 }
 
@@ -348,6 +366,7 @@ pub fn validate(target: Target, doc: &Node) -> Vec<SchemaError> {
     let v = validators();
     let (validator, schema_doc, what) = match target {
         Target::Manifest => (&v.manifest, &v.manifest_doc, "the manifest".to_owned()),
+        Target::Waivers => (&v.waivers, &v.waivers_doc, "the waivers file".to_owned()),
         Target::Kind(k) => (&v.kinds[&k], &v.documents[&k], k.with_article().to_owned()),
     };
     let instance = doc.to_json();
@@ -385,6 +404,23 @@ pub fn validate(target: Target, doc: &Node) -> Vec<SchemaError> {
                     let span = node
                         .and_then(|n| n.key_span(key))
                         .unwrap_or(value_span);
+                    let mut p = path.clone();
+                    p.push(key.clone());
+                    if path == ["lint", "rules"] {
+                        let hint = crate::rules::suggest(key)
+                            .map(|s| format!("; did you mean `{s}`?"))
+                            .unwrap_or_default();
+                        out.push(SchemaError {
+                            rule: "schema-violation",
+                            message: format!(
+                                "there is no rule `{key}`{hint} (`isms-lint rules` lists them)"
+                            ),
+                            span,
+                            path: p,
+                            prune: false,
+                        });
+                        continue;
+                    }
                     let hint = match text::closest(key, known.iter().map(String::as_str)) {
                         _ if key == "<<" => "; merge keys (`<<: *anchor`) are not part of YAML 1.2: write the keys out".to_owned(),
                         Some(s) => format!("; did you mean `{s}`?"),
@@ -394,8 +430,6 @@ pub fn validate(target: Target, doc: &Node) -> Vec<SchemaError> {
                             known.join(", ")
                         ),
                     };
-                    let mut p = path.clone();
-                    p.push(key.clone());
                     out.push(SchemaError {
                         rule: "schema-violation",
                         message: format!("unknown key `{key}` in {}{hint}", in_what(&path, &what)),
@@ -457,6 +491,8 @@ pub fn validate(target: Target, doc: &Node) -> Vec<SchemaError> {
             ValidationErrorKind::Pattern { pattern } => {
                 let msg = if pattern == crate::interval::INTERVAL_PATTERN {
                     format!("`{field}` is not an interval — found {found}; write it like `6 months`, `30 days`, `1 year` or `P6M`")
+                } else if pattern == model::NON_BLANK_PATTERN {
+                    format!("`{field}` is blank: write it out")
                 } else if pattern == model::ID_PATTERN {
                     format!("`{field}` is not a valid id — found {found}; use letters, digits and `. _ : / -`, starting with a letter or digit")
                 } else {

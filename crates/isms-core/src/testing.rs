@@ -6,7 +6,7 @@
 //!
 //! let findings = TestRepo::new()
 //!     .file("risks/r.yaml", "kind: risk\nid: R-1\ntitle: Laptop theft\nreviewed: 2025-02-30\n")
-//!     .check("2025-06-01");
+//!     .check_rule("invalid-date", "2025-06-01");
 //! assert_eq!(findings, [
 //!     "risks/r.yaml:4:11: error[invalid-date] `reviewed` is not a real date: 2025-02-30 does not exist (February 2025 has 28 days)",
 //! ]);

@@ -64,6 +64,19 @@ impl AuditType {
     pub fn is_external(self) -> bool {
         self != AuditType::Internal
     }
+
+    /// "internal audit", "stage 2 audit": for messages.
+    pub const fn noun(self) -> &'static str {
+        match self {
+            AuditType::Internal => "internal audit",
+            AuditType::Stage1 => "stage 1 audit",
+            AuditType::Stage2 => "stage 2 audit",
+            AuditType::Surveillance => "surveillance audit",
+            AuditType::Recertification => "recertification audit",
+            AuditType::Transition => "transition audit",
+            AuditType::Special => "special audit",
+        }
+    }
 }
 
 /// Whether an audit has happened.
@@ -149,6 +162,15 @@ impl Audit {
         match self.status {
             AuditStatus::Completed => self.completed.or(self.planned),
             _ => self.planned,
+        }
+    }
+
+    /// The key [`Audit::date`] is read from: `completed` or `planned`, for
+    /// locating findings about the audit's date.
+    pub fn date_key(&self) -> &'static str {
+        match self.status {
+            AuditStatus::Completed if self.completed.is_some() => "completed",
+            _ => "planned",
         }
     }
 }

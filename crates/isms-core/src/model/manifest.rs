@@ -48,6 +48,23 @@ pub struct Manifest {
     /// an owner and an expiry date.
     #[serde(default, deserialize_with = "crate::de::lenient")]
     pub waivers: Vec<Waiver>,
+    /// A file of more waivers, such as `waivers.yaml`: a path relative to the
+    /// repository root, holding a `waivers:` list written as here. Both lists
+    /// apply.
+    pub waivers_file: Option<String>,
+}
+
+/// # Waivers
+///
+/// A file of waivers, named by `waivers-file` in `isms.yaml`: findings the
+/// organisation has accepted for a time, each with a reason, an owner and an
+/// expiry date.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub struct WaiversFile {
+    /// The waivers.
+    #[serde(default)]
+    pub waivers: Vec<Waiver>,
 }
 
 /// The organisation.
@@ -252,13 +269,14 @@ pub struct LintSettings {
 pub struct Waiver {
     /// The rule waived, by name.
     pub rule: String,
-    /// What is waived: a record id, or a path glob such as `risks/legacy-*.yaml`.
+    /// What is waived: a record id, a path, or a path glob such as
+    /// `risks/legacy-*.yaml` (`*` stays within a directory, `**` crosses them).
     pub target: String,
     /// Why the finding is accepted. Shown to auditors and in SARIF suppressions.
-    #[schemars(length(min = 1))]
+    #[schemars(pattern(super::NON_BLANK_PATTERN))]
     pub reason: String,
     /// Who accepted it.
-    #[schemars(length(min = 1))]
+    #[schemars(pattern(super::NON_BLANK_PATTERN))]
     pub owner: String,
     /// The last day the waiver applies. After it, the finding is back.
     pub expires: NaiveDate,

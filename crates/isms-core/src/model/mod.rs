@@ -113,6 +113,9 @@ impl fmt::Display for Kind {
     }
 }
 
+/// Text that must say something: at least one character that is not a space.
+pub const NON_BLANK_PATTERN: &str = r"\S";
+
 /// Allowed characters of a record id.
 pub const ID_PATTERN: &str = r"^[A-Za-z0-9][A-Za-z0-9._:/-]*$";
 

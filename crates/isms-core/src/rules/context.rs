@@ -109,6 +109,28 @@ impl<'a> RuleContext<'a> {
             .unwrap_or_else(|| self.default_of(name, OptionKind::Interval).parse().unwrap())
     }
 
+    /// Like [`RuleContext::scheduled`], with where the interval came from, for
+    /// messages: "`schedule.risk-review`", "`lint.rules.risk-review-overdue.interval`",
+    /// or the default (common practice). `schedule_key` is the entry's name
+    /// under `schedule:`.
+    pub fn scheduled_with_source(
+        &self,
+        name: &str,
+        schedule: Option<Interval>,
+        schedule_key: &str,
+    ) -> (Interval, String) {
+        if let Some(iv) = self.setting_interval(name) {
+            return (iv, format!("`lint.rules.{}.{name}`", self.meta.name));
+        }
+        if let Some(iv) = schedule {
+            return (iv, format!("`schedule.{schedule_key}`"));
+        }
+        (
+            self.interval(name),
+            format!("common practice; set `schedule.{schedule_key}` to your planned interval"),
+        )
+    }
+
     pub fn integer(&self, name: &str) -> i64 {
         self.setting(name)
             .and_then(|n| match n.as_scalar()?.typed() {
@@ -150,37 +172,88 @@ impl<'a> RuleContext<'a> {
         o.default
     }
 
+    /// Where `due` stands on the day of the check, given the horizon.
+    pub fn due_state(&self, due: NaiveDate) -> DueState {
+        let days = (due - self.as_of).num_days();
+        if days < 0 {
+            DueState::Overdue(-days)
+        } else if due <= self.horizon.after(self.as_of) {
+            DueState::Soon(days)
+        } else {
+            DueState::Later
+        }
+    }
+
     /// Record a deadline, and report it if it has passed or falls within the
     /// horizon. Past due is a finding at the rule's severity; within the
     /// horizon (the due day included) a warning. Returns whether a finding was
     /// reported.
     pub fn deadline(&mut self, d: Deadline, help: Option<&str>) -> bool {
-        let days = (d.due - self.as_of).num_days();
-        let finding = if days < 0 {
-            let ago = -days;
-            Some(self.finding(d.file, d.span).message(format!(
-                "{} is overdue: it was due on {} ({} ago); {}",
-                capitalise(&d.what),
-                d.due,
-                plural_days(ago),
-                d.reason
-            )))
-        } else if d.due <= self.horizon.after(self.as_of) {
-            let when = match days {
-                0 => "today".to_owned(),
-                1 => "tomorrow".to_owned(),
-                n => format!("in {n} days"),
-            };
-            let mut f = self.finding(d.file, d.span).message(format!(
-                "{} is due {when} (on {}); {}",
-                capitalise(&d.what),
-                d.due,
-                d.reason
-            ));
-            f.severity = f.severity.min(Severity::Warning);
-            Some(f)
-        } else {
-            None
+        self.deadline_with(d, help, Severity::Error, true)
+    }
+
+    /// Record a deadline set by a planned record (a planned audit, review or
+    /// activity: its own date), and report it only once it has passed. The
+    /// plan is the look-ahead: warning about it would warn about every planned
+    /// event of a programme.
+    pub fn planned_deadline(&mut self, d: Deadline, help: Option<&str>) -> bool {
+        self.deadline_with(d, help, Severity::Error, false)
+    }
+
+    /// As [`RuleContext::deadline`], for obligations reported in stages or
+    /// already planned for. Past due, the finding's severity is at most
+    /// `overdue` (a two-stage deadline reports a warning first, an error
+    /// later; the configured severity still caps both). With `look_ahead`
+    /// false nothing is reported before the due date: an obligation covered by
+    /// a planned event, or a state such as staleness that only matters once
+    /// reached. The deadline is recorded either way.
+    pub fn deadline_with(
+        &mut self,
+        d: Deadline,
+        help: Option<&str>,
+        overdue: Severity,
+        look_ahead: bool,
+    ) -> bool {
+        self.report_deadline(d, help, overdue, look_ahead)
+    }
+
+    /// Record a deadline without reporting it, for a rule that words its own
+    /// finding (see [`RuleContext::due_state`]).
+    pub fn note_deadline(&mut self, d: Deadline) {
+        self.deadlines.push(d);
+    }
+
+    fn report_deadline(
+        &mut self,
+        d: Deadline,
+        help: Option<&str>,
+        overdue: Severity,
+        look_ahead: bool,
+    ) -> bool {
+        let finding = match self.due_state(d.due) {
+            DueState::Overdue(ago) => {
+                let mut f = self.finding(d.file, d.span).message(format!(
+                    "{} is overdue: it was due on {} ({} ago); {}",
+                    capitalise(&d.what),
+                    d.due,
+                    plural_days(ago),
+                    d.reason
+                ));
+                f.severity = f.severity.min(overdue);
+                Some(f)
+            }
+            DueState::Soon(days) if look_ahead => {
+                let mut f = self.finding(d.file, d.span).message(format!(
+                    "{} is due {} (on {}); {}",
+                    capitalise(&d.what),
+                    due_in(days),
+                    d.due,
+                    d.reason
+                ));
+                f.severity = f.severity.min(Severity::Warning);
+                Some(f)
+            }
+            DueState::Soon(_) | DueState::Later => None,
         };
         let reported = finding.is_some();
         if let Some(mut f) = finding {
@@ -195,6 +268,26 @@ impl<'a> RuleContext<'a> {
     }
 }
 
+/// Where a due date stands on the day of the check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DueState {
+    /// Past due, by this many days (at least 1).
+    Overdue(i64),
+    /// Due within the horizon, in this many days (0: today).
+    Soon(i64),
+    /// Further ahead than the horizon.
+    Later,
+}
+
+/// "today", "tomorrow", "in 12 days".
+pub fn due_in(days: i64) -> String {
+    match days {
+        0 => "today".to_owned(),
+        1 => "tomorrow".to_owned(),
+        n => format!("in {n} days"),
+    }
+}
+
 /// "1 day", "12 days".
 pub fn plural_days(n: i64) -> String {
     if n == 1 {
@@ -204,7 +297,8 @@ pub fn plural_days(n: i64) -> String {
     }
 }
 
-fn capitalise(s: &str) -> String {
+/// The text with its first letter in upper case, to start a message.
+pub fn capitalise(s: &str) -> String {
     let mut c = s.chars();
     match c.next() {
         Some(first) => first.to_uppercase().chain(c).collect(),

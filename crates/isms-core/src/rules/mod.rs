@@ -13,13 +13,15 @@ pub mod certification;
 pub mod corrective_action;
 pub mod documents;
 pub mod history;
+pub mod identity;
 pub mod integrity;
 pub mod internal_audit;
 pub mod management_review;
 pub mod risk;
+pub mod schedule;
 pub mod waivers;
 
-pub use context::{Deadline, RuleContext};
+pub use context::{capitalise, due_in, plural_days, Deadline, DueState, RuleContext};
 
 use std::fmt;
 use std::sync::OnceLock;

@@ -1,7 +1,29 @@
 //! Nonconformity and corrective action (ISO/IEC 27001:2022 10.2).
 
+pub mod corrective_action_incomplete;
 pub mod corrective_action_overdue;
+pub mod corrective_action_stale;
+pub mod effectiveness_review_overdue;
 
 use super::Rule;
+use crate::model::{ActionStatus, CorrectiveAction};
 
-pub static RULES: &[&dyn Rule] = &[&corrective_action_overdue::CorrectiveActionOverdue];
+pub static RULES: &[&dyn Rule] = &[
+    &corrective_action_overdue::CorrectiveActionOverdue,
+    &corrective_action_stale::CorrectiveActionStale,
+    &corrective_action_incomplete::CorrectiveActionIncomplete,
+    &effectiveness_review_overdue::EffectivenessReviewOverdue,
+];
+
+/// "open" or "in progress", for messages about open actions.
+fn open_word(action: &CorrectiveAction) -> &'static str {
+    match action.status {
+        ActionStatus::InProgress => "in progress",
+        _ => "open",
+    }
+}
+
+/// Whether a text field is missing or says nothing.
+fn is_blank(field: &Option<String>) -> bool {
+    field.as_deref().is_none_or(|t| t.trim().is_empty())
+}

@@ -1,5 +1,93 @@
 //! Management review (ISO/IEC 27001:2022 9.3): interval, inputs and outputs.
 
-use super::Rule;
+pub mod management_review_inputs_missing;
+pub mod management_review_outputs_missing;
+pub mod management_review_overdue;
 
-pub static RULES: &[&dyn Rule] = &[];
+use chrono::NaiveDate;
+
+use super::Rule;
+use crate::model::{ManagementReview, ReviewStatus};
+use crate::repository::{Record, Repository};
+
+pub static RULES: &[&dyn Rule] = &[
+    &management_review_overdue::ManagementReviewOverdue,
+    &management_review_inputs_missing::ManagementReviewInputsMissing,
+    &management_review_outputs_missing::ManagementReviewOutputsMissing,
+];
+
+/// One input of 9.3.2 (2022 edition).
+#[derive(Debug)]
+pub(crate) struct Input {
+    /// As the standard numbers it: `a`, `d1`.
+    pub letter: &'static str,
+    /// Its key under `inputs:` in a review record.
+    pub key: &'static str,
+    /// What it is, in the words of the standard.
+    pub name: &'static str,
+}
+
+/// The ten inputs of 9.3.2, in the standard's order. In the 2022 edition c)
+/// is new and the performance trends are d1)–d4) (c1–c4 in 2013).
+pub(crate) const INPUTS: [Input; 10] = [
+    Input {
+        letter: "a",
+        key: "previous-actions",
+        name: "status of actions from previous management reviews",
+    },
+    Input {
+        letter: "b",
+        key: "issues",
+        name: "changes in external and internal issues",
+    },
+    Input {
+        letter: "c",
+        key: "interested-parties",
+        name: "changes in needs and expectations of interested parties",
+    },
+    Input {
+        letter: "d1",
+        key: "nonconformities",
+        name: "nonconformities and corrective actions",
+    },
+    Input {
+        letter: "d2",
+        key: "monitoring",
+        name: "monitoring and measurement results",
+    },
+    Input {
+        letter: "d3",
+        key: "audit-results",
+        name: "audit results",
+    },
+    Input {
+        letter: "d4",
+        key: "objectives",
+        name: "fulfilment of information security objectives",
+    },
+    Input {
+        letter: "e",
+        key: "feedback",
+        name: "feedback from interested parties",
+    },
+    Input {
+        letter: "f",
+        key: "risk-assessment",
+        name: "results of risk assessment and status of the risk treatment plan",
+    },
+    Input {
+        letter: "g",
+        key: "improvement",
+        name: "opportunities for continual improvement",
+    },
+];
+
+/// Reviews that had been held by `as_of`: completed, and dated on or before
+/// it. Planned and cancelled reviews have no minutes to check.
+pub(crate) fn held_reviews(
+    repo: &Repository,
+    as_of: NaiveDate,
+) -> impl Iterator<Item = (&Record, &ManagementReview)> {
+    repo.reviews()
+        .filter(move |(_, r)| r.status() == ReviewStatus::Completed && r.date <= as_of)
+}

@@ -1,5 +1,13 @@
 //! Risk assessment and treatment (ISO/IEC 27001:2022 6.1.2, 8.2, 8.3).
 
+pub mod risk_owner_missing;
+pub mod risk_review_overdue;
+pub mod risk_treatment_missing;
+
 use super::Rule;
 
-pub static RULES: &[&dyn Rule] = &[];
+pub static RULES: &[&dyn Rule] = &[
+    &risk_review_overdue::RiskReviewOverdue,
+    &risk_owner_missing::RiskOwnerMissing,
+    &risk_treatment_missing::RiskTreatmentMissing,
+];

@@ -1,0 +1,302 @@
+use crate::catalog;
+use crate::finding::Severity;
+use crate::model::{Kind, Standard};
+use crate::rules::certification::legacy_control_reference::is_2013_reference;
+use crate::rules::{Category, Rule, RuleContext, RuleMeta};
+use crate::yaml::{Node, Seg};
+
+/// A reference to an Annex A control that ISO/IEC 27001:2022 does not have.
+pub struct UnknownControl;
+
+static META: RuleMeta = RuleMeta {
+    name: "unknown-control",
+    category: Category::Documents,
+    default_severity: Severity::Error,
+    standard: Some(Standard::Iso27001_2022),
+    clause: "ISO/IEC 27001:2022 6.1.3 b–d (Annex A)",
+    summary: "A control id that is not in ISO/IEC 27001:2022 Annex A",
+    what: "Checks every reference to an Annex A control — a Statement of Applicability entry's \
+`control`, the `controls` of a policy or a risk, an audit's `scope.controls` and an audit \
+finding's `control` — against the 93 controls of ISO/IEC 27001:2022 (5.1–5.37, 6.1–6.8, \
+7.1–7.14, 8.1–8.34). Both `5.15` and `A.5.15` are accepted. The finding points at the value \
+and, when the intended control is clear (`A5.15`, `5,15`, `05.15`), says which. References in \
+the 2013 numbering that cannot be 2022 controls (`A.9.2.3`, `A.12.4`, `A.12`) are left to \
+`legacy-control-reference`. While an ISMS is still kept against the 2013 edition (alone in \
+`standards`, or certified to it) and its transition lasts (until 31 October 2025), nothing is \
+reported.",
+    why: "6.1.3 b–d tie the risk treatment to the controls of Annex A through the Statement of \
+Applicability. A control id that does not exist — a typo, a clause number, a control of \
+another standard — breaks that chain: the risk looks treated, the audit looks scoped, but by \
+nothing the auditor can find in the SoA.",
+    example: "```yaml\nkind: risk\nid: RISK-002\ntitle: Ransomware destroys production data\ncontrols: [\"8.13\", \"8.35\"]   # there is no 8.35\n```",
+    fix: "Correct the id to the 2022 control meant (see `soa.yaml`, or ISO/IEC 27001:2022 \
+Annex A). A clause of the standard (4–10) belongs in an audit's `scope.clauses`, not in \
+`controls`.",
+    options: &[],
+    deadlines: false,
+};
+
+/// Where records name Annex A controls (`*` is every item of a list).
+const CONTROL_FIELDS: &[(Kind, &[&str])] = &[
+    (
+        Kind::StatementOfApplicability,
+        &["controls", "*", "control"],
+    ),
+    (Kind::Policy, &["controls", "*"]),
+    (Kind::Risk, &["controls", "*"]),
+    (Kind::Audit, &["scope", "controls", "*"]),
+    (Kind::Audit, &["findings", "*", "control"]),
+];
+
+impl Rule for UnknownControl {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &mut RuleContext<'_>) {
+        if super::kept_to_2013_edition(cx) {
+            return; // its ids are the 2013 edition's
+        }
+        for record in &cx.repo.records {
+            for (kind, pattern) in CONTROL_FIELDS {
+                if record.kind != *kind {
+                    continue;
+                }
+                let mut found = Vec::new();
+                walk(&record.node, pattern, String::new(), &mut found);
+                for (path, node) in found {
+                    let Some(written) = node.as_text() else {
+                        continue; // empty, or not text: the schema's finding
+                    };
+                    let id = written.trim();
+                    if id.is_empty() || catalog::control(id).is_some() || is_2013_reference(id) {
+                        continue;
+                    }
+                    let hint = match hint(id, pattern[0] == "scope") {
+                        Some(h) => format!("; {h}"),
+                        None => String::new(),
+                    };
+                    let f = cx
+                        .finding(record.file, node.span)
+                        .message(format!(
+                            "`{id}` is not a control of ISO/IEC 27001:2022 Annex A (in `{path}` of {}){hint}",
+                            super::record_name(record)
+                        ))
+                        .help("Annex A has 93 controls: 5.1–5.37 organizational, 6.1–6.8 people, 7.1–7.14 physical, 8.1–8.34 technological.")
+                        .record(record.id.as_deref())
+                        .key(format!("{path}={id}"));
+                    cx.emit(f);
+                }
+            }
+        }
+    }
+}
+
+/// What the writer probably meant, when that is clear.
+fn hint(id: &str, in_audit_scope: bool) -> Option<String> {
+    // A slip of the pen: `A5.15`, `5,15`, `05.15`, `A.5.15.`, `A-5.15`.
+    let numbers: Vec<u32> = id
+        .trim_start_matches(['A', 'a'])
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|p| !p.is_empty())
+        .map(|p| p.parse().ok())
+        .collect::<Option<_>>()?;
+    if let [theme, n] = numbers[..] {
+        let candidate = format!("{theme}.{n}");
+        if let Some(c) = catalog::control(&candidate) {
+            return Some(format!("did you mean `{}` ({})?", c.id, c.title));
+        }
+        if let Some(last) = catalog::annex_a_2022()
+            .iter()
+            .rfind(|c| c.id.starts_with(&format!("{theme}.")))
+        {
+            return Some(format!(
+                "Annex A numbers its {} controls {theme}.1 to {}",
+                last.theme, last.id
+            ));
+        }
+    }
+    let dotted = numbers
+        .iter()
+        .map(u32::to_string)
+        .collect::<Vec<_>>()
+        .join(".");
+    let clause = if in_audit_scope {
+        format!("`{id}` looks like a clause of ISO/IEC 27001: list it under `scope.clauses`")
+    } else {
+        format!("`{id}` looks like a clause of ISO/IEC 27001, not an Annex A control")
+    };
+    let legacy = format!(
+        "this looks like ISO/IEC 27001:2013 numbering (`A.{dotted}`): use the 2022 control that replaced it"
+    );
+    // Clauses are written without Annex A's `A.`.
+    let prefixed = id.starts_with(['A', 'a']);
+    match (numbers.first().copied(), numbers.len()) {
+        // Clauses 4 to 10 of the standard: `9`, `9.2`, `4.3`.
+        (Some(4..=10), 1) | (Some(4 | 9 | 10), 2) | (Some(4), 3) if !prefixed => Some(clause),
+        // `9.3.2` is a clause, `A.9.2.3` a 2013 control: say both.
+        (Some(5..=10), 3) => Some(format!(
+            "`{id}` looks like a clause of ISO/IEC 27001, or a control in the 2013 numbering (`A.{dotted}`)"
+        )),
+        (Some(11..=18), 2 | 3) => Some(legacy),
+        _ => None,
+    }
+}
+
+/// Every node matching a path pattern, with its path written out
+/// (`findings[2].control`).
+fn walk<'n>(node: &'n Node, pattern: &[&str], at: String, out: &mut Vec<(String, &'n Node)>) {
+    let Some((first, rest)) = pattern.split_first() else {
+        out.push((at, node));
+        return;
+    };
+    if *first == "*" {
+        if let Some(items) = node.as_seq() {
+            for (i, item) in items.iter().enumerate() {
+                walk(item, rest, format!("{at}[{i}]"), out);
+            }
+        }
+    } else if let Some(child) = node.at([Seg::Key(first)]) {
+        let at = if at.is_empty() {
+            (*first).to_owned()
+        } else {
+            format!("{at}.{first}")
+        };
+        walk(child, rest, at, out);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{hint, is_2013_reference};
+    use crate::testing::TestRepo;
+
+    const RULE: &str = "unknown-control";
+
+    #[test]
+    fn known_controls_in_both_spellings_are_clean() {
+        let r = TestRepo::new().file(
+            "risks/r.yaml",
+            "kind: risk\nid: RISK-1\ntitle: T\ncontrols: [\"5.15\", A.8.13, a.5.1, 5.10, 8.34, \" 6.3 \"]\n",
+        );
+        assert!(r.check_rule(RULE, "2025-06-01").is_empty());
+    }
+
+    #[test]
+    fn every_field_that_names_a_control() {
+        let r = TestRepo::new()
+            .file(
+                "soa.yaml",
+                "kind: statement-of-applicability\nid: SOA\ntitle: SoA\ncontrols:\n  - control: \"5.38\"\n    applicable: false\n    justification: x\n",
+            )
+            .file(
+                "policies/p.md",
+                "---\nkind: policy\nid: POL-1\ntitle: P\ncontrols: [\"5.1\", \"A5.15\"]\n---\n",
+            )
+            .file(
+                "risks/r.yaml",
+                "kind: risk\nentries:\n  - id: RISK-1\n    title: T\n    controls: [8.35]\n",
+            )
+            .file(
+                "audits/a.yaml",
+                "kind: audit\nid: IA-1\ntitle: A\ntype: internal\nstatus: planned\nplanned: 2025-07-01\nscope:\n  controls: [\"9.2\", \"5.1\"]\nfindings:\n  - id: IA-1-F1\n    type: observation\n    control: \"05.07\"\n    description: d\n",
+            );
+        assert_eq!(
+            r.check_rule(RULE, "2025-06-01"),
+            [
+                "audits/a.yaml:8:14: error[unknown-control] `9.2` is not a control of ISO/IEC 27001:2022 Annex A (in `scope.controls[0]` of audit IA-1); `9.2` looks like a clause of ISO/IEC 27001: list it under `scope.clauses`",
+                "audits/a.yaml:12:14: error[unknown-control] `05.07` is not a control of ISO/IEC 27001:2022 Annex A (in `findings[0].control` of audit IA-1); did you mean `5.7` (Threat intelligence)?",
+                "policies/p.md:5:19: error[unknown-control] `A5.15` is not a control of ISO/IEC 27001:2022 Annex A (in `controls[1]` of policy POL-1); did you mean `5.15` (Access control)?",
+                "risks/r.yaml:5:16: error[unknown-control] `8.35` is not a control of ISO/IEC 27001:2022 Annex A (in `controls[0]` of risk RISK-1); Annex A numbers its technological controls 8.1 to 8.34",
+                "soa.yaml:5:14: error[unknown-control] `5.38` is not a control of ISO/IEC 27001:2022 Annex A (in `controls[0].control` of the Statement of Applicability SOA); Annex A numbers its organizational controls 5.1 to 5.37",
+            ]
+        );
+    }
+
+    #[test]
+    fn the_2013_numbering_is_left_to_legacy_control_reference() {
+        let r = TestRepo::new().file(
+            "risks/r.yaml",
+            "kind: risk\nid: RISK-1\ntitle: T\ncontrols: [A.9.2.3, A.12.4, A.5.1.1, A.18.2.3, A.12]\n",
+        );
+        assert!(r.check_rule(RULE, "2025-06-01").is_empty());
+        for legacy in ["A.9.2.3", "A.12.4", "A.12", "A.5.1.1", "A.18.2.3"] {
+            assert!(is_2013_reference(legacy), "{legacy}");
+        }
+        // 2022 ids, and forms legacy-control-reference does not report,
+        // which are then this rule's to report.
+        for other in [
+            "A.5.15", "A.8.34", "A.5", "9.2.3", "a.9.2.3", "A.09.2.3", "A.19.1.1",
+        ] {
+            assert!(!is_2013_reference(other), "{other}");
+        }
+        let r = TestRepo::new().file(
+            "risks/r.yaml",
+            "kind: risk\nid: RISK-1\ntitle: T\ncontrols: [9.2.3]\n",
+        );
+        assert_eq!(
+            r.check_rule(RULE, "2025-06-01"),
+            ["risks/r.yaml:4:12: error[unknown-control] `9.2.3` is not a control of ISO/IEC 27001:2022 Annex A (in `controls[0]` of risk RISK-1); `9.2.3` looks like a clause of ISO/IEC 27001, or a control in the 2013 numbering (`A.9.2.3`)"]
+        );
+    }
+
+    #[test]
+    fn hints() {
+        assert_eq!(
+            hint("9.2.3", false).as_deref(),
+            Some("`9.2.3` looks like a clause of ISO/IEC 27001, or a control in the 2013 numbering (`A.9.2.3`)")
+        );
+        assert_eq!(
+            hint("12.4.1", false).as_deref(),
+            Some("this looks like ISO/IEC 27001:2013 numbering (`A.12.4.1`): use the 2022 control that replaced it")
+        );
+        assert_eq!(
+            hint("9", true).as_deref(),
+            Some("`9` looks like a clause of ISO/IEC 27001: list it under `scope.clauses`")
+        );
+        assert_eq!(
+            hint("10.2", false).as_deref(),
+            Some("`10.2` looks like a clause of ISO/IEC 27001, not an Annex A control")
+        );
+        assert_eq!(
+            hint("5,15", false).as_deref(),
+            Some("did you mean `5.15` (Access control)?")
+        );
+        assert_eq!(
+            hint("A.5.15.", false).as_deref(),
+            Some("did you mean `5.15` (Access control)?")
+        );
+        assert_eq!(hint("AC-2", false), None);
+        assert_eq!(hint("A.5", false), None);
+        assert_eq!(hint("Access control", false), None);
+    }
+
+    #[test]
+    fn not_while_the_isms_is_kept_to_the_2013_edition() {
+        let r = TestRepo::new()
+            .manifest("organisation:\n  name: T\nstandards: [\"ISO/IEC 27001:2013\"]\n")
+            .file(
+                "risks/r.yaml",
+                "kind: risk\nid: RISK-1\ntitle: T\ncontrols: [\"9.2.3\"]\n",
+            );
+        assert!(r.check_rule(RULE, "2025-10-31").is_empty());
+        assert_eq!(r.check_rule(RULE, "2025-11-01").len(), 1);
+    }
+
+    #[test]
+    fn configuration() {
+        let r = |level: &str| {
+            TestRepo::new()
+                .manifest(&format!(
+                    "organisation:\n  name: T\nlint:\n  rules:\n    unknown-control: {level}\n"
+                ))
+                .file(
+                    "risks/r.yaml",
+                    "kind: risk\nid: RISK-1\ntitle: T\ncontrols: [\"5.99\"]\n",
+                )
+                .check_rule(RULE, "2025-06-01")
+        };
+        assert!(r("warning")[0].contains("warning[unknown-control]"));
+        assert!(r("off").is_empty());
+    }
+}

@@ -1,0 +1,352 @@
+//! GitHub Actions (`--format github`): one workflow command per finding, which
+//! GitHub turns into an annotation on the line of the file, and a Markdown job
+//! summary appended to `$GITHUB_STEP_SUMMARY`.
+//!
+//! GitHub shows at most 10 annotations of each level per step (and 50 per
+//! job); the summary lists every finding, so it is where people read them all.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::io::{self, Write};
+
+use isms_core::rules::registry;
+use isms_core::{Finding, Severity};
+
+use super::Context;
+
+/// Annotations GitHub shows per level and step.
+pub const ANNOTATIONS_PER_LEVEL: usize = 10;
+/// GitHub refuses a step summary larger than 1 MiB; stay well below.
+const SUMMARY_BUDGET: usize = 900 * 1024;
+/// Upcoming deadlines listed in the summary.
+const DEADLINES_LISTED: usize = 20;
+
+/// The workflow commands: one per finding not waived, then a summary line.
+pub fn write(out: &mut dyn Write, cx: &Context<'_>) -> io::Result<()> {
+    for f in cx.report.findings.iter().filter(|f| !f.is_waived()) {
+        writeln!(out, "{}", command(cx, f))?;
+    }
+    writeln!(out, "{}", super::human::summary(cx.report))
+}
+
+/// `::error file=…,line=…,col=…,endLine=…,endColumn=…,title=RULE::message`.
+pub fn command(cx: &Context<'_>, f: &Finding) -> String {
+    let (start, end) = cx.report.range(f);
+    let mut props = vec![("file", cx.path(f)), ("line", start.line.to_string())];
+    // GitHub takes columns only for an annotation on one line.
+    if start.line == end.line {
+        props.push(("col", start.column.to_string()));
+    }
+    props.push(("endLine", end.line.to_string()));
+    if start.line == end.line {
+        props.push(("endColumn", end.column.to_string()));
+    }
+    props.push(("title", f.rule.to_owned()));
+    let props: Vec<String> = props
+        .into_iter()
+        .map(|(k, v)| format!("{k}={}", escape_property(&v)))
+        .collect();
+    let mut message = f.message.clone();
+    if let Some(help) = &f.help {
+        message.push('\n');
+        message.push_str(help);
+    }
+    format!(
+        "::{} {}::{}",
+        command_name(f.severity),
+        props.join(","),
+        escape_data(&message)
+    )
+}
+
+fn command_name(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Note => "notice",
+    }
+}
+
+/// The message of a workflow command: `%`, CR and LF escaped.
+pub fn escape_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// A property value of a workflow command: also `:` and `,`.
+pub fn escape_property(s: &str) -> String {
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// Append the job summary to the file `GITHUB_STEP_SUMMARY` names, if set.
+pub fn append_step_summary(cx: &Context<'_>) -> io::Result<()> {
+    let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) else {
+        return Ok(());
+    };
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)?;
+    file.write_all(summary(cx).as_bytes())
+}
+
+/// The job summary, in GitHub-flavoured Markdown.
+pub fn summary(cx: &Context<'_>) -> String {
+    let report = cx.report;
+    let blob = blob_base();
+    let mut s = String::new();
+    let _ = writeln!(s, "## isms-lint\n");
+    let _ = writeln!(s, "{}\n", super::human::summary(report));
+    let verdict = match cx.exit_code() {
+        0 => format!(
+            "Passed: no finding at or above `{}` (exit code 0).",
+            cx.fail_on
+        ),
+        code => format!(
+            "**Failed**: findings at or above `{}` (exit code {code}).",
+            cx.fail_on
+        ),
+    };
+    let _ = writeln!(s, "{verdict}\n");
+
+    // Counts by rule and severity.
+    #[derive(Default)]
+    struct Row {
+        errors: usize,
+        warnings: usize,
+        notes: usize,
+        waived: usize,
+    }
+    let mut rows: BTreeMap<&str, Row> = BTreeMap::new();
+    let mut per_level = [0usize; 3];
+    for f in &report.findings {
+        let row = rows.entry(f.rule).or_default();
+        if f.is_waived() {
+            row.waived += 1;
+            continue;
+        }
+        match f.severity {
+            Severity::Error => row.errors += 1,
+            Severity::Warning => row.warnings += 1,
+            Severity::Note => row.notes += 1,
+        }
+        per_level[f.severity as usize] += 1;
+    }
+    if !rows.is_empty() {
+        let _ = writeln!(
+            s,
+            "| Rule | Errors | Warnings | Notes | Waived |\n|---|---:|---:|---:|---:|"
+        );
+        // In the registry's order (by category), then any other.
+        let mut ordered: Vec<&str> = registry()
+            .iter()
+            .map(|r| r.meta().name)
+            .filter(|n| rows.contains_key(n))
+            .collect();
+        for name in rows.keys() {
+            if !ordered.contains(name) {
+                ordered.push(name);
+            }
+        }
+        for name in ordered {
+            let r = &rows[name];
+            let _ = writeln!(
+                s,
+                "| [`{name}`]({}) | {} | {} | {} | {} |",
+                rule_url(name),
+                r.errors,
+                r.warnings,
+                r.notes,
+                r.waived
+            );
+        }
+        let c = report.counts();
+        let _ = writeln!(
+            s,
+            "| **Total** | **{}** | **{}** | **{}** | **{}** |\n",
+            c.errors, c.warnings, c.notes, c.waived
+        );
+    }
+    if per_level.iter().any(|&n| n > ANNOTATIONS_PER_LEVEL) {
+        let _ = writeln!(
+            s,
+            "> [!NOTE]\n> GitHub shows at most {ANNOTATIONS_PER_LEVEL} annotations of each level (error, warning, notice) per step, so some findings are not annotated in the diff. Every finding is listed below.\n"
+        );
+    }
+
+    let open: Vec<&Finding> = report.findings.iter().filter(|f| !f.is_waived()).collect();
+    if !open.is_empty() {
+        let _ = writeln!(s, "### Findings\n");
+        let _ = writeln!(
+            s,
+            "| Where | Severity | Rule | Message |\n|---|---|---|---|"
+        );
+        list(&mut s, &open, |f| {
+            let (start, _) = report.range(f);
+            format!(
+                "| {} | {} | `{}` | {} |",
+                place(&cx.path(f), start.line, blob.as_deref()),
+                f.severity,
+                f.rule,
+                cell(&f.message)
+            )
+        });
+        s.push('\n');
+    }
+    let waived: Vec<&Finding> = report.findings.iter().filter(|f| f.is_waived()).collect();
+    if !waived.is_empty() {
+        let _ = writeln!(s, "### Waived findings\n");
+        let _ = writeln!(s, "| Where | Rule | Message | Waiver |\n|---|---|---|---|");
+        list(&mut s, &waived, |f| {
+            let (start, _) = report.range(f);
+            let waiver = f
+                .waiver
+                .and_then(|i| report.waivers.iter().find(|w| w.index == i))
+                .map(|w| {
+                    format!(
+                        "until {} by {}: {}",
+                        w.waiver.expires, w.waiver.owner, w.waiver.reason
+                    )
+                })
+                .unwrap_or_default();
+            format!(
+                "| {} | `{}` | {} | {} |",
+                place(&cx.path(f), start.line, blob.as_deref()),
+                f.rule,
+                cell(&f.message),
+                cell(&waiver)
+            )
+        });
+        s.push('\n');
+    }
+
+    // Upcoming deadlines first (soonest first), then the ones already past.
+    let (upcoming, past): (Vec<_>, Vec<_>) =
+        report.deadlines.iter().partition(|d| d.due >= report.as_of);
+    if !upcoming.is_empty() || !past.is_empty() {
+        let _ = writeln!(s, "### Next deadlines\n");
+        let _ = writeln!(s, "| Due | Days left | What | Where |\n|---|---:|---|---|");
+        for d in upcoming.iter().take(DEADLINES_LISTED) {
+            let days = (d.due - report.as_of).num_days();
+            let left = match days {
+                0 => "today".to_owned(),
+                1 => "1 day".to_owned(),
+                n => format!("{n} days"),
+            };
+            deadline_row(cx, &mut s, d, &left, blob.as_deref());
+        }
+        for d in &past {
+            let days = (report.as_of - d.due).num_days();
+            let left = if days == 1 {
+                "overdue by 1 day".to_owned()
+            } else {
+                format!("overdue by {days} days")
+            };
+            deadline_row(cx, &mut s, d, &left, blob.as_deref());
+        }
+        if upcoming.len() > DEADLINES_LISTED {
+            let _ = writeln!(
+                s,
+                "\n{} later deadlines are not listed; `isms-lint check --format json` lists them all.",
+                upcoming.len() - DEADLINES_LISTED
+            );
+        }
+        s.push('\n');
+    }
+    s
+}
+
+fn deadline_row(
+    cx: &Context<'_>,
+    s: &mut String,
+    d: &isms_core::rules::Deadline,
+    left: &str,
+    blob: Option<&str>,
+) {
+    let line = cx.report.repo.file(d.file).line_col(d.span.start).line;
+    let _ = writeln!(
+        s,
+        "| {} | {} | {} | {} |",
+        d.due,
+        left,
+        cell(&d.what),
+        place(&cx.file_path(d.file), line, blob)
+    );
+}
+
+/// The commit's files on GitHub (`…/blob/SHA/`), from the variables GitHub
+/// Actions sets.
+fn blob_base() -> Option<String> {
+    let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    Some(format!(
+        "{}/{}/blob/{}/",
+        var("GITHUB_SERVER_URL")?,
+        var("GITHUB_REPOSITORY")?,
+        var("GITHUB_SHA")?
+    ))
+}
+
+/// `path:line`, linked to the line on GitHub when the commit is known.
+fn place(path: &str, line: usize, blob: Option<&str>) -> String {
+    let text = format!("`{}:{line}`", cell(path));
+    match blob {
+        Some(base) => format!(
+            "[{text}]({base}{}#L{line})",
+            super::sarif::encode_path(path)
+        ),
+        None => text,
+    }
+}
+
+/// Rows for findings, until the summary would grow past GitHub's limit.
+fn list(s: &mut String, findings: &[&Finding], row: impl Fn(&Finding) -> String) {
+    for (i, f) in findings.iter().enumerate() {
+        let r = row(f);
+        if s.len() + r.len() > SUMMARY_BUDGET {
+            let _ = writeln!(
+                s,
+                "\n{} more not listed: the summary would exceed GitHub's size limit. The SARIF or JSON report has them all.",
+                findings.len() - i
+            );
+            return;
+        }
+        s.push_str(&r);
+        s.push('\n');
+    }
+}
+
+fn rule_url(name: &str) -> String {
+    format!(
+        "{}/blob/main/docs/rules/{name}.md",
+        env!("CARGO_PKG_REPOSITORY")
+    )
+}
+
+/// Text made safe for one cell of a Markdown table.
+fn cell(s: &str) -> String {
+    s.replace('\\', "\\\\")
+        .replace('|', "\\|")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace(['\r', '\n'], " ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn data_and_properties_are_escaped() {
+        assert_eq!(
+            escape_data("50% done\r\nnext: a, b"),
+            "50%25 done%0D%0Anext: a, b"
+        );
+        assert_eq!(escape_property("a:b,c%\n"), "a%3Ab%2Cc%25%0A");
+    }
+
+    #[test]
+    fn cells_keep_tables_intact() {
+        assert_eq!(cell("a | b\nc <d>"), "a \\| b c &lt;d&gt;");
+    }
+}
