@@ -26,7 +26,7 @@ use isms_core::source::SourceFile;
 use isms_core::{check, load, CheckOptions, DirSource, LoadOptions};
 use rayon::prelude::*;
 
-const AS_OF: &str = "2025-12-31";
+const AS_OF: &str = "2025-10-15";
 
 fn main() {
     let sizes: Vec<usize> = std::env::args()
@@ -268,9 +268,9 @@ fn generate(dir: &Path, n: usize) -> Stats {
         w.file(
             &format!("policies/POL-{i:05}.md"),
             format!(
-                "---\nkind: policy\nid: POL-{i:05}\ntitle: Policy number {i}\nversion: \"2.{}\"\nowner: CISO\nstatus: approved\napproved: 2025-0{}-10\napproved-by: Board\ncontrols: [\"5.1\", \"5.{}\"]\n---\n\n# Policy {i}\n\n## Purpose\n\nWhy this policy exists, in a paragraph or two of ordinary prose that says\nwhat the organisation commits to and who it applies to.\n\n## Policy\n\n1. Everyone follows [the information security policy](POL-00000.md).\n2. Exceptions are approved by the CISO and recorded.\n{broken}",
+                "---\nkind: policy\nid: POL-{i:05}\ntitle: Policy number {i}\nversion: \"2.{}\"\nowner: CISO\nstatus: approved\napproved: 2025-{:02}-10\napproved-by: Board\ncontrols: [\"5.1\", \"5.{}\"]\n---\n\n# Policy {i}\n\n## Purpose\n\nWhy this policy exists, in a paragraph or two of ordinary prose that says\nwhat the organisation commits to and who it applies to.\n\n## Policy\n\n1. Everyone follows [the information security policy](POL-00000.md).\n2. Exceptions are approved by the CISO and recorded.\n{broken}",
                 i % 7,
-                1 + i % 9,
+                1 + i % 10,
                 2 + i % 30
             ),
             1,
@@ -281,8 +281,8 @@ fn generate(dir: &Path, n: usize) -> Stats {
         w.file(
             &format!("reviews/MR-{i:05}.md"),
             format!(
-                "---\nkind: management-review\nid: MR-{i:05}\ntitle: Management review {i}\nstatus: completed\ndate: 2025-0{}-20\nattendees:\n  - name: Chief Executive Officer\n    role: CEO\n    top-management: true\n  - name: CISO\n    role: CISO\n---\n\n# Management review {i}\n\n## a) Status of actions from previous reviews\n\nAll closed.\n\n## b) Changes in external and internal issues\n\nNone of note.\n\n## Decisions\n\nContinue.\n",
-                1 + i % 9
+                "---\nkind: management-review\nid: MR-{i:05}\ntitle: Management review {i}\nstatus: completed\ndate: 2025-{:02}-20\nattendees:\n  - name: Chief Executive Officer\n    role: CEO\n    top-management: true\n  - name: CISO\n    role: CISO\ninputs:\n{REVIEW_INPUTS}decisions:\n  - type: improvement\n    description: Keep the programme as planned.\n    owner: CISO\n    due: 2026-03-31\n---\n\n# Management review {i}\n\n## a) Status of actions from previous reviews\n\nAll closed.\n\n## b) Changes in external and internal issues\n\nNone of note.\n\n## Decisions\n\nContinue.\n",
+                5 + i % 5
             ),
             1,
         );
@@ -306,8 +306,8 @@ fn generate(dir: &Path, n: usize) -> Stats {
         w.file(
             &format!("audits/IA-{i:05}.md"),
             format!(
-                "---\nkind: audit\nid: IA-{i:05}\ntitle: Internal audit {i}\ntype: internal\nstatus: completed\nplanned: 2025-0{m}-01\ncompleted: 2025-0{m}-03\nauditor: Internal auditor\nscope:\n  clauses: [\"9.2\", \"10.2\"]\n  controls: [\"5.{c}\"]\nfindings:\n{findings}---\n\n# Internal audit {i}\n\n## Summary\n\nThe audit sampled records and interviewed the owners.\n",
-                m = 1 + i % 9,
+                "---\nkind: audit\nid: IA-{i:05}\ntitle: Internal audit {i}\ntype: internal\nstatus: completed\nplanned: 2025-{m:02}-01\ncompleted: 2025-{m:02}-03\nauditor: Internal auditor\nscope:\n  clauses: [\"9.2\", \"10.2\"]\n  controls: [\"5.{c}\"]\nfindings:\n{findings}---\n\n# Internal audit {i}\n\n## Summary\n\nThe audit sampled records and interviewed the owners.\n",
+                m = 1 + i % 10,
                 c = 1 + i % 30
             ),
             1,
@@ -323,10 +323,15 @@ fn generate(dir: &Path, n: usize) -> Stats {
         let (status, due) = if i % 40 == 1 {
             ("open", "2025-10-01") // overdue on AS_OF
         } else {
-            ("closed", "2026-03-01")
+            ("closed", "2025-06-01")
+        };
+        let closure = if status == "closed" {
+            "    action-taken: The procedure now names who checks the result.\n    closed: 2025-05-20\n    effectiveness:\n      reviewed: 2025-08-20\n      effective: true\n      by: Internal auditor\n"
+        } else {
+            ""
         };
         format!(
-            "  - id: CA-{i:06}\n    title: Fix the finding number {i}\n    source: IA-{:05}-F{}\n    raised: {date}\n    owner: CISO\n    due: {due}\n    status: {status}\n    root-cause: The procedure did not say who checks the result.\n",
+            "  - id: CA-{i:06}\n    title: Fix the finding number {i}\n    source: IA-{:05}-F{}\n    raised: {date}\n    owner: CISO\n    due: {due}\n    status: {status}\n    root-cause: The procedure did not say who checks the result.\n{closure}",
             (i / 3) % audits.max(1),
             i % 3
         )
@@ -339,10 +344,10 @@ fn generate(dir: &Path, n: usize) -> Stats {
         100,
         |i| {
             format!(
-            "  - id: AW-{i:06}\n    title: Awareness activity {i}\n    type: {}\n    date: 2025-0{}-0{}\n    audience: all staff\n",
-            ["newsletter", "poster", "briefing", "training"][i % 4],
-            1 + i % 9,
-            1 + i % 9
+            "  - id: AW-{i:06}\n    title: Awareness activity {i}\n    type: {}\n    date: 2025-{:02}-{:02}\n    audience: all staff\n",
+            ["newsletter", "poster", "briefing", "phishing-simulation"][i % 4],
+            1 + i % 10,
+            1 + i % 28
         )
         },
     );
@@ -359,13 +364,13 @@ fn generate(dir: &Path, n: usize) -> Stats {
 
 fn risk(i: usize, entry: bool) -> String {
     let text = format!(
-        "id: RISK-{i:06}\ntitle: Risk number {i} to the confidentiality of customer data\nowner: CISO\nidentified: 2024-0{}-01\nlikelihood: {}\nimpact: {}\ntreatment: mitigate\ncontrols: [\"8.{}\", \"5.{}\"]\nreviewed: 2025-0{}-15\n",
+        "id: RISK-{i:06}\ntitle: Risk number {i} to the confidentiality of customer data\nowner: CISO\nidentified: 2024-0{}-01\nlikelihood: {}\nimpact: {}\ntreatment: mitigate\ncontrols: [\"8.{}\", \"5.{}\"]\nreviewed: 2025-{:02}-15\n",
         1 + i % 9,
         1 + i % 5,
         1 + (i / 5) % 5,
         1 + i % 34,
         1 + i % 37,
-        1 + i % 9
+        1 + i % 10
     );
     if entry {
         let mut out = String::new();
@@ -423,12 +428,6 @@ organisation:
 scope: Everything, for the benchmark.
 standards:
   - ISO/IEC 27001:2022
-certification:
-  body: Example Certification Ltd
-  certificate: BENCH-1
-  standard: ISO/IEC 27001:2022
-  decision: 2024-01-15
-  expiry: 2027-01-14
 schedule:
   management-review: 6 months
   internal-audit: 1 month
@@ -444,4 +443,17 @@ risk-criteria:
   acceptance-threshold: 8
 lint:
   horizon: 30 days
+";
+
+/// Every input of 9.3.2, one line each.
+const REVIEW_INPUTS: &str = "  previous-actions: All closed.
+  issues: None of note.
+  interested-parties: Unchanged.
+  nonconformities: Two minor, both closed.
+  monitoring: Targets met.
+  audit-results: Internal audits on plan.
+  objectives: On track.
+  feedback: None.
+  risk-assessment: Reviewed; no new high risks.
+  improvement: Automate the access review.
 ";
