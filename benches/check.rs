@@ -23,7 +23,7 @@ use std::time::{Duration, Instant};
 use chrono::NaiveDate;
 use isms_core::markdown::{self, FrontMatter};
 use isms_core::source::SourceFile;
-use isms_core::{check, load, CheckOptions, DirSource, LoadOptions};
+use isms_core::{check, load, CheckOptions, DirSource, FileSource, LoadOptions};
 use rayon::prelude::*;
 
 const AS_OF: &str = "2025-10-15";
@@ -90,9 +90,16 @@ fn main() {
         let as_of = NaiveDate::parse_from_str(AS_OF, "%Y-%m-%d").unwrap();
         let mut findings = 0;
         let mut records = 0;
+        // Where a full check's time goes: listing, loading (reading,
+        // parsing, validating, typed records), the rules, freeing.
+        let mut phases: Vec<[Duration; 4]> = Vec::new();
         let lib = median(runs, || {
+            let start = Instant::now();
             let source = DirSource::new(dir.path()).unwrap();
+            source.list().unwrap();
+            let listed = Instant::now();
             let repo = load(&source, &LoadOptions::default()).unwrap();
+            let loaded = Instant::now();
             let report = check(
                 repo,
                 &CheckOptions {
@@ -100,9 +107,22 @@ fn main() {
                     horizon: None,
                 },
             );
+            let checked = Instant::now();
             findings = report.findings.len();
             records = report.repo.stats.records;
+            drop(report);
+            phases.push([
+                listed - start,
+                loaded - listed,
+                checked - loaded,
+                checked.elapsed(),
+            ]);
         });
+        let phase = |i: usize| {
+            let mut times: Vec<Duration> = phases.iter().map(|p| p[i]).collect();
+            times.sort();
+            times[times.len() / 2]
+        };
         assert_eq!(records, stats.records, "every generated record is read");
         assert!(findings > 0, "the generated findings are reported");
         let bin = (n <= 10_000).then(|| {
@@ -134,11 +154,16 @@ fn main() {
             bin.map(ratio).unwrap_or_else(|| "-".into()),
         );
         println!(
-            "{:>8} {:>6} {:>8} | {findings} findings; check lib is {:.2}× parse on 1 thread",
+            "{:>8} {:>6} {:>8} | {findings} findings; check lib is {:.2}× parse on 1 thread; \
+             list {}, load {} (list included), rules {}, free {}",
             "",
             "",
             "",
-            lib.as_secs_f64() / parse_one.as_secs_f64()
+            lib.as_secs_f64() / parse_one.as_secs_f64(),
+            ms(phase(0)),
+            ms(phase(1)),
+            ms(phase(2)),
+            ms(phase(3)),
         );
     }
     println!("\nfloor = reading every file and parsing its YAML with isms_core::yaml, in parallel");
