@@ -34,3 +34,34 @@ fn deadlines_around_the_year_end() {
 fn years_later_everything_has_lapsed() {
     insta::assert_snapshot!(findings("2030-01-01"));
 }
+
+/// The README's first command, as a new user runs it from a clone: through
+/// git (the example is tracked in this repository), with every rule on.
+#[test]
+fn the_readme_command_is_clean() {
+    let out = assert_cmd::Command::cargo_bin("isms-lint")
+        .unwrap()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args([
+            "check",
+            "examples/isms-repo",
+            "--as-of",
+            "2026-11-30",
+            "--fail-on",
+            "note",
+        ])
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.starts_with("No problems in 162 records from 105 files, as of 2026-11-30."),
+        "{stdout}"
+    );
+}

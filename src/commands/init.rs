@@ -38,7 +38,7 @@ pub fn run(
     let schemas = dir.join("schemas");
     super::schema::run(None, Some(&schemas))?;
     eprintln!(
-        "Created an ISMS repository in {} ({} files and the JSON Schemas in schemas/).\nNext: edit isms.yaml, then run `isms-lint check {}`.",
+        "Created an ISMS repository in {} ({} files and the JSON Schemas in schemas/).\nNext: edit isms.yaml, then run `isms-lint check {}` (in a git repository, `git add` the files first: only tracked files are checked).",
         dir.display(),
         files.len(),
         dir.display()
