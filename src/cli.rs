@@ -79,7 +79,7 @@ pub enum Command {
         #[arg(long, default_value = "Example Ltd")]
         organisation: String,
         /// The date to write into the new records (default: today).
-        #[arg(long, value_name = "YYYY-MM-DD")]
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
         date: Option<NaiveDate>,
     },
 }
@@ -176,7 +176,7 @@ pub struct CheckArgs {
     pub path: Option<PathBuf>,
 
     /// Evaluate the repository as of this day instead of today.
-    #[arg(long, value_name = "YYYY-MM-DD")]
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
     pub as_of: Option<NaiveDate>,
 
     /// Output format, printed to standard output.
@@ -238,4 +238,16 @@ pub struct CheckArgs {
     /// (.gitignore still honoured), and no history.
     #[arg(long, help_heading = "Git")]
     pub no_git: bool,
+}
+
+/// A calendar date written YYYY-MM-DD, with the reason in words when it is not
+/// one ("February 2025 has 28 days", not "input is out of range").
+fn parse_date(s: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| {
+        let message = isms_core::schema::date_message("date", s);
+        match message.split_once(": ") {
+            Some((_, why)) => why.to_owned(),
+            None => message,
+        }
+    })
 }

@@ -229,7 +229,10 @@ fn sarif_describes_the_tool_and_every_rule() {
             .as_str()
             .unwrap()
             .is_empty());
-        assert!(r["message"]["text"].as_str().unwrap().ends_with('.'));
+        assert!(r["message"]["text"]
+            .as_str()
+            .unwrap()
+            .ends_with(['.', '?', '!']));
     }
 }
 

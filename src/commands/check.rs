@@ -98,6 +98,10 @@ pub fn run(args: CheckArgs, color: bool) -> Result<ExitStatus, CliError> {
             eprintln!("warning: cannot append the job summary to $GITHUB_STEP_SUMMARY: {e}");
         }
     }
+    // The process ends here: freeing every record one by one would cost a
+    // fifth of the run on a large repository, for memory the exit returns.
+    drop(cx);
+    std::mem::forget(report);
     Ok(status)
 }
 

@@ -148,9 +148,14 @@ fn load_manifest(
             Err(e) => return Err(LoadError(format!("could not read {MANIFEST}: {e}"))),
         },
     };
+    if let Some(why) = not_text(&bytes) {
+        return Err(LoadError(format!(
+            "{path}: the manifest cannot be read: {why}"
+        )));
+    }
     let text = String::from_utf8(bytes).map_err(|e| {
-        let f = SourceFile::new(&*path, String::from_utf8_lossy(e.as_bytes()).into_owned());
-        let at = f.line_col(e.utf8_error().valid_up_to());
+        let (f, at) = invalid_utf8(&path, &e);
+        let at = f.line_col(at);
         LoadError(format!(
             "{path}:{}:{}: the manifest is not valid UTF-8; save it as UTF-8",
             at.line, at.column
@@ -346,30 +351,26 @@ fn process_file(id: FileId, lf: &ListedFile, cx: &FileContext<'_>) -> FileOutput
             return out;
         }
     };
-    let sniff = &bytes[..bytes.len().min(8192)];
-    if sniff.contains(&0) {
+    if let Some(why) = not_text(&bytes) {
         out.findings.push(finding(
             "unreadable-file",
             id,
             Span::at(0),
-            "this is a binary file, not YAML or Markdown text; it was not read",
+            format!("{why} — it was not read"),
         ));
         return out;
     }
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => {
-            let valid = e.utf8_error().valid_up_to();
-            let bad = e.as_bytes()[valid];
-            let file = SourceFile::new(
-                lf.path.clone(),
-                String::from_utf8_lossy(e.as_bytes()).into_owned(),
-            );
-            // The lossy text has the same prefix, so the offset still holds.
+            let (file, at) = invalid_utf8(&lf.path, &e);
+            let bad = e.as_bytes()[e.utf8_error().valid_up_to()];
+            // Underline the replacement character, all of it.
+            let end = at + file.text[at..].chars().next().map_or(0, char::len_utf8);
             out.findings.push(finding(
                 "unreadable-file",
                 id,
-                Span::new(valid, valid + 1),
+                Span::new(at, end),
                 format!(
                     "the file is not valid UTF-8 (byte 0x{bad:02X} here); save it as UTF-8 — it was not read"
                 ),
@@ -423,19 +424,55 @@ fn process_file(id: FileId, lf: &ListedFile, cx: &FileContext<'_>) -> FileOutput
         return out;
     }
     let body = body_start.map(|start| Arc::new(markdown::body(&file, start)));
-    let documents: Vec<&Node> = parsed.documents.iter().filter(|d| !d.is_null()).collect();
+    let documents: Vec<Node> = parsed
+        .documents
+        .into_iter()
+        .filter(|d| !d.is_null())
+        .collect();
     if documents.is_empty() && in_place {
         out.findings.push(finding(
             "unknown-kind",
             id,
             yaml_span_start(yaml_span),
-            "this file is empty: a record needs at least `kind:` and `id:`",
+            match (body_start.is_some(), yaml_span.is_empty()) {
+                (true, _) => "the front matter holds no record: it needs at least `kind:` and `id:`",
+                (false, true) => "this file is empty: a record needs at least `kind:` and `id:`",
+                (false, false) => {
+                    "this file holds no record, only comments or blank lines: a record needs at least `kind:` and `id:`"
+                }
+            },
         ));
     }
     for doc in documents {
         process_document(id, doc, in_place, body.clone(), &mut out);
     }
     out
+}
+
+/// Why bytes are not a text file we can read, if they are not.
+fn not_text(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Some("the file is saved as UTF-16; save it as UTF-8");
+    }
+    let sniff = &bytes[..bytes.len().min(8192)];
+    sniff
+        .contains(&0)
+        .then_some("this is a binary file, not YAML or Markdown text")
+}
+
+/// The file's text with the invalid bytes replaced, for showing it, and the
+/// offset of the first invalid byte in that text.
+fn invalid_utf8(path: &str, e: &std::string::FromUtf8Error) -> (SourceFile, usize) {
+    let valid = e.utf8_error().valid_up_to();
+    let file = SourceFile::new(path, String::from_utf8_lossy(e.as_bytes()).into_owned());
+    // The replaced text has the same valid prefix, less the byte order mark
+    // that SourceFile drops.
+    let bom = if e.as_bytes().starts_with(b"\xEF\xBB\xBF") {
+        3
+    } else {
+        0
+    };
+    (file, valid.saturating_sub(bom))
 }
 
 fn yaml_span_start(s: Span) -> Span {
@@ -452,7 +489,7 @@ fn yaml_finding(file: FileId, e: &yaml::YamlError) -> Finding {
 
 fn process_document(
     id: FileId,
-    doc: &Node,
+    doc: Node,
     in_place: bool,
     body: Option<Arc<markdown::Body>>,
     out: &mut FileOutput,
@@ -487,6 +524,23 @@ fn process_document(
             }
             return;
         }
+        Some(e) if e.value.as_text().is_none() => {
+            let (span, found) = match &e.value.value {
+                _ if e.value.is_null() => (e.key.span, "nothing"),
+                Value::Seq(_) => (e.value.span, "a list"),
+                _ => (e.value.span, "a mapping"),
+            };
+            out.findings.push(finding(
+                "unknown-kind",
+                id,
+                span,
+                format!(
+                    "`kind` must name the kind of record, one of: {} — found {found}",
+                    kind_list()
+                ),
+            ));
+            return;
+        }
         Some(e) => {
             let written = e.value.as_text().unwrap_or_default();
             match Kind::parse(written) {
@@ -514,29 +568,7 @@ fn process_document(
         }
     };
 
-    let errors = schema::validate(Target::Kind(kind), doc);
-    match doc.get("entries").and_then(Node::as_seq) {
-        Some(entries) => {
-            for (i, entry) in entries.iter().enumerate() {
-                let prefix = ["entries".to_owned(), i.to_string()];
-                let mine: Vec<&SchemaError> = errors
-                    .iter()
-                    .filter(|e| e.path.starts_with(&prefix))
-                    .collect();
-                if entry.as_map().is_none() {
-                    continue; // reported by the schema
-                }
-                let record =
-                    make_record(id, kind, entry, &mine, 2, body.clone(), &mut out.findings);
-                out.records.push(record);
-            }
-        }
-        None => {
-            let mine: Vec<&SchemaError> = errors.iter().collect();
-            let record = make_record(id, kind, doc, &mine, 0, body, &mut out.findings);
-            out.records.push(record);
-        }
-    }
+    let errors = schema::validate(Target::Kind(kind), &doc);
     // Each finding names its record and its path inside the record, so its
     // fingerprint survives entries being added or reordered in a register.
     for e in &errors {
@@ -559,19 +591,72 @@ fn process_document(
                 .key(rest.join("/")),
         );
     }
+    // The records take the document's nodes over: a large register is not
+    // copied.
+    match take_entries(doc) {
+        Ok(entries) => {
+            let mut by_entry: HashMap<usize, Vec<&SchemaError>> = HashMap::new();
+            for e in &errors {
+                if let [first, i, ..] = e.path.as_slice() {
+                    if let (true, Ok(i)) = (first == "entries", i.parse::<usize>()) {
+                        by_entry.entry(i).or_default().push(e);
+                    }
+                }
+            }
+            for (i, entry) in entries.into_iter().enumerate() {
+                if entry.as_map().is_none() {
+                    continue; // reported by the schema
+                }
+                let mine = by_entry.remove(&i).unwrap_or_default();
+                let record =
+                    make_record(id, kind, entry, &mine, 2, body.clone(), &mut out.findings);
+                out.records.push(record);
+            }
+        }
+        Err(doc) => {
+            let mine: Vec<&SchemaError> = errors.iter().collect();
+            let record = make_record(id, kind, doc, &mine, 0, body, &mut out.findings);
+            out.records.push(record);
+        }
+    }
+}
+
+/// The records of a register (`entries:` holding a list), or the document
+/// itself when it is a single record.
+fn take_entries(doc: Node) -> Result<Vec<Node>, Node> {
+    if doc.get("entries").and_then(Node::as_seq).is_none() {
+        return Err(doc);
+    }
+    let Value::Map(entries) = doc.value else {
+        unreachable!("a document with `entries` is a mapping");
+    };
+    let register = entries
+        .into_iter()
+        .find(|e| e.key.as_text() == Some("entries"))
+        .map(|e| e.value.value);
+    match register {
+        Some(Value::Seq(items)) => Ok(items),
+        _ => unreachable!("`entries` holds a list"),
+    }
 }
 
 fn make_record(
     file: FileId,
     kind: Kind,
-    node: &Node,
+    node: Node,
     errors: &[&SchemaError],
     depth: usize,
     body: Option<Arc<markdown::Body>>,
     findings: &mut Vec<Finding>,
 ) -> Record {
     let id = node.get("id").and_then(Node::as_text).map(str::to_owned);
-    let data = match RecordData::from_node(kind, &pruned(node, errors, depth)) {
+    // Copy the record only when values must be left out of it.
+    let read = if errors.iter().any(|e| e.prune && e.path.len() > depth) {
+        RecordData::from_node(kind, &pruned(&node, errors, depth))
+    } else {
+        RecordData::from_node(kind, &node)
+    };
+    let data = match read {
         Ok(d) => Some(d),
         Err(e) => {
             // The schema normally explains why; if it had nothing to say,
@@ -594,7 +679,7 @@ fn make_record(
         kind,
         id,
         file,
-        node: node.clone(),
+        node,
         data,
         body,
     }

@@ -65,8 +65,15 @@ impl SourceFile {
         if let Some(stripped) = text.strip_prefix('\u{feff}') {
             text = Arc::from(stripped);
         }
+        // Lines end at LF, CRLF or a lone CR, as in YAML (and in editors), so
+        // that the scanner's line numbers and ours agree.
+        let bytes = text.as_bytes();
         let mut line_starts = vec![0];
-        line_starts.extend(memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
+        line_starts.extend(
+            line_breaks(bytes)
+                .filter(|&i| !(bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n')))
+                .map(|i| i + 1),
+        );
         SourceFile {
             path: path.into(),
             text,
@@ -89,18 +96,16 @@ impl SourceFile {
 
     /// Byte offset where 1-based `line` ends, without its line terminator.
     pub fn line_end(&self, line: usize) -> usize {
-        let next = if line < self.line_starts.len() {
-            self.line_starts[line] - 1
-        } else {
-            self.text.len()
-        };
         let start = self.line_start(line);
         let bytes = self.text.as_bytes();
-        if next > start && bytes.get(next - 1) == Some(&b'\r') {
-            next - 1
-        } else {
-            next.max(start)
+        let mut end = self.line_limit(line).max(start);
+        if end > start && bytes[end - 1] == b'\n' {
+            end -= 1;
         }
+        if end > start && bytes[end - 1] == b'\r' {
+            end -= 1;
+        }
+        end
     }
 
     /// 1-based line and character column of a byte offset.
@@ -126,17 +131,35 @@ impl SourceFile {
     }
 
     /// Byte offset of a 1-based line and a 0-based character column, the way the
-    /// YAML scanner reports positions.
+    /// YAML scanner reports positions. A column past the end of the line
+    /// clamps to the end of the line, its terminator included.
+    ///
+    /// Costs at most the length of the line: it is called for every YAML
+    /// event, so it must never look at the rest of the file.
     pub fn offset_of(&self, line: usize, char_col: usize) -> usize {
         let start = self.line_start(line);
-        let rest = &self.text[start..];
-        if rest.is_ascii() || rest.as_bytes()[..char_col.min(rest.len())].is_ascii() {
-            return (start + char_col).min(self.text.len());
+        self.advance(start, self.line_limit(line), char_col)
+    }
+
+    /// The offset `chars` characters after `from`, not going past `limit`.
+    pub(crate) fn advance(&self, from: usize, limit: usize, chars: usize) -> usize {
+        let bytes = &self.text.as_bytes()[from..limit];
+        let ascii = bytes[..chars.min(bytes.len())].is_ascii();
+        if ascii && chars <= bytes.len() {
+            return from + chars;
         }
-        match rest.char_indices().nth(char_col) {
-            Some((i, _)) => start + i,
-            None => self.text.len(),
+        match self.text[from..limit].char_indices().nth(chars) {
+            Some((i, _)) => from + i,
+            None => limit,
         }
+    }
+
+    /// Byte offset just past 1-based `line`, its line terminator included.
+    pub(crate) fn line_limit(&self, line: usize) -> usize {
+        self.line_starts
+            .get(line.max(1))
+            .copied()
+            .unwrap_or(self.text.len())
     }
 
     /// The text of a span.
@@ -145,11 +168,11 @@ impl SourceFile {
     }
 }
 
-fn memchr_iter(needle: u8, haystack: &[u8]) -> impl Iterator<Item = usize> + '_ {
+fn line_breaks(haystack: &[u8]) -> impl Iterator<Item = usize> + '_ {
     haystack
         .iter()
         .enumerate()
-        .filter_map(move |(i, &b)| (b == needle).then_some(i))
+        .filter_map(|(i, &b)| (b == b'\n' || b == b'\r').then_some(i))
 }
 
 #[cfg(test)]
@@ -166,6 +189,32 @@ mod tests {
         assert_eq!(f.line_col(9), LineCol { line: 3, column: 1 });
         assert_eq!(f.line_end(2), 7);
         assert_eq!(f.offset_of(2, 2), 6);
+    }
+
+    #[test]
+    fn a_lone_carriage_return_ends_a_line_as_in_yaml() {
+        let f = SourceFile::new("a.yaml", "a: 1\rb: 2\r\nc: 3\n");
+        assert_eq!(f.line_count(), 4);
+        assert_eq!(f.line_col(5), LineCol { line: 2, column: 1 });
+        assert_eq!(f.line_col(11), LineCol { line: 3, column: 1 });
+        assert_eq!(f.line_end(1), 4);
+        assert_eq!(f.line_end(2), 9);
+        assert_eq!(f.line_end(3), 15);
+        assert_eq!(f.line_end(0), 4, "line 0 is clamped, never an underflow");
+    }
+
+    #[test]
+    fn offsets_stay_on_their_line() {
+        let f = SourceFile::new("a.yaml", "ab\ncd\u{e9}f\n");
+        assert_eq!(f.offset_of(1, 1), 1);
+        assert_eq!(
+            f.offset_of(1, 9),
+            3,
+            "a column past the end never leaves the line"
+        );
+        assert_eq!(f.offset_of(2, 3), 7);
+        assert_eq!(f.offset_of(2, 2), 5);
+        assert_eq!(f.offset_of(9, 0), f.text.len());
     }
 
     #[test]

@@ -100,8 +100,19 @@ impl DirSource {
         &self.root
     }
 
-    fn inside(&self, path: &Path) -> bool {
-        fs::canonicalize(path).is_ok_and(|p| p.starts_with(&self.canonical_root))
+    /// Why the symbolic link at `path` is not read, if it is not: it leads
+    /// out of the repository, or nowhere (a missing target, a loop).
+    fn link_problem(&self, path: &Path) -> Option<ReadError> {
+        let target = fs::read_link(path)
+            .map(|t| t.display().to_string())
+            .unwrap_or_default();
+        match fs::canonicalize(path) {
+            Ok(p) if p.starts_with(&self.canonical_root) => None,
+            Ok(_) => Some(ReadError::SymlinkOutside { target }),
+            Err(e) => Some(ReadError::Io(format!(
+                "it is a symbolic link to `{target}`, which leads nowhere ({e})"
+            ))),
+        }
     }
 }
 
@@ -143,13 +154,10 @@ impl FileSource for DirSource {
                     problem: None,
                 });
             } else if ft.is_symlink() {
-                let target = fs::read_link(entry.path())
-                    .map(|t| t.display().to_string())
-                    .unwrap_or_default();
-                if !self.inside(entry.path()) {
+                if let Some(problem) = self.link_problem(entry.path()) {
                     out.push(ListedFile {
                         path: rel,
-                        problem: Some(ReadError::SymlinkOutside { target }),
+                        problem: Some(problem),
                     });
                 } else if entry.path().is_file() {
                     out.push(ListedFile {
@@ -166,11 +174,10 @@ impl FileSource for DirSource {
     fn read(&self, path: &str, limit: u64) -> Result<Vec<u8>, ReadError> {
         let full = self.root.join(path);
         let meta = fs::symlink_metadata(&full).map_err(io_error)?;
-        if meta.file_type().is_symlink() && !self.inside(&full) {
-            let target = fs::read_link(&full)
-                .map(|t| t.display().to_string())
-                .unwrap_or_default();
-            return Err(ReadError::SymlinkOutside { target });
+        if meta.file_type().is_symlink() {
+            if let Some(problem) = self.link_problem(&full) {
+                return Err(problem);
+            }
         }
         let file = fs::File::open(&full).map_err(io_error)?;
         let size = file.metadata().map_err(io_error)?.len();

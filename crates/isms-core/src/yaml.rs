@@ -15,6 +15,7 @@
 //! schema but stays `"5.10"` when a field asks for text, so a control id
 //! written without quotes is not silently turned into `5.1`.
 
+use std::cell::Cell;
 use std::collections::HashMap;
 
 use saphyr_parser::{Event, Parser, ScalarStyle, ScanError};
@@ -24,6 +25,10 @@ use crate::source::{SourceFile, Span};
 /// Containers nested deeper than this are rejected. Evidence records need a
 /// handful of levels; the limit protects every recursive walk over the tree.
 pub const MAX_DEPTH: usize = 64;
+
+/// Mappings with up to this many keys are searched for duplicate keys
+/// directly; larger ones are indexed.
+const SEARCHED_KEYS: usize = 16;
 
 /// At most this many nodes may be created by expanding aliases in one file.
 pub const MAX_ALIAS_NODES: usize = 100_000;
@@ -329,6 +334,7 @@ pub fn parse(file: &SourceFile, text: &str, first_line: usize) -> Parsed {
         stack: Vec::new(),
         anchors: HashMap::new(),
         alias_budget: MAX_ALIAS_NODES,
+        cursor: Cell::new((0, 0, 0)),
         out: Parsed::default(),
     };
     let mut parser = Parser::new_from_str(text);
@@ -365,7 +371,8 @@ enum Frame {
         anchor: usize,
         entries: Vec<Entry>,
         state: MapState,
-        seen: HashMap<String, Span>,
+        /// Keys seen, once the mapping is too large to search its entries.
+        seen: Option<HashMap<String, Span>>,
     },
 }
 
@@ -382,12 +389,26 @@ struct Builder<'f> {
     stack: Vec<Frame>,
     anchors: HashMap<usize, Node>,
     alias_budget: usize,
+    /// The last position turned into an offset: (line, column, offset).
+    cursor: Cell<(usize, usize, usize)>,
     out: Parsed,
 }
 
 impl Builder<'_> {
+    /// The byte offset of a scanner position. Events arrive in order, so
+    /// continue from the last position on the same line: a long line with
+    /// many values costs its length once, not once per value.
     fn offset(&self, m: saphyr_parser::Marker) -> usize {
-        self.file.offset_of(m.line() + self.line_offset, m.col())
+        let line = m.line() + self.line_offset;
+        let (last_line, last_col, last_offset) = self.cursor.get();
+        let offset = if line == last_line && m.col() >= last_col {
+            self.file
+                .advance(last_offset, self.file.line_limit(line), m.col() - last_col)
+        } else {
+            self.file.offset_of(line, m.col())
+        };
+        self.cursor.set((line, m.col(), offset));
+        offset
     }
 
     fn span(&self, s: saphyr_parser::Span) -> Span {
@@ -395,18 +416,57 @@ impl Builder<'_> {
     }
 
     fn scan_error(&self, err: &ScanError) -> YamlError {
-        let at = self.offset(*err.marker());
+        let mut at = self.offset(*err.marker());
         let info = err.info();
-        let message = if info.contains("recursion limit") {
-            format!("YAML is nested too deeply ({info}); records need only a few levels")
-        } else {
-            format!("invalid YAML: {info}")
-        };
-        YamlError {
-            span: Span::new(at, at + 1),
-            message,
-            related: None,
+        if info.contains("tab") {
+            // The scanner stops after the tab; point at the tab itself.
+            let line = &self.file.text[self.file.line_start(self.file.line_col(at).line)..at];
+            if let Some(i) = line.rfind('\t') {
+                at -= line.len() - i;
+            }
         }
+        let message = match plain_words(info) {
+            Some(words) => format!("invalid YAML: {words} ({info})"),
+            // The scanner's own limit on `[[[[`, reached before ours.
+            None if info.contains("recursion limit") => nested_too_deep(),
+            None => format!("invalid YAML: {info}"),
+        };
+        // A flow collection left open is easiest to fix from where it opens.
+        let related = if info.contains("flow") || info.contains("node content") {
+            self.innermost_flow().map(|(span, what)| {
+                (
+                    Span::new(span.start, span.start + 1),
+                    format!("the {what} opened here"),
+                )
+            })
+        } else {
+            None
+        };
+        // The character the scanner stopped at; nothing at the end of the file.
+        let end = at
+            + self.file.text[at..]
+                .chars()
+                .next()
+                .map_or(0, char::len_utf8);
+        YamlError {
+            span: Span::new(at, end),
+            message,
+            related,
+        }
+    }
+
+    /// The innermost open `[ … ]` or `{ … }`, and what it is.
+    fn innermost_flow(&self) -> Option<(Span, &'static str)> {
+        self.stack.iter().rev().find_map(|frame| {
+            let start = match frame {
+                Frame::Seq { start, .. } | Frame::Map { start, .. } => *start,
+            };
+            match self.file.text.as_bytes().get(start.start) {
+                Some(b'[') => Some((start, "list `[`")),
+                Some(b'{') => Some((start, "mapping `{`")),
+                _ => None,
+            }
+        })
     }
 
     fn event(&mut self, event: Event<'_>, span: Span) -> Result<(), YamlError> {
@@ -443,7 +503,7 @@ impl Builder<'_> {
                     anchor,
                     entries: Vec::new(),
                     state: MapState::AwaitKey,
-                    seen: HashMap::new(),
+                    seen: None,
                 })?;
                 Ok(())
             }
@@ -516,9 +576,7 @@ impl Builder<'_> {
             };
             return Err(YamlError {
                 span: Span::new(span.start, span.start + 1),
-                message: format!(
-                    "YAML is nested more than {MAX_DEPTH} levels deep; records need only a few levels"
-                ),
+                message: nested_too_deep(),
                 related: None,
             });
         }
@@ -548,18 +606,39 @@ impl Builder<'_> {
                             related: None,
                         });
                     };
-                    if let Some(first) = seen.get(&k.text) {
+                    // Records have a few keys each: looking through them is
+                    // cheaper than hashing every key of every mapping. A large
+                    // mapping gets an index, so that it costs no more than
+                    // linear time.
+                    if seen.is_none() && entries.len() >= SEARCHED_KEYS {
+                        *seen = Some(
+                            entries
+                                .iter()
+                                .filter_map(|e| Some((e.key.as_scalar()?.text.clone(), e.key.span)))
+                                .collect(),
+                        );
+                    }
+                    let first = match seen {
+                        Some(index) => index.get(&k.text).copied(),
+                        None => entries
+                            .iter()
+                            .find(|e| e.key.as_scalar().is_some_and(|s| s.text == k.text))
+                            .map(|e| e.key.span),
+                    };
+                    if let Some(first) = first {
                         self.out.errors.push(YamlError {
                             span: node.span,
                             message: format!(
                                 "duplicate key `{}`: it is already set above, and this second value is ignored",
                                 k.text
                             ),
-                            related: Some((*first, "first set here".into())),
+                            related: Some((first, "first set here".into())),
                         });
                         *state = MapState::SkipValue;
                     } else {
-                        seen.insert(k.text.clone(), node.span);
+                        if let Some(index) = seen {
+                            index.insert(k.text.clone(), node.span);
+                        }
                         *state = MapState::AwaitValue(node);
                     }
                 }
@@ -569,6 +648,53 @@ impl Builder<'_> {
         }
         Ok(())
     }
+}
+
+fn nested_too_deep() -> String {
+    format!("YAML is nested more than {MAX_DEPTH} levels deep; records need only a few levels")
+}
+
+/// What a scanner error means to someone editing a record, for the errors
+/// people make by hand.
+fn plain_words(info: &str) -> Option<&'static str> {
+    Some(match info {
+        "mapping values are not allowed in this context" => {
+            "a `key: value` cannot start here; check this line's indentation against the lines above, or put the value in quotes if it contains `: `"
+        }
+        "tabs disallowed within this context (block indentation)"
+        | "tabs disallowed in this context"
+        | "while scanning a plain scalar, found a tab" => {
+            "a tab is used for indentation; YAML is indented with spaces only"
+        }
+        "while scanning a quoted scalar, found unexpected end of stream"
+        | "invalid indentation in quoted scalar"
+        | "while scanning a quoted scalar, found unexpected document indicator" => {
+            "a quoted value is never closed; add the closing quote"
+        }
+        "while parsing a flow sequence, expected ',' or ']'" => {
+            "a list written `[ … ]` is not closed, or two of its items lack a `,` between them"
+        }
+        "while parsing a flow mapping, did not find expected ',' or '}'" => {
+            "a mapping written `{ … }` is not closed, or two of its entries lack a `,` between them"
+        }
+        "while parsing a block mapping, did not find expected key" => {
+            "this line does not fit the mapping above it; keys of one mapping start in the same column"
+        }
+        "while parsing a block collection, did not find expected '-' indicator" => {
+            "this line does not fit the list above it; the items of one list start with `- ` in the same column"
+        }
+        "while parsing node, found unknown anchor" => {
+            "an alias `*name` refers to an anchor `&name` that is not defined above it"
+        }
+        "while parsing anchor, found duplicated anchor" => "an anchor `&name` is defined twice",
+        "while parsing a node, did not find expected node content" => {
+            "a value is missing or incomplete here"
+        }
+        "found unprintable character" => {
+            "the file holds a control character that YAML does not allow in text"
+        }
+        _ => return None,
+    })
 }
 
 /// Block collections end with an empty event after the last line; flow
@@ -626,6 +752,27 @@ mod tests {
     }
 
     #[test]
+    fn duplicate_keys_are_found_in_large_mappings_too() {
+        let mut src: String = (0..40).map(|i| format!("k{i}: {i}\n")).collect();
+        src.push_str("k3: again\nk30: again\n");
+        let (f, p) = parse_str(&src);
+        assert!(!p.fatal);
+        let lines: Vec<(usize, usize)> = p
+            .errors
+            .iter()
+            .map(|e| {
+                let related = e.related.as_ref().unwrap().0;
+                (
+                    f.line_col(e.span.start).line,
+                    f.line_col(related.start).line,
+                )
+            })
+            .collect();
+        assert_eq!(lines, [(41, 4), (42, 31)]);
+        assert_eq!(p.documents[0].as_map().unwrap().len(), 40);
+    }
+
+    #[test]
     fn alias_bombs_are_refused_quickly() {
         let mut src = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
         for i in 1..10 {
@@ -658,6 +805,30 @@ mod tests {
         let (_, p) = parse_str(&block);
         assert!(p.fatal);
         assert!(p.errors[0].message.contains("nested"), "{:?}", p.errors);
+    }
+
+    #[test]
+    fn positions_on_a_long_line_with_accents() {
+        let items: Vec<String> = (0..2000).map(|i| format!("é{i}")).collect();
+        let src = format!("kind: risk\nlist: [{}]\n", items.join(", "));
+        let (f, p) = parse_str(&src);
+        assert!(p.errors.is_empty(), "{:?}", p.errors);
+        let list = p.documents[0].get("list").unwrap().as_seq().unwrap();
+        for (i, node) in list.iter().enumerate() {
+            assert_eq!(f.slice(node.span), format!("é{i}"));
+        }
+        let last = f.line_col(list[1999].span.start);
+        assert_eq!(last.line, 2);
+        assert_eq!(last.column, src.lines().nth(1).unwrap().chars().count() - 5);
+    }
+
+    #[test]
+    fn lone_carriage_returns_are_line_breaks() {
+        let (f, p) = parse_str("kind: risk\rid: R-1\rtitle: t\r");
+        assert!(p.errors.is_empty(), "{:?}", p.errors);
+        let title = p.documents[0].get("title").unwrap();
+        assert_eq!(f.slice(title.span), "t");
+        assert_eq!(f.line_col(title.span.start).line, 3);
     }
 
     #[test]

@@ -1,4 +1,4 @@
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use crate::finding::Severity;
 use crate::model::Kind;
@@ -85,6 +85,7 @@ impl Rule for BrokenReference {
             .iter()
             .flat_map(|p| p.match_indices('/').map(move |(i, _)| &p[..i]))
             .collect();
+        let mut suggest = Suggestions::default();
         for record in &repo.records {
             for (kind, pattern, expected) in ID_FIELDS {
                 if record.kind != *kind {
@@ -92,7 +93,7 @@ impl Rule for BrokenReference {
                 }
                 for (path, node) in matches(&record.node, pattern) {
                     let Some(id) = node.as_text() else { continue };
-                    check_id(cx, record, &path, node.span, id, *expected);
+                    check_id(cx, &mut suggest, record, &path, node.span, id, *expected);
                 }
             }
             for (kind, pattern) in LINK_FIELDS {
@@ -113,12 +114,36 @@ impl Rule for BrokenReference {
     }
 }
 
-fn check_id(
-    cx: &mut RuleContext<'_>,
-    record: &Record,
+/// "Did you mean" for broken ids: one search of all ids per distinct broken
+/// id (a repository with many references to one missing id searches once),
+/// over the ids in order, so that the suggestion is the same on every run.
+#[derive(Default)]
+struct Suggestions<'r> {
+    ids: Vec<&'r str>,
+    found: HashMap<&'r str, Option<&'r str>>,
+}
+
+impl<'r> Suggestions<'r> {
+    fn get(&mut self, repo: &'r crate::Repository, id: &'r str) -> Option<&'r str> {
+        if self.ids.is_empty() {
+            self.ids = repo.ids.keys().map(String::as_str).collect();
+            self.ids.sort_unstable();
+        }
+        let ids = &self.ids;
+        *self
+            .found
+            .entry(id)
+            .or_insert_with(|| crate::text::closest(id, ids.iter().copied()))
+    }
+}
+
+fn check_id<'r>(
+    cx: &mut RuleContext<'r>,
+    suggest: &mut Suggestions<'r>,
+    record: &'r Record,
     path: &str,
     span: Span,
-    id: &str,
+    id: &'r str,
     expected: Option<Kind>,
 ) {
     let repo = cx.repo;
@@ -145,7 +170,7 @@ fn check_id(
             .message(format!("{message} (in `{path}` of {})", record.label()))
             .record(record.id.as_deref())
             .key(format!("{path}={id}"));
-        if let Some(s) = crate::text::closest(id, repo.ids.keys().map(String::as_str)) {
+        if let Some(s) = suggest.get(repo, id) {
             f = f.help(format!("did you mean `{s}`?"));
         }
         cx.emit(f);

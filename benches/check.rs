@@ -1,0 +1,485 @@
+//! How long a full check takes against the floor: merely reading the files
+//! and parsing their YAML.
+//!
+//! ```text
+//! cargo bench --bench check                 # 1 000, 10 000 and 50 000 records
+//! cargo bench --bench check -- 10000        # one size
+//! ISMS_LINT_BENCH_KEEP=/tmp/bench cargo bench --bench check -- 10000
+//!                                           # keep the repository, to profile
+//! ```
+//!
+//! Each size is a synthetic repository written to a temporary directory: a
+//! realistic mix of kinds, registers and single-record files, Markdown with
+//! front matter, and a few findings (overdue actions, broken references,
+//! impossible dates). Every measure is the median of several runs. See
+//! docs/performance.md for the figures and what dominates.
+
+use std::fmt::Write as _;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use chrono::NaiveDate;
+use isms_core::markdown::{self, FrontMatter};
+use isms_core::source::SourceFile;
+use isms_core::{check, load, CheckOptions, DirSource, FileSource, LoadOptions};
+use rayon::prelude::*;
+
+const AS_OF: &str = "2025-10-15";
+
+fn main() {
+    let sizes: Vec<usize> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with('-'))
+        .map(|a| {
+            a.replace('_', "")
+                .parse()
+                .expect("sizes are numbers of records")
+        })
+        .collect();
+    let sizes = if sizes.is_empty() {
+        vec![1_000, 10_000, 50_000]
+    } else {
+        sizes
+    };
+    println!(
+        "isms-lint check benchmark: {} threads, median of runs\n",
+        rayon::current_num_threads()
+    );
+    println!(
+        "{:>8} {:>6} {:>8} | {:>9} {:>11} {:>11} | {:>10} {:>10} | {:>9} {:>9}",
+        "records",
+        "files",
+        "MB",
+        "read",
+        "parse 1 thr",
+        "parse par",
+        "check lib",
+        "check bin",
+        "lib/floor",
+        "bin/floor"
+    );
+    for n in sizes {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let stats = generate(dir.path(), n);
+        if let Some(keep) = std::env::var_os("ISMS_LINT_BENCH_KEEP") {
+            // For profiling: keep a copy of the repository.
+            let keep = Path::new(&keep).join(n.to_string());
+            copy_dir(dir.path(), &keep);
+            eprintln!("kept the repository of {n} records in {}", keep.display());
+        }
+        let runs = if n >= 50_000 { 3 } else { 5 };
+        let files = list(dir.path());
+
+        let read = median(runs, || {
+            let mut bytes = 0;
+            for f in &files {
+                bytes += fs::read(f).unwrap().len();
+            }
+            assert_eq!(bytes, stats.bytes);
+        });
+        let parse_one = median(runs, || {
+            let records: usize = files.iter().map(|f| read_and_parse(f)).sum();
+            assert!(records > 0);
+        });
+        let parse_par = median(runs, || {
+            let records: usize = files.par_iter().map(|f| read_and_parse(f)).sum();
+            assert!(records > 0);
+        });
+        let as_of = NaiveDate::parse_from_str(AS_OF, "%Y-%m-%d").unwrap();
+        let mut findings = 0;
+        let mut records = 0;
+        // Where a full check's time goes: listing, loading (reading,
+        // parsing, validating, typed records), the rules, freeing.
+        let mut phases: Vec<[Duration; 4]> = Vec::new();
+        let lib = median(runs, || {
+            let start = Instant::now();
+            let source = DirSource::new(dir.path()).unwrap();
+            source.list().unwrap();
+            let listed = Instant::now();
+            let repo = load(&source, &LoadOptions::default()).unwrap();
+            let loaded = Instant::now();
+            let report = check(
+                repo,
+                &CheckOptions {
+                    as_of,
+                    horizon: None,
+                },
+            );
+            let checked = Instant::now();
+            findings = report.findings.len();
+            records = report.repo.stats.records;
+            drop(report);
+            phases.push([
+                listed - start,
+                loaded - listed,
+                checked - loaded,
+                checked.elapsed(),
+            ]);
+        });
+        let phase = |i: usize| {
+            let mut times: Vec<Duration> = phases.iter().map(|p| p[i]).collect();
+            times.sort();
+            times[times.len() / 2]
+        };
+        assert_eq!(records, stats.records, "every generated record is read");
+        assert!(findings > 0, "the generated findings are reported");
+        let bin = (n <= 10_000).then(|| {
+            median(runs, || {
+                let status = Command::new(env!("CARGO_BIN_EXE_isms-lint"))
+                    .arg("check")
+                    .arg(dir.path())
+                    .args(["--as-of", AS_OF, "--format", "json"])
+                    .stdout(Stdio::null())
+                    .stderr(Stdio::null())
+                    .status()
+                    .unwrap();
+                assert_eq!(status.code(), Some(1), "the findings fail the check");
+            })
+        });
+        let ms = |d: Duration| format!("{:.1} ms", d.as_secs_f64() * 1e3);
+        let ratio = |d: Duration| format!("{:.2}×", d.as_secs_f64() / parse_par.as_secs_f64());
+        println!(
+            "{:>8} {:>6} {:>8.1} | {:>9} {:>11} {:>11} | {:>10} {:>10} | {:>9} {:>9}",
+            stats.records,
+            stats.files,
+            stats.bytes as f64 / 1e6,
+            ms(read),
+            ms(parse_one),
+            ms(parse_par),
+            ms(lib),
+            bin.map(ms).unwrap_or_else(|| "-".into()),
+            ratio(lib),
+            bin.map(ratio).unwrap_or_else(|| "-".into()),
+        );
+        println!(
+            "{:>8} {:>6} {:>8} | {findings} findings; check lib is {:.2}× parse on 1 thread; \
+             list {}, load {} (list included), rules {}, free {}",
+            "",
+            "",
+            "",
+            lib.as_secs_f64() / parse_one.as_secs_f64(),
+            ms(phase(0)),
+            ms(phase(1)),
+            ms(phase(2)),
+            ms(phase(3)),
+        );
+    }
+    println!("\nfloor = reading every file and parsing its YAML with isms_core::yaml, in parallel");
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+fn median(runs: usize, mut f: impl FnMut()) -> Duration {
+    f(); // warm the page cache and the schema validators
+    let mut times: Vec<Duration> = (0..runs)
+        .map(|_| {
+            let start = Instant::now();
+            f();
+            start.elapsed()
+        })
+        .collect();
+    times.sort();
+    times[runs / 2]
+}
+
+fn list(dir: &Path) -> Vec<PathBuf> {
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+        for entry in fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(&path, out);
+            } else if path.extension().is_some_and(|e| e == "yaml" || e == "md") {
+                out.push(path);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(dir, &mut out);
+    out.sort();
+    out
+}
+
+/// The floor for one file: read it, find its front matter, parse the YAML.
+/// Returns the number of documents.
+fn read_and_parse(path: &Path) -> usize {
+    let text = String::from_utf8(fs::read(path).unwrap()).unwrap();
+    let file = SourceFile::new(path.to_string_lossy().into_owned(), text);
+    let (span, line) = if path.extension().is_some_and(|e| e == "md") {
+        match markdown::front_matter(&file) {
+            FrontMatter::Closed { yaml, .. } => (yaml.start..yaml.end, 2),
+            _ => return 0,
+        }
+    } else {
+        (0..file.text.len(), 1)
+    };
+    let parsed = isms_core::yaml::parse(&file, &file.text[span], line);
+    assert!(!parsed.fatal, "{}", path.display());
+    parsed.documents.len()
+}
+
+struct Stats {
+    records: usize,
+    files: usize,
+    bytes: usize,
+}
+
+/// Write a repository of about `n` records: per 1 000, roughly 300 risks (a
+/// third in single files, the rest in registers of 25), 250 corrective
+/// actions in registers of 50, 200 awareness activities in registers of 100,
+/// 100 internal audits in Markdown with three findings each, 20 policies and
+/// 30 management reviews in Markdown with a body, the SoA and the roster.
+/// About 2 % of the records carry a finding; the rest are complete and dated
+/// within their intervals on [`AS_OF`].
+fn generate(dir: &Path, n: usize) -> Stats {
+    let mut w = Writer {
+        dir: dir.to_owned(),
+        stats: Stats {
+            records: 0,
+            files: 0,
+            bytes: 0,
+        },
+    };
+    w.file("isms.yaml", MANIFEST.to_owned(), 0);
+
+    let mut soa = String::from(
+        "kind: statement-of-applicability\nid: SOA\ntitle: Statement of Applicability\nversion: \"3.2\"\nowner: CISO\napproved: 2025-03-01\napproved-by: Board\ncontrols:\n",
+    );
+    for c in isms_core::catalog::annex_a_2022() {
+        let _ = write!(
+            soa,
+            "  - control: \"{}\"\n    applicable: true\n    justification: Required by the risk assessment and by contract.\n    status: implemented\n",
+            c.id
+        );
+    }
+    w.file("soa.yaml", soa, 1);
+
+    let mut roster = String::from("kind: people\nid: PEOPLE\npeople:\n");
+    for p in 0..(n / 20).max(5) {
+        let _ = write!(
+            roster,
+            "  - id: p{p}\n    name: Person {p}\n    role: Engineer\n    joined: 2023-01-0{}\n    training:\n      - date: 2025-0{}-15\n        course: Security awareness\n",
+            1 + p % 9,
+            1 + p % 9
+        );
+    }
+    w.file("people.yaml", roster, 1);
+
+    let per_k = |k: usize| (n * k).div_ceil(1000);
+    let policies = per_k(20);
+    let reviews = per_k(30);
+    let audits = per_k(100);
+    let actions = per_k(250);
+    let awareness = per_k(200);
+    let risks = n.saturating_sub(policies + reviews + audits + actions + awareness + 2);
+
+    for i in 0..policies {
+        let broken = if i % 10 == 3 {
+            "\nSee the [retired standard](../policies/retired.md).\n"
+        } else {
+            ""
+        };
+        w.file(
+            &format!("policies/POL-{i:05}.md"),
+            format!(
+                "---\nkind: policy\nid: POL-{i:05}\ntitle: Policy number {i}\nversion: \"2.{}\"\nowner: CISO\nstatus: approved\napproved: 2025-{:02}-10\napproved-by: Board\ncontrols: [\"5.1\", \"5.{}\"]\n---\n\n# Policy {i}\n\n## Purpose\n\nWhy this policy exists, in a paragraph or two of ordinary prose that says\nwhat the organisation commits to and who it applies to.\n\n## Policy\n\n1. Everyone follows [the information security policy](POL-00000.md).\n2. Exceptions are approved by the CISO and recorded.\n{broken}",
+                i % 7,
+                1 + i % 10,
+                2 + i % 30
+            ),
+            1,
+        );
+    }
+
+    for i in 0..reviews {
+        w.file(
+            &format!("reviews/MR-{i:05}.md"),
+            format!(
+                "---\nkind: management-review\nid: MR-{i:05}\ntitle: Management review {i}\nstatus: completed\ndate: 2025-{:02}-20\nattendees:\n  - name: Chief Executive Officer\n    role: CEO\n    top-management: true\n  - name: CISO\n    role: CISO\ninputs:\n{REVIEW_INPUTS}decisions:\n  - type: improvement\n    description: Keep the programme as planned.\n    owner: CISO\n    due: 2026-03-31\n---\n\n# Management review {i}\n\n## a) Status of actions from previous reviews\n\nAll closed.\n\n## b) Changes in external and internal issues\n\nNone of note.\n\n## Decisions\n\nContinue.\n",
+                5 + i % 5
+            ),
+            1,
+        );
+    }
+
+    let mut action = 0;
+    for i in 0..audits {
+        let mut findings = String::new();
+        for f in 0..3 {
+            let target = if i % 50 == 7 && f == 0 {
+                "CA-MISSING".to_owned()
+            } else {
+                format!("CA-{:06}", (action + f) % actions.max(1))
+            };
+            let _ = write!(
+                findings,
+                "  - id: IA-{i:05}-F{f}\n    type: minor-nonconformity\n    clause: \"9.2\"\n    description: Evidence of the control was incomplete for the sample taken.\n    actions: [{target}]\n",
+            );
+        }
+        action += 3;
+        w.file(
+            &format!("audits/IA-{i:05}.md"),
+            format!(
+                "---\nkind: audit\nid: IA-{i:05}\ntitle: Internal audit {i}\ntype: internal\nstatus: completed\nplanned: 2025-{m:02}-01\ncompleted: 2025-{m:02}-03\nauditor: Internal auditor\nscope:\n  clauses: [\"9.2\", \"10.2\"]\n  controls: [\"5.{c}\"]\nfindings:\n{findings}---\n\n# Internal audit {i}\n\n## Summary\n\nThe audit sampled records and interviewed the owners.\n",
+                m = 1 + i % 10,
+                c = 1 + i % 30
+            ),
+            1,
+        );
+    }
+
+    register(&mut w, "actions", "corrective-action", actions, 50, |i| {
+        let date = if i % 97 == 5 {
+            "2025-02-30"
+        } else {
+            "2025-03-01"
+        };
+        let (status, due) = if i % 40 == 1 {
+            ("open", "2025-10-01") // overdue on AS_OF
+        } else {
+            ("closed", "2025-06-01")
+        };
+        let closure = if status == "closed" {
+            "    action-taken: The procedure now names who checks the result.\n    closed: 2025-05-20\n    effectiveness:\n      reviewed: 2025-08-20\n      effective: true\n      by: Internal auditor\n"
+        } else {
+            ""
+        };
+        format!(
+            "  - id: CA-{i:06}\n    title: Fix the finding number {i}\n    source: IA-{:05}-F{}\n    raised: {date}\n    owner: CISO\n    due: {due}\n    status: {status}\n    root-cause: The procedure did not say who checks the result.\n{closure}",
+            (i / 3) % audits.max(1),
+            i % 3
+        )
+    });
+    register(
+        &mut w,
+        "awareness",
+        "awareness-activity",
+        awareness,
+        100,
+        |i| {
+            format!(
+            "  - id: AW-{i:06}\n    title: Awareness activity {i}\n    type: {}\n    date: 2025-{:02}-{:02}\n    audience: all staff\n",
+            ["newsletter", "poster", "briefing", "phishing-simulation"][i % 4],
+            1 + i % 10,
+            1 + i % 28
+        )
+        },
+    );
+
+    let single = risks / 3;
+    for i in 0..single {
+        w.file(&format!("risks/RISK-{i:06}.yaml"), risk(i, false), 1);
+    }
+    register(&mut w, "risks", "risk", risks - single, 25, |i| {
+        risk(single + i, true)
+    });
+    w.stats
+}
+
+fn risk(i: usize, entry: bool) -> String {
+    let text = format!(
+        "id: RISK-{i:06}\ntitle: Risk number {i} to the confidentiality of customer data\nowner: CISO\nidentified: 2024-0{}-01\nlikelihood: {}\nimpact: {}\ntreatment: mitigate\ncontrols: [\"8.{}\", \"5.{}\"]\nreviewed: 2025-{:02}-15\n",
+        1 + i % 9,
+        1 + i % 5,
+        1 + (i / 5) % 5,
+        1 + i % 34,
+        1 + i % 37,
+        1 + i % 10
+    );
+    if entry {
+        let mut out = String::new();
+        for (n, line) in text.lines().enumerate() {
+            out.push_str(if n == 0 { "  - " } else { "    " });
+            out.push_str(line);
+            out.push('\n');
+        }
+        out
+    } else {
+        format!("kind: risk\n{text}")
+    }
+}
+
+fn register(
+    w: &mut Writer,
+    dir: &str,
+    kind: &str,
+    count: usize,
+    per_file: usize,
+    entry: impl Fn(usize) -> String,
+) {
+    for (f, start) in (0..count).step_by(per_file).enumerate() {
+        let end = (start + per_file).min(count);
+        let mut text = format!("kind: {kind}\ntitle: Register {f}\nentries:\n");
+        for i in start..end {
+            text.push_str(&entry(i));
+        }
+        w.file(&format!("{dir}/register-{f:04}.yaml"), text, end - start);
+    }
+}
+
+struct Writer {
+    dir: PathBuf,
+    stats: Stats,
+}
+
+impl Writer {
+    fn file(&mut self, path: &str, text: String, records: usize) {
+        let path = self.dir.join(path);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        self.stats.bytes += text.len();
+        self.stats.records += records;
+        self.stats.files += 1;
+        fs::write(path, text).unwrap();
+    }
+}
+
+const MANIFEST: &str = "\
+version: 1
+organisation:
+  name: Synthetic Benchmarks Ltd
+  top-management:
+    - Chief Executive Officer
+scope: Everything, for the benchmark.
+standards:
+  - ISO/IEC 27001:2022
+schedule:
+  management-review: 6 months
+  internal-audit: 1 month
+  awareness-activity: 1 month
+  phishing-simulation: 3 months
+  risk-review: 12 months
+  policy-review: 12 months
+  training: 12 months
+  corrective-action-staleness: 30 days
+risk-criteria:
+  likelihood-levels: 5
+  impact-levels: 5
+  acceptance-threshold: 8
+lint:
+  horizon: 30 days
+";
+
+/// Every input of 9.3.2, one line each.
+const REVIEW_INPUTS: &str = "  previous-actions: All closed.
+  issues: None of note.
+  interested-parties: Unchanged.
+  nonconformities: Two minor, both closed.
+  monitoring: Targets met.
+  audit-results: Internal audits on plan.
+  objectives: On track.
+  feedback: None.
+  risk-assessment: Reviewed; no new high risks.
+  improvement: Automate the access review.
+";
