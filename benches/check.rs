@@ -26,6 +26,11 @@ use isms_core::source::SourceFile;
 use isms_core::{check, load, CheckOptions, DirSource, FileSource, LoadOptions};
 use rayon::prelude::*;
 
+// The allocator the binary uses, so the floor and the check are measured
+// with the same one.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const AS_OF: &str = "2025-10-15";
 
 fn main() {
