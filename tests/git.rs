@@ -1,6 +1,8 @@
 //! `isms-lint check` over real git repositories: what is read, the git
 //! flags, history rules, shallow clones.
 
+// The repository builder of the isms-git tests: one helper for both suites.
+#[path = "../crates/isms-git/tests/common/mod.rs"]
 mod git_support;
 
 use std::path::Path;

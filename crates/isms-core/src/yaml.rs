@@ -261,6 +261,38 @@ impl Node {
         self.entry(key).map(|e| e.key.span)
     }
 
+    /// Every node matching a path pattern, where `*` stands for every item of
+    /// a list, with its path written out: `["findings", "*", "actions", "*"]`
+    /// gives `("findings[2].actions[0]", node)`.
+    pub fn matching<'n>(&'n self, pattern: &[&str]) -> Vec<(String, &'n Node)> {
+        fn walk<'n>(
+            node: &'n Node,
+            pattern: &[&str],
+            at: String,
+            out: &mut Vec<(String, &'n Node)>,
+        ) {
+            let Some((first, rest)) = pattern.split_first() else {
+                out.push((at, node));
+                return;
+            };
+            if *first == "*" {
+                for (i, item) in node.as_seq().unwrap_or_default().iter().enumerate() {
+                    walk(item, rest, format!("{at}[{i}]"), out);
+                }
+            } else if let Some(child) = node.get(first) {
+                let at = if at.is_empty() {
+                    (*first).to_owned()
+                } else {
+                    format!("{at}.{first}")
+                };
+                walk(child, rest, at, out);
+            }
+        }
+        let mut out = Vec::new();
+        walk(self, pattern, String::new(), &mut out);
+        out
+    }
+
     /// This node as JSON, for schema validation. Empty values in mappings are
     /// left out: `closed:` with nothing after it means the same as no `closed`.
     pub fn to_json(&self) -> serde_json::Value {

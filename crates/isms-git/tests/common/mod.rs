@@ -1,5 +1,6 @@
 //! Real git repositories in temporary directories, built with the git
-//! command line and fixed author and committer dates.
+//! command line and fixed author and committer dates. Shared with the
+//! command-line tests of the root package (`tests/git.rs`).
 
 #![allow(dead_code)]
 

@@ -3,7 +3,6 @@ use crate::finding::Severity;
 use crate::model::{Kind, Standard};
 use crate::rules::certification::legacy_control_reference::is_2013_reference;
 use crate::rules::{Category, Rule, RuleContext, RuleMeta};
-use crate::yaml::{Node, Seg};
 
 /// A reference to an Annex A control that ISO/IEC 27001:2022 does not have.
 pub struct UnknownControl;
@@ -62,9 +61,7 @@ impl Rule for UnknownControl {
                 if record.kind != *kind {
                     continue;
                 }
-                let mut found = Vec::new();
-                walk(&record.node, pattern, String::new(), &mut found);
-                for (path, node) in found {
+                for (path, node) in record.node.matching(pattern) {
                     let Some(written) = node.as_text() else {
                         continue; // empty, or not text: the schema's finding
                     };
@@ -140,29 +137,6 @@ fn hint(id: &str, in_audit_scope: bool) -> Option<String> {
         )),
         (Some(11..=18), 2 | 3) => Some(legacy),
         _ => None,
-    }
-}
-
-/// Every node matching a path pattern, with its path written out
-/// (`findings[2].control`).
-fn walk<'n>(node: &'n Node, pattern: &[&str], at: String, out: &mut Vec<(String, &'n Node)>) {
-    let Some((first, rest)) = pattern.split_first() else {
-        out.push((at, node));
-        return;
-    };
-    if *first == "*" {
-        if let Some(items) = node.as_seq() {
-            for (i, item) in items.iter().enumerate() {
-                walk(item, rest, format!("{at}[{i}]"), out);
-            }
-        }
-    } else if let Some(child) = node.at([Seg::Key(first)]) {
-        let at = if at.is_empty() {
-            (*first).to_owned()
-        } else {
-            format!("{at}.{first}")
-        };
-        walk(child, rest, at, out);
     }
 }
 

@@ -5,7 +5,6 @@ use crate::model::Kind;
 use crate::repository::{IdTarget, Record};
 use crate::rules::{Category, Rule, RuleContext, RuleMeta};
 use crate::source::Span;
-use crate::yaml::{Node, Seg};
 
 /// An id or a relative link that resolves to nothing.
 pub struct BrokenReference;
@@ -91,7 +90,7 @@ impl Rule for BrokenReference {
                 if record.kind != *kind {
                     continue;
                 }
-                for (path, node) in matches(&record.node, pattern) {
+                for (path, node) in record.node.matching(pattern) {
                     let Some(id) = node.as_text() else { continue };
                     check_id(cx, &mut suggest, record, &path, node.span, id, *expected);
                 }
@@ -100,7 +99,7 @@ impl Rule for BrokenReference {
                 if record.kind != *kind {
                     continue;
                 }
-                for (path, node) in matches(&record.node, pattern) {
+                for (path, node) in record.node.matching(pattern) {
                     let Some(link) = node.as_text() else { continue };
                     check_link(cx, &dirs, record, &path, node.span, link);
                 }
@@ -203,33 +202,4 @@ fn check_link(
         .record(record.id.as_deref())
         .key(format!("{path}->{link}"));
     cx.emit(f);
-}
-
-/// Every node matching a path pattern (`*` is every list item), with its
-/// path written out (`findings[2].actions[0]`).
-fn matches<'n>(node: &'n Node, pattern: &[&str]) -> Vec<(String, &'n Node)> {
-    let mut out = Vec::new();
-    walk(node, pattern, String::new(), &mut out);
-    out
-}
-
-fn walk<'n>(node: &'n Node, pattern: &[&str], at: String, out: &mut Vec<(String, &'n Node)>) {
-    let Some((first, rest)) = pattern.split_first() else {
-        out.push((at, node));
-        return;
-    };
-    if *first == "*" {
-        if let Some(items) = node.as_seq() {
-            for (i, item) in items.iter().enumerate() {
-                walk(item, rest, format!("{at}[{i}]"), out);
-            }
-        }
-    } else if let Some(child) = node.at([Seg::Key(first)]) {
-        let at = if at.is_empty() {
-            (*first).to_owned()
-        } else {
-            format!("{at}.{first}")
-        };
-        walk(child, rest, at, out);
-    }
 }
