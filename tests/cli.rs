@@ -516,3 +516,46 @@ fn check_finds_the_repository_from_a_subdirectory() {
         .args(["check", "--as-of", DAY]));
     assert_usage_error(&out, "no isms.yaml here or in any parent directory");
 }
+
+/// A reader that stops early (`isms-lint check | head`) ends the output,
+/// quietly: no "internal error", and the exit code still says what was found.
+#[test]
+fn a_closed_pipe_is_not_an_error() {
+    use std::io::Read;
+    use std::process::{Command, Stdio};
+
+    let dir = new_repo();
+    // Enough findings that the report cannot fit in a pipe's buffer.
+    let mut register = String::from("kind: corrective-action\nentries:\n");
+    for i in 0..2000 {
+        register.push_str(&format!(
+            "  - id: CA-{i}\n    title: Action {i}\n    status: open\n    owner: Someone\n    due: 2025-02-30\n"
+        ));
+    }
+    write(dir.path(), "actions/many.yaml", &register);
+    for args in [
+        vec![
+            "check".to_owned(),
+            dir.path().display().to_string(),
+            "--as-of".into(),
+            DAY.into(),
+        ],
+        vec!["rules".to_owned(), "--format".into(), "json".into()],
+    ] {
+        let mut child = Command::new(assert_cmd::cargo::cargo_bin("isms-lint"))
+            .args(&args)
+            .env("NO_COLOR", "1")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut first = [0u8; 16];
+        child.stdout.take().unwrap().read_exact(&mut first).unwrap();
+        // The read end is closed here.
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("internal error"), "{args:?}: {stderr}");
+        let expected = if args[0] == "check" { 1 } else { 0 };
+        assert_eq!(out.status.code(), Some(expected), "{args:?}: {stderr}");
+    }
+}

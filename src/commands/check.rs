@@ -88,9 +88,14 @@ pub fn run(args: CheckArgs, color: bool) -> Result<ExitStatus, CliError> {
     cx.color = color;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
-    output::write(args.format, &mut out, &cx)
-        .and_then(|()| out.flush())
-        .map_err(|e| format!("cannot write the report: {e}"))?;
+    match output::write(args.format, &mut out, &cx).and_then(|()| out.flush()) {
+        // A reader that stops early (`isms-lint check | head`) ends the
+        // output, not the check: the exit code still says what was found.
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            return Err(format!("cannot write the report: {e}"));
+        }
+        _ => {}
+    }
     let github =
         args.format == Format::Github || args.output.iter().any(|o| o.format == Format::Github);
     if github {

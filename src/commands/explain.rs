@@ -6,7 +6,7 @@ use crate::ExitStatus;
 pub fn run(name: &str) -> Result<ExitStatus, CliError> {
     match rules::find(name) {
         Some(rule) => {
-            print!("{}", rule.meta().markdown());
+            super::write_stdout(&rule.meta().markdown())?;
             Ok(ExitStatus::Success)
         }
         None => Err(match rules::suggest(name) {

@@ -41,6 +41,18 @@ fn use_color(choice: Color) -> bool {
     }
 }
 
+/// Write to standard output. A reader that stops early (`isms-lint rules |
+/// head`) is not an error: the output simply ends.
+pub fn write_stdout(text: &str) -> Result<(), CliError> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(format!("cannot write to standard output: {e}")),
+    }
+}
+
 /// Today's date: the only place the clock is read.
 pub fn today() -> chrono::NaiveDate {
     chrono::Local::now().date_naive()

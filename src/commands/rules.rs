@@ -1,13 +1,16 @@
 use isms_core::rules::registry;
 use serde_json::json;
 
-use super::CliError;
+use std::fmt::Write as _;
+
+use super::{write_stdout, CliError};
 use crate::cli::ListFormat;
 use crate::ExitStatus;
 
 pub fn run(format: ListFormat) -> Result<ExitStatus, CliError> {
     match format {
         ListFormat::Text => {
+            let mut text = String::new();
             let width = registry()
                 .iter()
                 .map(|r| r.meta().name.len())
@@ -18,20 +21,22 @@ pub fn run(format: ListFormat) -> Result<ExitStatus, CliError> {
                 let m = rule.meta();
                 if category != Some(m.category) {
                     if category.is_some() {
-                        println!();
+                        text.push('\n');
                     }
-                    println!("{}", m.category.title());
+                    let _ = writeln!(text, "{}", m.category.title());
                     category = Some(m.category);
                 }
-                println!(
-                    "  {:width$}  {:7}  {}  [{}]",
+                let _ = writeln!(
+                    text,
+                    "  {:width$}  {:7}  {}",
                     m.name,
                     m.default_severity.as_str(),
                     m.summary,
-                    m.clause,
                 );
+                let _ = writeln!(text, "  {:width$}           {}", "", m.clause);
             }
-            println!("\nRun `isms-lint explain RULE` for the details of a rule.");
+            text.push_str("\nRun `isms-lint explain RULE` for the details of a rule.\n");
+            write_stdout(&text)?;
         }
         ListFormat::Json => {
             let rules: Vec<_> = registry()
@@ -56,10 +61,9 @@ pub fn run(format: ListFormat) -> Result<ExitStatus, CliError> {
                     })
                 })
                 .collect();
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&rules).map_err(|e| e.to_string())?
-            );
+            let mut text = serde_json::to_string_pretty(&rules).map_err(|e| e.to_string())?;
+            text.push('\n');
+            write_stdout(&text)?;
         }
     }
     Ok(ExitStatus::Success)

@@ -2,7 +2,7 @@ use std::path::Path;
 
 use isms_core::schema;
 
-use super::CliError;
+use super::{write_stdout, CliError};
 use crate::ExitStatus;
 
 pub fn run(name: Option<&str>, out: Option<&Path>) -> Result<ExitStatus, CliError> {
@@ -23,7 +23,7 @@ pub fn run(name: Option<&str>, out: Option<&Path>) -> Result<ExitStatus, CliErro
             let file = format!("{n}.schema.json");
             match all.iter().find(|(f, _)| *f == file) {
                 Some((_, doc)) => {
-                    print!("{}", pretty(doc));
+                    write_stdout(&pretty(doc))?;
                     Ok(ExitStatus::Success)
                 }
                 None => Err(format!(
@@ -33,11 +33,16 @@ pub fn run(name: Option<&str>, out: Option<&Path>) -> Result<ExitStatus, CliErro
             }
         }
         None => {
+            let mut text = String::new();
             for (file, doc) in &all {
                 let title = doc.get("title").and_then(|t| t.as_str()).unwrap_or("");
-                println!("{:28} {title}", file.trim_end_matches(".schema.json"));
+                text.push_str(&format!(
+                    "{:28} {title}\n",
+                    file.trim_end_matches(".schema.json")
+                ));
             }
-            println!("\nPrint one with `isms-lint schema NAME`, or write them all with `isms-lint schema --out DIR`.");
+            text.push_str("\nPrint one with `isms-lint schema NAME`, or write them all with `isms-lint schema --out DIR`.\n");
+            write_stdout(&text)?;
             Ok(ExitStatus::Success)
         }
     }
