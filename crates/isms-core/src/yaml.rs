@@ -515,7 +515,7 @@ impl Builder<'_> {
                 let node = Node {
                     span,
                     value: Value::Scalar(Scalar {
-                        text: text.into_owned(),
+                        text: exact(text),
                         plain: style == ScalarStyle::Plain && !forced_string,
                     }),
                 };
@@ -727,6 +727,15 @@ fn plain_words(info: &str) -> Option<&'static str> {
         }
         _ => return None,
     })
+}
+
+/// The scalar's text in an allocation of its own size: the parser reserves
+/// at least 32 bytes for every plain scalar, and a repository holds hundreds
+/// of thousands of short keys and values that live as long as the check.
+fn exact(text: std::borrow::Cow<'_, str>) -> String {
+    let mut s = text.into_owned();
+    s.shrink_to_fit();
+    s
 }
 
 /// Block collections end with an empty event after the last line; flow
