@@ -312,7 +312,7 @@ fn generate(dir: &Path, n: usize) -> Stats {
         w.file(
             &format!("reviews/MR-{i:05}.md"),
             format!(
-                "---\nkind: management-review\nid: MR-{i:05}\ntitle: Management review {i}\nstatus: completed\ndate: 2025-{:02}-20\nattendees:\n  - name: Chief Executive Officer\n    role: CEO\n    top-management: true\n  - name: CISO\n    role: CISO\ninputs:\n{REVIEW_INPUTS}decisions:\n  - type: improvement\n    description: Keep the programme as planned.\n    owner: CISO\n    due: 2026-03-31\n---\n\n# Management review {i}\n\n## a) Status of actions from previous reviews\n\nAll closed.\n\n## b) Changes in external and internal issues\n\nNone of note.\n\n## Decisions\n\nContinue.\n",
+                "---\nkind: management-review\nid: MR-{i:05}\ntitle: Management review {i}\nstatus: completed\ndate: 2025-{:02}-20\nattendees:\n  - name: Chief Executive Officer\n    role: Chief Executive Officer\n    top-management: true\n  - name: CISO\n    role: CISO\ninputs:\n{REVIEW_INPUTS}decisions:\n  - type: improvement\n    description: Keep the programme as planned.\n    owner: CISO\n    due: 2026-03-31\n---\n\n# Management review {i}\n\n## a) Status of actions from previous reviews\n\nAll closed.\n\n## b) Changes in external and internal issues\n\nNone of note.\n\n## Decisions\n\nContinue.\n",
                 5 + i % 5
             ),
             1,

@@ -526,7 +526,7 @@ fn github_summary_says_when_annotations_are_capped() {
     let mut register = String::from("kind: risk\ntitle: Imported risks\nentries:\n");
     for i in 0..12 {
         register.push_str(&format!(
-            "  - {{id: IMP-{i:02}, title: Imported {i}, owner: CEO, identified: 2025-01-10, likelihood: 1, impact: 1, treatment: accept, reviewed: 2025-02-30}}\n"
+            "  - {{id: IMP-{i:02}, title: Imported {i}, owner: Chief Executive Officer, identified: 2025-01-10, likelihood: 1, impact: 1, treatment: accept, reviewed: 2025-02-30}}\n"
         ));
     }
     write(dir.path(), "risks/imported.yaml", &register);
@@ -716,7 +716,7 @@ fn paths_are_relative_to_the_enclosing_git_work_tree() {
     write(
         &isms,
         "risks/RISK-009.yaml",
-        "kind: risk\nid: RISK-009\ntitle: T\nowner: CEO\nidentified: 2025-01-10\nlikelihood: 1\nimpact: 1\ntreatment: accept\nreviewed: 2025-02-30\n",
+        "kind: risk\nid: RISK-009\ntitle: T\nowner: Chief Executive Officer\nidentified: 2025-01-10\nlikelihood: 1\nimpact: 1\ntreatment: accept\nreviewed: 2025-02-30\n",
     );
     let (code, log) = sarif(&isms, "subdirectory", &[]);
     assert_eq!(code, 1);

@@ -23,7 +23,7 @@ fn seeds() -> Vec<Vec<u8>> {
         b"kind: risk\nid: R-1\ntitle: Laptop theft\nowner: CISO\nidentified: 2025-01-01\nlikelihood: 2\nimpact: 3\ntreatment: mitigate\ncontrols: [\"8.1\", '5.10']\nactions: [CA-1]\nreviewed: 2025-06-01\n".to_vec(),
         b"kind: corrective-action\nentries:\n  - id: CA-1\n    title: Fix it\n    source: IA-1-F1\n    status: open\n    raised: 2025-01-01\n    due: 2025-03-01\n  - &b\n    id: CA-2\n    title: \"Quoted \\u00e9\"\n    status: closed\n    closed: 2025-02-01\n    effectiveness: {reviewed: 2025-04-01, effective: true}\n".to_vec(),
         "---\nkind: audit\nid: IA-1\ntitle: Audit\ntype: internal\nstatus: completed\ncompleted: 2025-02-01\nfindings:\n  - id: IA-1-F1\n    type: minor-nonconformity\n    description: >\n      Folded text\n      over lines\n    actions: [CA-1]\n---\n# Audit é\n\n[report](../evidence/report.pdf)\n".as_bytes().to_vec(),
-        b"kind: people\nid: PEOPLE\npeople:\n  - id: ceo\n    name: CEO\n    training:\n      - date: 2025-06-01\n        course: |\n          Induction\n".to_vec(),
+        b"kind: people\nid: PEOPLE\npeople:\n  - id: md\n    name: Managing Director\n    training:\n      - date: 2025-06-01\n        course: |\n          Induction\n".to_vec(),
     ];
     let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/bad-input");
     for dir in ["risks", "actions", "policies"] {
