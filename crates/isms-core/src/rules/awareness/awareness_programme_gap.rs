@@ -77,20 +77,10 @@ impl Rule for AwarenessProgrammeGap {
 
 #[cfg(test)]
 mod tests {
+    use super::super::fixtures::{activity, programme};
     use crate::testing::TestRepo;
 
     const RULE: &str = "awareness-programme-gap";
-
-    fn activity(id: &str, kind: &str, date: &str, status: &str) -> String {
-        format!("  - id: {id}\n    title: Activity\n    type: {kind}\n    date: {date}\n    status: {status}\n")
-    }
-
-    fn programme(entries: &[String]) -> TestRepo {
-        TestRepo::new().file(
-            "awareness/activities.yaml",
-            &format!("kind: awareness-activity\nentries:\n{}", entries.concat()),
-        )
-    }
 
     #[test]
     fn day_before_of_and_after_the_due_date() {

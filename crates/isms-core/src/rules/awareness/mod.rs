@@ -123,3 +123,23 @@ fn check_programme(cx: &mut RuleContext<'_>, activities: Vec<Occurrence<'_>>, p:
         }
     }
 }
+
+/// Test fixtures shared by the awareness rules.
+#[cfg(test)]
+pub(crate) mod fixtures {
+    use crate::testing::TestRepo;
+
+    /// A register entry of an awareness activity: its date is on line
+    /// `6 + 5 n` for entry `n` (from 0), column 11.
+    pub fn activity(id: &str, kind: &str, date: &str, status: &str) -> String {
+        format!("  - id: {id}\n    title: Activity\n    type: {kind}\n    date: {date}\n    status: {status}\n")
+    }
+
+    /// A repository holding one register of `entries`.
+    pub fn programme(entries: &[String]) -> TestRepo {
+        TestRepo::new().file(
+            "awareness/activities.yaml",
+            &format!("kind: awareness-activity\nentries:\n{}", entries.concat()),
+        )
+    }
+}

@@ -80,20 +80,9 @@ impl Rule for PhishingSimulationOverdue {
 
 #[cfg(test)]
 mod tests {
-    use crate::testing::TestRepo;
+    use super::super::fixtures::{activity, programme};
 
     const RULE: &str = "phishing-simulation-overdue";
-
-    fn activity(id: &str, kind: &str, date: &str, status: &str) -> String {
-        format!("  - id: {id}\n    title: Activity\n    type: {kind}\n    date: {date}\n    status: {status}\n")
-    }
-
-    fn programme(entries: &[String]) -> TestRepo {
-        TestRepo::new().file(
-            "awareness/activities.yaml",
-            &format!("kind: awareness-activity\nentries:\n{}", entries.concat()),
-        )
-    }
 
     #[test]
     fn day_before_of_and_after_the_due_date() {

@@ -215,13 +215,7 @@ fn check_person(
                 } else {
                     id_span
                 };
-                let help = match plan {
-                    Some(p) => format!(
-                        "{} is planned only for {}, after the due date: train them earlier.",
-                        p.name, p.date
-                    ),
-                    None => "Train them and record it under their `training:` (with `date` and `course`), or list them in the `attendees` of a training or refresher activity.".to_owned(),
-                };
+                let help = untrained_help(plan);
                 cx.deadline(
                     deadline(
                         format!("the next security training of {who}"),
@@ -258,13 +252,7 @@ fn check_person(
                     cx.planned_deadline(planned_deadline(p, None), Some(PLANNED_HELP));
                 }
                 _ => {
-                    let help = match planned {
-                        Some(p) => format!(
-                            "{} is planned only for {}, after the due date: train them earlier.",
-                            p.name, p.date
-                        ),
-                        None => "Train them and record it under their `training:` (with `date` and `course`), or list them in the `attendees` of a training or refresher activity.".to_owned(),
-                    };
+                    let help = untrained_help(planned.as_ref());
                     cx.deadline(
                         deadline(
                             format!("the induction training of {who}"),
@@ -294,6 +282,18 @@ fn check_person(
                 .key("training");
             cx.emit(f);
         }
+    }
+}
+
+/// What to do about a training that is due: train them, earlier than a plan
+/// that comes too late, if there is one.
+fn untrained_help(plan: Option<&Occurrence<'_>>) -> String {
+    match plan {
+        Some(p) => format!(
+            "{} is planned only for {}, after the due date: train them earlier.",
+            p.name, p.date
+        ),
+        None => "Train them and record it under their `training:` (with `date` and `course`), or list them in the `attendees` of a training or refresher activity.".to_owned(),
     }
 }
 
