@@ -173,13 +173,18 @@ impl FileSource for DirSource {
 
     fn read(&self, path: &str, limit: u64) -> Result<Vec<u8>, ReadError> {
         let full = self.root.join(path);
-        let meta = fs::symlink_metadata(&full).map_err(io_error)?;
-        if meta.file_type().is_symlink() {
-            if let Some(problem) = self.link_problem(&full) {
-                return Err(problem);
+        let file = match open_no_follow(&full) {
+            Ok(file) => file,
+            // A symbolic link (or, off Unix, possibly one): follow it only
+            // if it stays inside the repository.
+            Err(e) if is_symlink_refusal(&e, &full) => {
+                if let Some(problem) = self.link_problem(&full) {
+                    return Err(problem);
+                }
+                fs::File::open(&full).map_err(io_error)?
             }
-        }
-        let file = fs::File::open(&full).map_err(io_error)?;
+            Err(e) => return Err(io_error(e)),
+        };
         let size = file.metadata().map_err(io_error)?.len();
         if size > limit {
             return Err(ReadError::TooLarge { size, limit });
@@ -197,6 +202,37 @@ impl FileSource for DirSource {
         }
         Ok(buf)
     }
+}
+
+/// Open a file, refusing to follow a symbolic link at its last component.
+/// One system call instead of a `stat` and an `open`: reading thousands of
+/// small files, the extra path lookup is a measurable share of a check.
+#[cfg(unix)]
+fn open_no_follow(path: &Path) -> std::io::Result<fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW)
+        .open(path)
+}
+
+#[cfg(not(unix))]
+fn open_no_follow(path: &Path) -> std::io::Result<fs::File> {
+    if fs::symlink_metadata(path)?.file_type().is_symlink() {
+        return Err(std::io::Error::other("symbolic link"));
+    }
+    fs::File::open(path)
+}
+
+/// Whether `open_no_follow` failed because `path` is a symbolic link.
+fn is_symlink_refusal(e: &std::io::Error, path: &Path) -> bool {
+    #[cfg(unix)]
+    if e.raw_os_error() != Some(libc::ELOOP) {
+        return false;
+    }
+    #[cfg(not(unix))]
+    let _ = e;
+    fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
 }
 
 fn io_error(e: std::io::Error) -> ReadError {
