@@ -79,8 +79,22 @@ impl Rule for LegacyControlReference {
         // file: report each place once.
         let mut seen: HashSet<(FileId, usize)> = HashSet::new();
         let mut bodies: HashSet<FileId> = HashSet::new();
+        // Most files hold no `A.` followed by a digit at all: look once per
+        // file before walking its records' scalars.
+        let mut candidates: Option<(FileId, bool)> = None;
         for record in &repo.records {
             let file = repo.file(record.file);
+            let has_candidates = match candidates {
+                Some((id, has)) if id == record.file => has,
+                _ => {
+                    let has = may_hold_reference(&file.text);
+                    candidates = Some((record.file, has));
+                    has
+                }
+            };
+            if !has_candidates {
+                continue;
+            }
             let mut spans = Vec::new();
             scalars(&record.node, &mut spans);
             for span in spans {
@@ -211,6 +225,13 @@ fn legacy_references(text: &str) -> Vec<(usize, usize, Level)> {
         }
     }
     out
+}
+
+/// Whether `text` holds an `A.` followed by a digit, which every reference
+/// starts with.
+fn may_hold_reference(text: &str) -> bool {
+    text.match_indices("A.")
+        .any(|(at, _)| text.as_bytes().get(at + 2).is_some_and(u8::is_ascii_digit))
 }
 
 /// Whether `id`, as a whole, is a reference this rule reports: other rules
