@@ -54,10 +54,13 @@ fn finding(rule: &'static str, file: FileId, span: Span, message: impl Into<Stri
 /// Read a repository.
 pub fn load(source: &dyn FileSource, opts: &LoadOptions) -> Result<Repository, LoadError> {
     let mut findings = Vec::new();
+    // Listing the files and compiling the schemas both come first and
+    // depend on nothing: do them side by side.
+    let (listed, _) = rayon::join(|| source.list(), schema::validators);
     let (manifest_file, manifest_node, manifest, manifest_in_repo) =
         load_manifest(source, opts, &mut findings)?;
 
-    let listed = source.list().map_err(|e| {
+    let listed = listed.map_err(|e| {
         LoadError(format!(
             "could not list the files of {}: {e}",
             source.describe()

@@ -7,6 +7,8 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
+use rayon::prelude::*;
+
 use chrono::NaiveDate;
 use jsonschema::error::{TypeKind, ValidationErrorKind};
 use jsonschema::Validator;
@@ -318,18 +320,36 @@ pub fn validators() -> &'static Validators {
                 .build(schema)
                 .expect("embedded schemas are valid")
         };
-        let manifest_doc = manifest();
-        let waivers_doc = waivers();
+        // A few milliseconds at the start of every run: compiled in parallel.
+        let ((manifest_doc, manifest), (waivers_doc, waivers)) = rayon::join(
+            || {
+                let doc = manifest();
+                let v = compile(&doc);
+                (doc, v)
+            },
+            || {
+                let doc = waivers();
+                let v = compile(&doc);
+                (doc, v)
+            },
+        );
+        let compiled: Vec<(Kind, Value, Validator)> = Kind::ALL
+            .par_iter()
+            .map(|&kind| {
+                let doc = kind_schema(kind);
+                let v = compile(&doc);
+                (kind, doc, v)
+            })
+            .collect();
         let mut kinds = HashMap::new();
         let mut documents = HashMap::new();
-        for kind in Kind::ALL {
-            let doc = kind_schema(kind);
-            kinds.insert(kind, compile(&doc));
+        for (kind, doc, v) in compiled {
+            kinds.insert(kind, v);
             documents.insert(kind, doc);
         }
         Validators {
-            manifest: compile(&manifest_doc),
-            waivers: compile(&waivers_doc),
+            manifest,
+            waivers,
             waivers_doc,
             manifest_doc,
             kinds,
