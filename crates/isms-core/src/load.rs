@@ -731,7 +731,7 @@ fn remove_path(node: &mut Node, path: &[String]) {
         Value::Seq(items) => {
             if let Some(item) = last.parse::<usize>().ok().and_then(|i| items.get_mut(i)) {
                 item.value = Value::Scalar(yaml::Scalar {
-                    text: String::new(),
+                    text: Default::default(),
                     plain: true,
                 });
             }

@@ -623,7 +623,7 @@ fn describe(n: &Node) -> String {
             let t = if s.text.chars().count() > 40 {
                 format!("{}…", s.text.chars().take(40).collect::<String>())
             } else {
-                s.text.clone()
+                s.text.to_string()
             };
             format!("\"{t}\"")
         }

@@ -18,6 +18,7 @@
 use std::cell::Cell;
 use std::collections::HashMap;
 
+use compact_str::CompactString;
 use saphyr_parser::{Event, Parser, ScalarStyle, ScanError};
 
 use crate::source::{SourceFile, Span};
@@ -54,7 +55,7 @@ pub struct Entry {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Scalar {
-    pub text: String,
+    pub text: CompactString,
     /// Plain (unquoted) scalars are typed by the YAML 1.2 core schema;
     /// quoted and block scalars are always strings.
     pub plain: bool,
@@ -304,7 +305,7 @@ impl Node {
                 Typed::Int(i) => J::from(i),
                 Typed::Float(f) => serde_json::Number::from_f64(f)
                     .map(J::Number)
-                    .unwrap_or_else(|| J::String(s.text.clone())),
+                    .unwrap_or_else(|| J::String(s.text.to_string())),
                 Typed::Str(t) => J::String(t.to_owned()),
             },
             Value::Seq(items) => J::Array(items.iter().map(Node::to_json).collect()),
@@ -404,7 +405,7 @@ enum Frame {
         entries: Vec<Entry>,
         state: MapState,
         /// Keys seen, once the mapping is too large to search its entries.
-        seen: Option<HashMap<String, Span>>,
+        seen: Option<HashMap<CompactString, Span>>,
     },
 }
 
@@ -732,10 +733,8 @@ fn plain_words(info: &str) -> Option<&'static str> {
 /// The scalar's text in an allocation of its own size: the parser reserves
 /// at least 32 bytes for every plain scalar, and a repository holds hundreds
 /// of thousands of short keys and values that live as long as the check.
-fn exact(text: std::borrow::Cow<'_, str>) -> String {
-    let mut s = text.into_owned();
-    s.shrink_to_fit();
-    s
+fn exact(text: std::borrow::Cow<'_, str>) -> CompactString {
+    CompactString::from(text.as_ref())
 }
 
 /// Block collections end with an empty event after the last line; flow
