@@ -61,6 +61,33 @@ pub struct Scalar {
     pub plain: bool,
 }
 
+/// A node found by [`Node::matching`], with what it takes to write its path.
+#[derive(Debug, Clone)]
+pub struct Match<'n, 'p> {
+    pub node: &'n Node,
+    pattern: &'p [&'p str],
+    /// The index taken for each `*` of the pattern.
+    indices: Vec<usize>,
+}
+
+/// The node's path, such as `findings[2].actions[0]`.
+impl std::fmt::Display for Match<'_, '_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut indices = self.indices.iter();
+        for (n, seg) in self.pattern.iter().enumerate() {
+            if *seg == "*" {
+                let i = indices.next().expect("one index per `*`");
+                write!(f, "[{i}]")?;
+            } else if n == 0 {
+                f.write_str(seg)?;
+            } else {
+                write!(f, ".{seg}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
 /// The type a scalar has under the YAML 1.2 core schema.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Typed<'a> {
@@ -263,34 +290,37 @@ impl Node {
     }
 
     /// Every node matching a path pattern, where `*` stands for every item of
-    /// a list, with its path written out: `["findings", "*", "actions", "*"]`
-    /// gives `("findings[2].actions[0]", node)`.
-    pub fn matching<'n>(&'n self, pattern: &[&str]) -> Vec<(String, &'n Node)> {
-        fn walk<'n>(
+    /// a list. Each match displays as its path: `["findings", "*",
+    /// "actions", "*"]` gives matches such as `findings[2].actions[0]`. Paths are written only when asked for (most
+    /// matches never need one).
+    pub fn matching<'n, 'p>(&'n self, pattern: &'p [&'p str]) -> Vec<Match<'n, 'p>> {
+        fn walk<'n, 'p>(
             node: &'n Node,
-            pattern: &[&str],
-            at: String,
-            out: &mut Vec<(String, &'n Node)>,
+            pattern: &'p [&'p str],
+            rest: &[&str],
+            indices: &mut Vec<usize>,
+            out: &mut Vec<Match<'n, 'p>>,
         ) {
-            let Some((first, rest)) = pattern.split_first() else {
-                out.push((at, node));
+            let Some((first, rest)) = rest.split_first() else {
+                out.push(Match {
+                    node,
+                    pattern,
+                    indices: indices.clone(),
+                });
                 return;
             };
             if *first == "*" {
                 for (i, item) in node.as_seq().unwrap_or_default().iter().enumerate() {
-                    walk(item, rest, format!("{at}[{i}]"), out);
+                    indices.push(i);
+                    walk(item, pattern, rest, indices, out);
+                    indices.pop();
                 }
             } else if let Some(child) = node.get(first) {
-                let at = if at.is_empty() {
-                    (*first).to_owned()
-                } else {
-                    format!("{at}.{first}")
-                };
-                walk(child, rest, at, out);
+                walk(child, pattern, rest, indices, out);
             }
         }
         let mut out = Vec::new();
-        walk(self, pattern, String::new(), &mut out);
+        walk(self, pattern, pattern, &mut Vec::new(), &mut out);
         out
     }
 

@@ -61,7 +61,8 @@ impl Rule for UnknownControl {
                 if record.kind != *kind {
                     continue;
                 }
-                for (path, node) in record.node.matching(pattern) {
+                for m in record.node.matching(pattern) {
+                    let node = m.node;
                     let Some(written) = node.as_text() else {
                         continue; // empty, or not text: the schema's finding
                     };
@@ -76,12 +77,12 @@ impl Rule for UnknownControl {
                     let f = cx
                         .finding(record.file, node.span)
                         .message(format!(
-                            "`{id}` is not a control of ISO/IEC 27001:2022 Annex A (in `{path}` of {}){hint}",
+                            "`{id}` is not a control of ISO/IEC 27001:2022 Annex A (in `{m}` of {}){hint}",
                             super::record_name(record)
                         ))
                         .help("Annex A has 93 controls: 5.1–5.37 organizational, 6.1–6.8 people, 7.1–7.14 physical, 8.1–8.34 technological.")
                         .record(record.id.as_deref())
-                        .key(format!("{path}={id}"));
+                        .key(format!("{m}={id}"));
                     cx.emit(f);
                 }
             }

@@ -90,23 +90,25 @@ impl Rule for BrokenReference {
                 if record.kind != *kind {
                     continue;
                 }
-                for (path, node) in record.node.matching(pattern) {
+                for m in record.node.matching(pattern) {
+                    let node = m.node;
                     let Some(id) = node.as_text() else { continue };
-                    check_id(cx, &mut suggest, record, &path, node.span, id, *expected);
+                    check_id(cx, &mut suggest, record, &m, node.span, id, *expected);
                 }
             }
             for (kind, pattern) in LINK_FIELDS {
                 if record.kind != *kind {
                     continue;
                 }
-                for (path, node) in record.node.matching(pattern) {
+                for m in record.node.matching(pattern) {
+                    let node = m.node;
                     let Some(link) = node.as_text() else { continue };
-                    check_link(cx, &dirs, record, &path, node.span, link);
+                    check_link(cx, &dirs, record, &m, node.span, link);
                 }
             }
             if let Some(body) = &record.body {
                 for link in &body.links {
-                    check_link(cx, &dirs, record, "body", link.span, &link.dest);
+                    check_link(cx, &dirs, record, &"body", link.span, &link.dest);
                 }
             }
         }
@@ -140,7 +142,7 @@ fn check_id<'r>(
     cx: &mut RuleContext<'r>,
     suggest: &mut Suggestions<'r>,
     record: &'r Record,
-    path: &str,
+    path: &dyn std::fmt::Display,
     span: Span,
     id: &'r str,
     expected: Option<Kind>,
@@ -180,7 +182,7 @@ fn check_link(
     cx: &mut RuleContext<'_>,
     dirs: &HashSet<&str>,
     record: &Record,
-    path: &str,
+    path: &dyn std::fmt::Display,
     span: Span,
     link: &str,
 ) {
