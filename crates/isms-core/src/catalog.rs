@@ -1,6 +1,7 @@
 //! Reference data: the Annex A controls of ISO/IEC 27001:2022, and the
 //! control ids of the 2013 edition (to recognise legacy references).
 
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use chrono::NaiveDate;
@@ -43,8 +44,9 @@ pub fn annex_a_2022() -> &'static [Control] {
 
 /// A 2022 control by id (`5.15` or `A.5.15`).
 pub fn control(id: &str) -> Option<&'static Control> {
-    let id = crate::model::normalise_control(id);
-    annex_a_2022().iter().find(|c| c.id == id)
+    static BY_ID: OnceLock<HashMap<&'static str, &'static Control>> = OnceLock::new();
+    let by_id = BY_ID.get_or_init(|| annex_a_2022().iter().map(|c| (c.id.as_str(), c)).collect());
+    by_id.get(crate::model::normalise_control(id)).copied()
 }
 
 /// The 114 control ids of ISO/IEC 27001:2013 Annex A (`A.5.1.1` …).
