@@ -90,8 +90,11 @@ pub fn load(source: &dyn FileSource, opts: &LoadOptions) -> Result<Repository, L
         .map(|(i, lf)| process_file(FileId(i as u32 + 1), lf, &cx))
         .collect();
 
-    let mut files = vec![manifest_file];
-    let mut records = Vec::new();
+    // Sized once: records are large, and growing the vector would copy
+    // them all again at every doubling.
+    let mut files = Vec::with_capacity(outputs.len() + 2);
+    files.push(manifest_file);
+    let mut records = Vec::with_capacity(outputs.iter().map(|o| o.records.len()).sum());
     for out in outputs {
         files.push(out.file);
         records.extend(out.records);
@@ -741,7 +744,7 @@ fn remove_path(node: &mut Node, path: &[String]) {
 }
 
 fn index_ids(records: &[Record]) -> HashMap<String, Vec<IdTarget>> {
-    let mut ids: HashMap<String, Vec<IdTarget>> = HashMap::new();
+    let mut ids: HashMap<String, Vec<IdTarget>> = HashMap::with_capacity(records.len());
     for (i, r) in records.iter().enumerate() {
         if let Some(id) = &r.id {
             ids.entry(id.clone()).or_default().push(IdTarget::Record(i));
