@@ -21,6 +21,7 @@ pub mod de;
 pub mod engine;
 pub mod finding;
 pub mod history;
+pub mod instance;
 pub mod interval;
 pub mod load;
 pub mod markdown;

@@ -3,24 +3,28 @@
 //!
 //! `isms-lint schema --out schemas` writes the same documents that validation
 //! uses; a test keeps the committed `schemas/` in step with the code.
+//! Records are validated as they were parsed, without converting them to
+//! JSON first (see [`crate::instance`]).
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use rayon::prelude::*;
-
 use chrono::NaiveDate;
 use jsonschema::error::{TypeKind, ValidationErrorKind};
-use jsonschema::Validator;
+use rayon::prelude::*;
 use schemars::generate::SchemaSettings;
 use schemars::JsonSchema;
 use serde_json::{json, Map, Value};
 
+use crate::instance::{Instance, Yaml};
 use crate::model::{self, Kind};
 use crate::rules::{registry, OptionKind};
 use crate::source::Span;
 use crate::text;
 use crate::yaml::{Node, Seg};
+
+/// Validators read the YAML tree in place (see [`crate::instance`]).
+type Validator = jsonschema::Validator<Yaml>;
 
 /// Where the published schemas live; also their `$id` base.
 pub const SCHEMA_BASE: &str = "https://raw.githubusercontent.com/isms-lint/isms-lint/main/schemas/";
@@ -314,7 +318,7 @@ pub fn validators() -> &'static Validators {
     static V: OnceLock<Validators> = OnceLock::new();
     V.get_or_init(|| {
         let compile = |schema: &Value| {
-            jsonschema::options()
+            jsonschema::options_for::<Yaml>()
                 .with_draft(jsonschema::Draft::Draft202012)
                 .should_validate_formats(true)
                 .build(schema)
@@ -385,18 +389,19 @@ pub enum Target {
 pub fn validate(target: Target, doc: &Node) -> Vec<SchemaError> {
     let v = validators();
     let (validator, schema_doc, what) = match target {
-        Target::Manifest => (&v.manifest, &v.manifest_doc, "the manifest".to_owned()),
-        Target::Waivers => (&v.waivers, &v.waivers_doc, "the waivers file".to_owned()),
-        Target::Kind(k) => (&v.kinds[&k], &v.documents[&k], k.with_article().to_owned()),
+        Target::Manifest => (&v.manifest, &v.manifest_doc, "the manifest"),
+        Target::Waivers => (&v.waivers, &v.waivers_doc, "the waivers file"),
+        Target::Kind(k) => (&v.kinds[&k], &v.documents[&k], k.with_article()),
     };
-    let instance = doc.to_json();
-    // Most records are valid: answering that alone is cheaper than
-    // collecting errors.
-    if validator.is_valid(&instance) {
+    // The tree itself is the instance (see `instance`): nothing is
+    // converted. Most records are valid: answering that alone is cheaper
+    // than collecting errors.
+    let instance = Instance(doc);
+    if validator.is_valid(instance) {
         return Vec::new();
     }
     let mut out: Vec<SchemaError> = Vec::new();
-    for err in validator.iter_errors(&instance) {
+    for err in validator.iter_errors(instance) {
         let path: Vec<String> = err
             .instance_path()
             .as_str()
@@ -457,7 +462,7 @@ pub fn validate(target: Target, doc: &Node) -> Vec<SchemaError> {
                     };
                     out.push(SchemaError {
                         rule: "schema-violation",
-                        message: format!("unknown key `{key}` in {}{hint}", in_what(&path, &what)),
+                        message: format!("unknown key `{key}` in {}{hint}", in_what(&path, what)),
                         span,
                         path: p,
                         prune: false,

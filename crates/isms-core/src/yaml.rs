@@ -324,8 +324,10 @@ impl Node {
         out
     }
 
-    /// This node as JSON, for schema validation. Empty values in mappings are
-    /// left out: `closed:` with nothing after it means the same as no `closed`.
+    /// This node as JSON, as schema validation reads it (validation reads
+    /// the tree in place, and converts only what an error message shows).
+    /// Empty values in mappings are left out: `closed:` with nothing after it
+    /// means the same as no `closed`.
     pub fn to_json(&self) -> serde_json::Value {
         use serde_json::Value as J;
         match &self.value {
@@ -364,7 +366,7 @@ impl Node {
     }
 }
 
-fn key_text(key: &Node) -> &str {
+pub(crate) fn key_text(key: &Node) -> &str {
     key.as_scalar().map(|s| s.text.as_str()).unwrap_or("")
 }
 
