@@ -397,6 +397,8 @@ pub fn parse(file: &SourceFile, text: &str, first_line: usize) -> Parsed {
         file,
         line_offset: first_line - 1,
         stack: Vec::new(),
+        items: Vec::new(),
+        entries: Vec::new(),
         anchors: HashMap::new(),
         alias_budget: MAX_ALIAS_NODES,
         cursor: Cell::new((0, 0, 0)),
@@ -425,16 +427,20 @@ pub fn parse(file: &SourceFile, text: &str, first_line: usize) -> Parsed {
     builder.out
 }
 
+/// An open container. Its children wait on the builder's shared stacks of
+/// items and entries, from `base` on, and move into a vector of exactly
+/// their number when it closes: one allocation per container, no spare
+/// capacity kept.
 enum Frame {
     Seq {
         start: Span,
         anchor: usize,
-        items: Vec<Node>,
+        base: usize,
     },
     Map {
         start: Span,
         anchor: usize,
-        entries: Vec<Entry>,
+        base: usize,
         state: MapState,
         /// Keys seen, once the mapping is too large to search its entries.
         seen: Option<HashMap<CompactString, Span>>,
@@ -452,6 +458,10 @@ struct Builder<'f> {
     file: &'f SourceFile,
     line_offset: usize,
     stack: Vec<Frame>,
+    /// Items of the open sequences, innermost last.
+    items: Vec<Node>,
+    /// Entries of the open mappings, innermost last.
+    entries: Vec<Entry>,
     anchors: HashMap<usize, Node>,
     alias_budget: usize,
     /// The last position turned into an offset: (line, column, offset).
@@ -558,7 +568,7 @@ impl Builder<'_> {
                 self.open(Frame::Seq {
                     start: span,
                     anchor,
-                    items: Vec::new(),
+                    base: self.items.len(),
                 })?;
                 Ok(())
             }
@@ -566,7 +576,7 @@ impl Builder<'_> {
                 self.open(Frame::Map {
                     start: span,
                     anchor,
-                    entries: Vec::new(),
+                    base: self.entries.len(),
                     state: MapState::AwaitKey,
                     seen: None,
                 })?;
@@ -578,8 +588,9 @@ impl Builder<'_> {
                     Frame::Seq {
                         start,
                         anchor,
-                        items,
+                        base,
                     } => {
+                        let items: Vec<Node> = self.items.drain(base..).collect();
                         let end = container_end(span, items.last().map(|n| n.span.end));
                         (
                             Node {
@@ -592,9 +603,10 @@ impl Builder<'_> {
                     Frame::Map {
                         start,
                         anchor,
-                        entries,
+                        base,
                         ..
                     } => {
+                        let entries: Vec<Entry> = self.entries.drain(base..).collect();
                         let end = container_end(span, entries.last().map(|e| e.value.span.end));
                         (
                             Node {
@@ -655,12 +667,9 @@ impl Builder<'_> {
         }
         match self.stack.last_mut() {
             None => self.out.documents.push(node),
-            Some(Frame::Seq { items, .. }) => items.push(node),
+            Some(Frame::Seq { .. }) => self.items.push(node),
             Some(Frame::Map {
-                entries,
-                state,
-                seen,
-                ..
+                base, state, seen, ..
             }) => match std::mem::replace(state, MapState::AwaitKey) {
                 MapState::AwaitKey => {
                     let Some(k) = node.as_scalar() else {
@@ -675,6 +684,7 @@ impl Builder<'_> {
                     // cheaper than hashing every key of every mapping. A large
                     // mapping gets an index, so that it costs no more than
                     // linear time.
+                    let entries = &self.entries[*base..];
                     if seen.is_none() && entries.len() >= SEARCHED_KEYS {
                         *seen = Some(
                             entries
@@ -707,7 +717,7 @@ impl Builder<'_> {
                         *state = MapState::AwaitValue(node);
                     }
                 }
-                MapState::AwaitValue(key) => entries.push(Entry { key, value: node }),
+                MapState::AwaitValue(key) => self.entries.push(Entry { key, value: node }),
                 MapState::SkipValue => {}
             },
         }
