@@ -15,7 +15,7 @@ pub const REPORT_VERSION: u32 = 1;
 ///
 /// The findings of one `isms-lint check`, with the deadlines it computed.
 #[derive(Debug, Serialize, JsonSchema)]
-pub struct JsonReport {
+pub struct JsonReport<'a> {
     /// Version of this format.
     pub version: u32,
     pub tool: JsonTool,
@@ -23,9 +23,9 @@ pub struct JsonReport {
     pub as_of: String,
     pub summary: JsonSummary,
     /// Every finding, waived ones included, sorted by path and position.
-    pub findings: Vec<JsonFinding>,
+    pub findings: Vec<JsonFinding<'a>>,
     /// Every deadline the rules computed, sorted by date.
-    pub deadlines: Vec<JsonDeadline>,
+    pub deadlines: Vec<JsonDeadline<'a>>,
 }
 
 /// The tool that wrote the report.
@@ -54,16 +54,16 @@ pub struct JsonSummary {
 
 /// One finding.
 #[derive(Debug, Serialize, JsonSchema)]
-pub struct JsonFinding {
+pub struct JsonFinding<'a> {
     /// The rule's name (see `isms-lint rules`).
-    pub rule: String,
+    pub rule: &'a str,
     pub severity: Severity,
-    pub message: String,
+    pub message: &'a str,
     /// What to do, when the rule can say more than its documentation.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub help: Option<String>,
+    pub help: Option<&'a str>,
     /// Path relative to the repository root, with `/` separators.
-    pub path: String,
+    pub path: &'a str,
     /// 1-based line of the start.
     pub line: usize,
     /// 1-based column of the start, in characters.
@@ -74,60 +74,60 @@ pub struct JsonFinding {
     pub end_column: usize,
     /// The record the finding is about.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub record_id: Option<String>,
+    pub record_id: Option<&'a str>,
     /// The deadline concerned (YYYY-MM-DD), for time-based rules.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub due: Option<String>,
     /// Stable identity of the finding: unchanged when unrelated lines move.
-    pub fingerprint: String,
+    pub fingerprint: &'a str,
     /// Other places that explain the finding.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub related: Vec<JsonRelated>,
+    pub related: Vec<JsonRelated<'a>>,
     /// The waiver that accepts this finding, if any.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub waiver: Option<JsonWaiver>,
+    pub waiver: Option<JsonWaiver<'a>>,
 }
 
 /// A place related to a finding.
 #[derive(Debug, Serialize, JsonSchema)]
-pub struct JsonRelated {
-    pub path: String,
+pub struct JsonRelated<'a> {
+    pub path: &'a str,
     pub line: usize,
     pub column: usize,
-    pub message: String,
+    pub message: &'a str,
 }
 
 /// A waiver applied to a finding.
 #[derive(Debug, Serialize, JsonSchema)]
-pub struct JsonWaiver {
-    pub reason: String,
-    pub owner: String,
+pub struct JsonWaiver<'a> {
+    pub reason: &'a str,
+    pub owner: &'a str,
     /// YYYY-MM-DD.
     pub expires: String,
 }
 
 /// A deadline computed by a rule.
 #[derive(Debug, Serialize, JsonSchema)]
-pub struct JsonDeadline {
+pub struct JsonDeadline<'a> {
     /// The rule that computed it.
-    pub rule: String,
+    pub rule: &'a str,
     /// What is due.
-    pub what: String,
+    pub what: &'a str,
     /// YYYY-MM-DD.
     pub due: String,
     /// Days from the day of the check to the deadline; negative when overdue.
     pub days: i64,
     /// How the date was computed.
-    pub reason: String,
+    pub reason: &'a str,
     /// The file that set the clock.
-    pub path: String,
+    pub path: &'a str,
     pub line: usize,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub record_id: Option<String>,
+    pub record_id: Option<&'a str>,
 }
 
-impl JsonReport {
-    pub fn new(report: &Report, tool_version: &str) -> JsonReport {
+impl<'a> JsonReport<'a> {
+    pub fn new(report: &'a Report, tool_version: &str) -> JsonReport<'a> {
         let counts = report.counts();
         let findings = report
             .findings
@@ -135,28 +135,28 @@ impl JsonReport {
             .map(|f| {
                 let (start, end) = report.range(f);
                 JsonFinding {
-                    rule: f.rule.to_owned(),
+                    rule: f.rule,
                     severity: f.severity,
-                    message: f.message.clone(),
-                    help: f.help.clone(),
-                    path: report.path(f).to_owned(),
+                    message: &f.message,
+                    help: f.help.as_deref(),
+                    path: report.path(f),
                     line: start.line,
                     column: start.column,
                     end_line: end.line,
                     end_column: end.column,
-                    record_id: f.record_id.clone(),
+                    record_id: f.record_id.as_deref(),
                     due: f.due.map(|d| d.to_string()),
-                    fingerprint: f.fingerprint.clone(),
+                    fingerprint: &f.fingerprint,
                     related: f
                         .related
                         .iter()
                         .map(|r| {
                             let at = report.repo.file(r.file).line_col(r.span.start);
                             JsonRelated {
-                                path: report.repo.path(r.file).to_owned(),
+                                path: report.repo.path(r.file),
                                 line: at.line,
                                 column: at.column,
-                                message: r.message.clone(),
+                                message: &r.message,
                             }
                         })
                         .collect(),
@@ -166,8 +166,8 @@ impl JsonReport {
                             .iter()
                             .find(|w| w.index == i)
                             .map(|w| JsonWaiver {
-                                reason: w.waiver.reason.clone(),
-                                owner: w.waiver.owner.clone(),
+                                reason: &w.waiver.reason,
+                                owner: &w.waiver.owner,
                                 expires: w.waiver.expires.to_string(),
                             })
                     }),
@@ -178,14 +178,14 @@ impl JsonReport {
             .deadlines
             .iter()
             .map(|d| JsonDeadline {
-                rule: d.rule.to_owned(),
-                what: d.what.clone(),
+                rule: d.rule,
+                what: &d.what,
                 due: d.due.to_string(),
                 days: (d.due - report.as_of).num_days(),
-                reason: d.reason.clone(),
-                path: report.repo.path(d.file).to_owned(),
+                reason: &d.reason,
+                path: report.repo.path(d.file),
                 line: report.repo.file(d.file).line_col(d.span.start).line,
-                record_id: d.record_id.clone(),
+                record_id: d.record_id.as_deref(),
             })
             .collect();
         JsonReport {

@@ -69,11 +69,11 @@ mod tests {
         let w = json
             .findings
             .iter()
-            .find(|f| f.rule == OWNER && f.record_id.as_deref() == Some("RISK-1"))
+            .find(|f| f.rule == OWNER && f.record_id == Some("RISK-1"))
             .and_then(|f| f.waiver.as_ref())
             .expect("the waived finding carries its waiver");
         assert_eq!(
-            (w.reason.as_str(), w.owner.as_str(), w.expires.as_str()),
+            (w.reason, w.owner, w.expires.as_str()),
             ("Owner being appointed", "CISO", "2025-06-30")
         );
     }
@@ -260,7 +260,7 @@ mod tests {
             assert!(json
                 .findings
                 .iter()
-                .any(|j| j.record_id.as_deref() == Some(id) && j.waiver.is_some()));
+                .any(|j| j.record_id == Some(id) && j.waiver.is_some()));
         }
         // The file is not a record, and is not reported as one.
         assert!(r.check_rule("unknown-kind", "2025-06-30").is_empty());
