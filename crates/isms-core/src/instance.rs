@@ -60,22 +60,32 @@ impl json::Json for Yaml {
 pub struct Instance<'a>(pub &'a Node);
 
 /// What a scalar is, as JSON.
-enum Scalar2Json<'a> {
+enum JsonScalar<'a> {
     Null,
     Bool(bool),
     Number(Number),
     String(&'a str),
 }
 
-fn scalar(s: &Scalar) -> Scalar2Json<'_> {
+fn scalar(s: &Scalar) -> JsonScalar<'_> {
     match s.typed() {
-        Typed::Null => Scalar2Json::Null,
-        Typed::Bool(b) => Scalar2Json::Bool(b),
-        Typed::Int(i) => Scalar2Json::Number(Number::Int(i)),
-        Typed::Float(f) if f.is_finite() => Scalar2Json::Number(Number::Float(f)),
+        Typed::Null => JsonScalar::Null,
+        Typed::Bool(b) => JsonScalar::Bool(b),
+        Typed::Int(i) => JsonScalar::Number(Number::Int(i)),
+        Typed::Float(f) if f.is_finite() => JsonScalar::Number(Number::Float(f)),
         // JSON has no NaN or infinity: the text as written.
-        Typed::Float(_) => Scalar2Json::String(&s.text),
-        Typed::Str(t) => Scalar2Json::String(t),
+        Typed::Float(_) => JsonScalar::String(&s.text),
+        Typed::Str(t) => JsonScalar::String(t),
+    }
+}
+
+impl<'a> Instance<'a> {
+    /// The node as a JSON scalar, if it is a scalar.
+    fn scalar(&self) -> Option<JsonScalar<'a>> {
+        match &self.0.value {
+            Value::Scalar(s) => Some(scalar(s)),
+            _ => None,
+        }
     }
 }
 
@@ -99,31 +109,22 @@ impl<'a> json::Node<'a, Yaml> for Instance<'a> {
     }
 
     fn as_string(&self) -> Option<Cow<'a, str>> {
-        match &self.0.value {
-            Value::Scalar(s) => match scalar(s) {
-                Scalar2Json::String(t) => Some(Cow::Borrowed(t)),
-                _ => None,
-            },
+        match self.scalar() {
+            Some(JsonScalar::String(t)) => Some(Cow::Borrowed(t)),
             _ => None,
         }
     }
 
     fn as_number(&self) -> Option<Number> {
-        match &self.0.value {
-            Value::Scalar(s) => match scalar(s) {
-                Scalar2Json::Number(n) => Some(n),
-                _ => None,
-            },
+        match self.scalar() {
+            Some(JsonScalar::Number(n)) => Some(n),
             _ => None,
         }
     }
 
     fn as_boolean(&self) -> Option<bool> {
-        match &self.0.value {
-            Value::Scalar(s) => match scalar(s) {
-                Scalar2Json::Bool(b) => Some(b),
-                _ => None,
-            },
+        match self.scalar() {
+            Some(JsonScalar::Bool(b)) => Some(b),
             _ => None,
         }
     }
@@ -135,10 +136,10 @@ impl<'a> json::Node<'a, Yaml> for Instance<'a> {
     fn json_type(&self) -> JsonType {
         match &self.0.value {
             Value::Scalar(s) => match scalar(s) {
-                Scalar2Json::Null => JsonType::Null,
-                Scalar2Json::Bool(_) => JsonType::Boolean,
-                Scalar2Json::Number(_) => JsonType::Number,
-                Scalar2Json::String(_) => JsonType::String,
+                JsonScalar::Null => JsonType::Null,
+                JsonScalar::Bool(_) => JsonType::Boolean,
+                JsonScalar::Number(_) => JsonType::Number,
+                JsonScalar::String(_) => JsonType::String,
             },
             Value::Seq(_) => JsonType::Array,
             Value::Map(_) => JsonType::Object,
@@ -150,10 +151,10 @@ impl<'a> json::Node<'a, Yaml> for Instance<'a> {
     fn equals_value(&self, expected: &JsonValue) -> bool {
         match &self.0.value {
             Value::Scalar(s) => match scalar(s) {
-                Scalar2Json::Null => expected.is_null(),
-                Scalar2Json::Bool(b) => expected.as_bool() == Some(b),
-                Scalar2Json::String(t) => expected.as_str() == Some(t),
-                Scalar2Json::Number(n) => {
+                JsonScalar::Null => expected.is_null(),
+                JsonScalar::Bool(b) => expected.as_bool() == Some(b),
+                JsonScalar::String(t) => expected.as_str() == Some(t),
+                JsonScalar::Number(n) => {
                     json::cmp::equal(&JsonValue::Number(n.to_number().into_owned()), expected)
                 }
             },
