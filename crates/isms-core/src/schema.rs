@@ -11,7 +11,6 @@ use std::sync::OnceLock;
 
 use chrono::NaiveDate;
 use jsonschema::error::{TypeKind, ValidationErrorKind};
-use rayon::prelude::*;
 use schemars::generate::SchemaSettings;
 use schemars::JsonSchema;
 use serde_json::{json, Map, Value};
@@ -314,6 +313,13 @@ pub struct Validators {
     manifest_doc: Value,
 }
 
+/// The result of a scoped thread, passing its panic on.
+fn join<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    handle
+        .join()
+        .unwrap_or_else(|e| std::panic::resume_unwind(e))
+}
+
 pub fn validators() -> &'static Validators {
     static V: OnceLock<Validators> = OnceLock::new();
     V.get_or_init(|| {
@@ -324,27 +330,31 @@ pub fn validators() -> &'static Validators {
                 .build(schema)
                 .expect("embedded schemas are valid")
         };
-        // A few milliseconds at the start of every run: compiled in parallel.
-        let ((manifest_doc, manifest), (waivers_doc, waivers)) = rayon::join(
-            || {
-                let doc = manifest();
-                let v = compile(&doc);
-                (doc, v)
-            },
-            || {
+        // A few milliseconds at the start of every run: compiled in
+        // parallel, on threads of their own. Not on rayon's: a rayon worker
+        // waiting here could pick up a task that needs these validators and
+        // wait for this very initialisation, forever.
+        let (manifest_and_waivers, compiled) = std::thread::scope(|scope| {
+            let kinds: Vec<_> = Kind::ALL
+                .map(|kind| {
+                    scope.spawn(move || {
+                        let doc = kind_schema(kind);
+                        let v = compile(&doc);
+                        (kind, doc, v)
+                    })
+                })
+                .into();
+            let waivers = scope.spawn(|| {
                 let doc = waivers();
                 let v = compile(&doc);
                 (doc, v)
-            },
-        );
-        let compiled: Vec<(Kind, Value, Validator)> = Kind::ALL
-            .par_iter()
-            .map(|&kind| {
-                let doc = kind_schema(kind);
-                let v = compile(&doc);
-                (kind, doc, v)
-            })
-            .collect();
+            });
+            let doc = manifest();
+            let v = compile(&doc);
+            let compiled: Vec<(Kind, Value, Validator)> = kinds.into_iter().map(join).collect();
+            (((doc, v), join(waivers)), compiled)
+        });
+        let ((manifest_doc, manifest), (waivers_doc, waivers)) = manifest_and_waivers;
         let mut kinds = HashMap::new();
         let mut documents = HashMap::new();
         for (kind, doc, v) in compiled {
