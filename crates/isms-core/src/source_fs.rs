@@ -191,7 +191,7 @@ impl FileSource for DirSource {
         }
         let mut buf = Vec::with_capacity(size as usize);
         // Never read more than the limit, even if the file grows meanwhile.
-        file.take(limit + 1)
+        file.take(limit.saturating_add(1))
             .read_to_end(&mut buf)
             .map_err(io_error)?;
         if buf.len() as u64 > limit {
@@ -240,5 +240,28 @@ fn io_error(e: std::io::Error) -> ReadError {
         ReadError::NotFound
     } else {
         ReadError::Io(e.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_up_to_the_limit_and_no_further() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("a.yaml"), "kind: risk\n").unwrap();
+        let source = DirSource::new(dir.path()).unwrap();
+        // No limit at all: the limit plus one byte must not overflow.
+        assert_eq!(source.read("a.yaml", u64::MAX).unwrap(), b"kind: risk\n");
+        assert_eq!(source.read("a.yaml", 11).unwrap(), b"kind: risk\n");
+        assert_eq!(
+            source.read("a.yaml", 10),
+            Err(ReadError::TooLarge {
+                size: 11,
+                limit: 10
+            })
+        );
+        assert_eq!(source.read("missing.yaml", 10), Err(ReadError::NotFound));
     }
 }
