@@ -388,25 +388,34 @@ mod tests {
     /// fixtures, against its kind's schema.
     #[test]
     fn every_fixture_gets_the_same_answers() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        use crate::markdown::{front_matter, FrontMatter};
+        use crate::source_fs::{DirSource, FileSource};
+
+        let crate_dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let mut checked = 0;
         for dir in ["examples/isms-repo", "tests/fixtures"] {
-            for entry in walkdir(&root.join(dir)) {
-                let Ok(text) = std::fs::read_to_string(&entry) else {
+            // Without `..` in it: the walk skips hidden names.
+            let dir = std::fs::canonicalize(crate_dir.join("../..").join(dir)).unwrap();
+            let source = DirSource::new(dir).unwrap();
+            for listed in source.list().unwrap() {
+                let Ok(bytes) = source.read(&listed.path, u64::MAX) else {
+                    continue;
+                };
+                let Ok(text) = String::from_utf8(bytes) else {
                     continue; // not UTF-8: a fixture for the loader
                 };
-                let file = SourceFile::new("f", text.as_str());
-                let yaml = match entry.extension().and_then(|e| e.to_str()) {
-                    Some("yaml" | "yml") => &file.text[..],
-                    Some("md") => match crate::markdown::front_matter(&file) {
-                        crate::markdown::FrontMatter::Closed { yaml, .. } => {
-                            &file.text[yaml.start..yaml.end]
-                        }
+                let file = SourceFile::new(listed.path.as_str(), text);
+                let (yaml, first_line) = if listed.path.ends_with(".md") {
+                    match front_matter(&file) {
+                        FrontMatter::Closed { yaml, .. } => (yaml, 2),
                         _ => continue,
-                    },
-                    _ => continue,
+                    }
+                } else if listed.path.ends_with(".yaml") || listed.path.ends_with(".yml") {
+                    (crate::source::Span::new(0, file.text.len()), 1)
+                } else {
+                    continue;
                 };
-                let parsed = crate::yaml::parse(&file, yaml, 1);
+                let parsed = crate::yaml::parse(&file, file.slice(yaml), first_line);
                 for doc in &parsed.documents {
                     let Some(kind) = doc
                         .get("kind")
@@ -415,28 +424,12 @@ mod tests {
                     else {
                         continue;
                     };
-                    same_answers_on(&crate::schema::kind_schema(kind), doc, &entry);
+                    same_answers_on(&crate::schema::kind_schema(kind), doc, &listed.path);
                     checked += 1;
                 }
             }
         }
         assert!(checked > 50, "only {checked} records were compared");
-    }
-
-    fn walkdir(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
-        let mut out = Vec::new();
-        for entry in std::fs::read_dir(dir).unwrap().flatten() {
-            let path = entry.path();
-            let Ok(kind) = entry.file_type() else {
-                continue;
-            };
-            if kind.is_dir() {
-                out.extend(walkdir(&path));
-            } else if kind.is_file() {
-                out.push(path);
-            }
-        }
-        out
     }
 
     #[test]
