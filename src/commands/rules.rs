@@ -13,7 +13,7 @@ pub fn run(format: ListFormat) -> Result<ExitStatus, CliError> {
             let mut text = String::new();
             let width = registry()
                 .iter()
-                .map(|r| r.meta().name.len())
+                .map(|r| r.meta().name().len())
                 .max()
                 .unwrap_or(0);
             let mut category = None;
@@ -29,7 +29,7 @@ pub fn run(format: ListFormat) -> Result<ExitStatus, CliError> {
                 let _ = writeln!(
                     text,
                     "  {:width$}  {:7}  {}",
-                    m.name,
+                    m.name(),
                     m.default_severity.as_str(),
                     m.summary,
                 );
@@ -44,7 +44,7 @@ pub fn run(format: ListFormat) -> Result<ExitStatus, CliError> {
                 .map(|r| {
                     let m = r.meta();
                     json!({
-                        "name": m.name,
+                        "name": m.name(),
                         "category": m.category.as_str(),
                         "default_severity": m.default_severity,
                         "standard": m.standard.map(|s| s.as_str()),
@@ -55,7 +55,7 @@ pub fn run(format: ListFormat) -> Result<ExitStatus, CliError> {
                             "type": o.kind.as_str(),
                             "default": o.default,
                             "basis": o.basis.as_str(),
-                            "description": o.description,
+                            "description": o.description(),
                         })).collect::<Vec<_>>(),
                         "deadlines": m.deadlines,
                     })

@@ -41,7 +41,7 @@ pub fn command(cx: &Context<'_>, f: &Finding) -> String {
     if start.line == end.line {
         props.push(("endColumn", end.column.to_string()));
     }
-    props.push(("title", f.rule.to_owned()));
+    props.push(("title", f.rule.to_string()));
     let props: Vec<String> = props
         .into_iter()
         .map(|(k, v)| format!("{k}={}", escape_property(&v)))
@@ -121,7 +121,7 @@ pub fn summary(cx: &Context<'_>) -> String {
     let mut rows: BTreeMap<&str, Row> = BTreeMap::new();
     let mut per_level = [0usize; 3];
     for f in &report.findings {
-        let row = rows.entry(f.rule).or_default();
+        let row = rows.entry(f.rule.as_str()).or_default();
         if f.is_waived() {
             row.waived += 1;
             continue;
@@ -141,7 +141,7 @@ pub fn summary(cx: &Context<'_>) -> String {
         // In the registry's order (by category), then any other.
         let mut ordered: Vec<&str> = registry()
             .iter()
-            .map(|r| r.meta().name)
+            .map(|r| r.meta().name())
             .filter(|n| rows.contains_key(n))
             .collect();
         for name in rows.keys() {

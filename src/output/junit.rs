@@ -31,12 +31,12 @@ pub fn render(cx: &Context<'_>) -> String {
     let report = cx.report;
     let mut by_rule: BTreeMap<&str, Vec<&Finding>> = BTreeMap::new();
     for f in &report.findings {
-        by_rule.entry(f.rule).or_default().push(f);
+        by_rule.entry(f.rule.as_str()).or_default().push(f);
     }
     // Registry order (by category), then any rule it does not know.
     let mut rules: Vec<&str> = registry()
         .iter()
-        .map(|r| r.meta().name)
+        .map(|r| r.meta().name())
         .filter(|n| by_rule.contains_key(n))
         .collect();
     for name in by_rule.keys() {

@@ -146,7 +146,7 @@ fn build(cx: &Context<'_>, kept: &[usize], cut: Option<Truncation>, limits: Limi
     let rule_index: BTreeMap<&str, usize> = registry()
         .iter()
         .enumerate()
-        .map(|(i, r)| (r.meta().name, i))
+        .map(|(i, r)| (r.meta().name(), i))
         .collect();
     let rules = registry().iter().map(|r| rule(r.meta())).collect();
     let results = kept
@@ -230,8 +230,8 @@ fn build(cx: &Context<'_>, kept: &[usize], cut: Option<Truncation>, limits: Limi
 fn rule(m: &'static RuleMeta) -> ReportingDescriptor {
     let help = m.markdown();
     ReportingDescriptor {
-        id: m.name,
-        name: pascal_case(m.name),
+        id: m.name(),
+        name: pascal_case(m.name()),
         short_description: Message::text(sentence(m.summary)),
         full_description: MultiformatMessage {
             text: sentence(m.what.trim()),
@@ -244,7 +244,7 @@ fn rule(m: &'static RuleMeta) -> ReportingDescriptor {
         help_uri: format!(
             "{}/blob/main/docs/rules/{}.md",
             env!("CARGO_PKG_REPOSITORY"),
-            m.name
+            m.name()
         ),
         default_configuration: Configuration {
             level: level(m.default_severity),
@@ -307,8 +307,8 @@ fn result(
         })
         .unwrap_or_default();
     SarifResult {
-        rule_id: f.rule,
-        rule_index: rule_index.get(f.rule).copied(),
+        rule_id: f.rule.as_str(),
+        rule_index: rule_index.get(f.rule.as_str()).copied(),
         level: level(f.severity),
         message: Message::text(text),
         locations: vec![Location {

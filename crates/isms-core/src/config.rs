@@ -13,9 +13,10 @@
 //! unknown options and values of the wrong type; here we only read what is
 //! well-formed.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use crate::finding::Severity;
+use crate::rules::{OptionKind, OptionValue, RuleId, HORIZON};
 use crate::source::Span;
 use crate::yaml::Node;
 
@@ -35,25 +36,41 @@ impl Level {
     }
 }
 
-/// Settings of one rule.
+/// Settings of one rule, read once: the level and every option given with a
+/// value of its declared type.
 #[derive(Debug, Clone, Default)]
 pub struct RuleSettings {
     pub level: Option<Level>,
-    pub options: BTreeMap<String, Node>,
+    pub options: Vec<(&'static str, OptionValue)>,
     /// Where the rule's settings are written.
     pub span: Span,
 }
 
-/// Read `lint.rules` from the manifest.
-pub fn rule_settings(manifest: &Node) -> HashMap<String, RuleSettings> {
+impl RuleSettings {
+    /// The value given for an option, if one of its type was given.
+    pub fn option(&self, name: &str) -> Option<OptionValue> {
+        self.options
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| *v)
+    }
+}
+
+/// Every rule's settings, by rule.
+pub type Settings = HashMap<RuleId, RuleSettings>;
+
+/// Read `lint.rules` from the manifest. Unknown rules, unknown options and
+/// values of the wrong type are left out: the manifest schema reports them.
+pub fn rule_settings(manifest: &Node) -> Settings {
     let mut out = HashMap::new();
     let Some(rules) = manifest.at(["lint", "rules"]).and_then(Node::as_map) else {
         return out;
     };
     for entry in rules {
-        let Some(name) = entry.key.as_text() else {
+        let Some(rule) = entry.key.as_text().and_then(RuleId::parse) else {
             continue;
         };
+        let meta = rule.meta();
         let mut settings = RuleSettings {
             span: entry.key.span,
             ..RuleSettings::default()
@@ -67,12 +84,32 @@ pub fn rule_settings(manifest: &Node) -> HashMap<String, RuleSettings> {
                 };
                 if key == "severity" {
                     settings.level = opt.value.as_text().and_then(Level::parse);
-                } else {
-                    settings.options.insert(key.to_owned(), opt.value.clone());
+                    continue;
+                }
+                let declared = match meta.option(key) {
+                    Some(o) => Some((o.name, o.kind)),
+                    None if meta.deadlines && key == HORIZON.def.name => {
+                        Some((HORIZON.def.name, OptionKind::Interval))
+                    }
+                    None => None,
+                };
+                if let Some((name, kind)) = declared {
+                    if let Some(v) = OptionValue::read(kind, &opt.value) {
+                        settings.options.push((name, v));
+                    }
                 }
             }
         }
-        out.insert(name.to_owned(), settings);
+        out.insert(rule, settings);
     }
     out
+}
+
+/// A rule's level after configuration: as `lint.rules` sets it, else on at
+/// its default severity.
+pub fn level(settings: &Settings, rule: RuleId) -> Level {
+    settings
+        .get(&rule)
+        .and_then(|s| s.level)
+        .unwrap_or(Level::On(rule.meta().default_severity))
 }

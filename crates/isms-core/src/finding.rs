@@ -8,6 +8,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::rules::RuleId;
 use crate::source::{FileId, Span};
 
 /// How serious a finding is.
@@ -67,7 +68,7 @@ pub struct Related {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {
     /// The rule's kebab-case name.
-    pub rule: &'static str,
+    pub rule: RuleId,
     pub severity: Severity,
     pub message: String,
     /// How to fix it, when the rule can say more than its docs.
@@ -89,7 +90,7 @@ pub struct Finding {
 }
 
 impl Finding {
-    pub fn new(rule: &'static str, severity: Severity, file: FileId, span: Span) -> Self {
+    pub fn new(rule: RuleId, severity: Severity, file: FileId, span: Span) -> Self {
         Finding {
             rule,
             severity,

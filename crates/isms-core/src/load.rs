@@ -15,7 +15,7 @@ use crate::finding::Finding;
 use crate::markdown::{self, FrontMatter};
 use crate::model::{Kind, Manifest, Paths};
 use crate::repository::{IdTarget, LoadStats, Record, RecordData, Repository};
-use crate::rules;
+use crate::rules::RuleId;
 use crate::schema::{self, SchemaError, Target};
 use crate::source::{FileId, SourceFile, Span};
 use crate::source_fs::{FileSource, ListedFile, ReadError};
@@ -47,8 +47,8 @@ impl std::fmt::Display for LoadError {
 
 impl std::error::Error for LoadError {}
 
-fn finding(rule: &'static str, file: FileId, span: Span, message: impl Into<String>) -> Finding {
-    Finding::new(rule, rules::meta(rule).default_severity, file, span).message(message)
+fn finding(rule: RuleId, file: FileId, span: Span, message: impl Into<String>) -> Finding {
+    Finding::new(rule, rule.meta().default_severity, file, span).message(message)
 }
 
 /// Read a repository.
@@ -212,7 +212,7 @@ fn waivers_path(node: &Node, manifest: &Manifest, findings: &mut Vec<Finding>) -
         || path.split('/').any(|c| c == "..");
     if outside {
         findings.push(finding(
-            "schema-violation",
+            RuleId::SchemaViolation,
             FileId(0),
             node.locate(["waivers-file"]),
             format!("`waivers-file` must be a path inside the repository, relative to its root, such as `waivers.yaml` — found \"{written}\""),
@@ -239,14 +239,14 @@ fn load_waivers_file(
         Ok(b) => b,
         Err(ReadError::NotFound) => {
             findings.push(at_manifest(
-                "broken-reference",
+                RuleId::BrokenReference,
                 format!("the waivers file `{path}` named by `waivers-file` is not in the repository; its waivers apply to nothing"),
             ));
             return None;
         }
         Err(e) => {
             findings.push(at_manifest(
-                "unreadable-file",
+                RuleId::UnreadableFile,
                 format!("the waivers file `{path}` named by `waivers-file` cannot be read: {e}"),
             ));
             return None;
@@ -258,7 +258,7 @@ fn load_waivers_file(
             let valid = e.utf8_error().valid_up_to();
             let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
             findings.push(finding(
-                "unreadable-file",
+                RuleId::UnreadableFile,
                 id,
                 Span::new(valid, valid + 1),
                 "the file is not valid UTF-8; save it as UTF-8 — its waivers apply to nothing",
@@ -280,7 +280,7 @@ fn load_waivers_file(
     };
     if doc.as_map().is_none() {
         findings.push(finding(
-            "schema-violation",
+            RuleId::SchemaViolation,
             id,
             doc.span,
             "a waivers file is a mapping with a `waivers:` list, written as in `isms.yaml`",
@@ -304,7 +304,7 @@ fn exclude_set(node: &Node, manifest: &Manifest, findings: &mut Vec<Finding>) ->
                 b.add(g);
             }
             Err(e) => findings.push(finding(
-                "schema-violation",
+                RuleId::SchemaViolation,
                 FileId(0),
                 node.locate([Seg::Key("lint"), Seg::Key("exclude"), Seg::Index(i)]),
                 format!("`{pattern}` is not a valid glob pattern: {}", e.kind()),
@@ -352,14 +352,18 @@ fn process_file(id: FileId, lf: &ListedFile, cx: &FileContext<'_>) -> FileOutput
     let bytes = match bytes {
         Ok(b) => b,
         Err(e) => {
-            out.findings
-                .push(finding("unreadable-file", id, Span::at(0), e.to_string()));
+            out.findings.push(finding(
+                RuleId::UnreadableFile,
+                id,
+                Span::at(0),
+                e.to_string(),
+            ));
             return out;
         }
     };
     if let Some(why) = not_text(&bytes) {
         out.findings.push(finding(
-            "unreadable-file",
+            RuleId::UnreadableFile,
             id,
             Span::at(0),
             format!("{why} — it was not read"),
@@ -374,7 +378,7 @@ fn process_file(id: FileId, lf: &ListedFile, cx: &FileContext<'_>) -> FileOutput
             // Underline the replacement character, all of it.
             let end = at + file.text[at..].chars().next().map_or(0, char::len_utf8);
             out.findings.push(finding(
-                "unreadable-file",
+                RuleId::UnreadableFile,
                 id,
                 Span::new(at, end),
                 format!(
@@ -398,7 +402,7 @@ fn process_file(id: FileId, lf: &ListedFile, cx: &FileContext<'_>) -> FileOutput
             FrontMatter::Unclosed { opening } => {
                 if in_place || text.lines().any(|l| l.starts_with("kind:")) {
                     out.findings.push(finding(
-                        "parse-error",
+                        RuleId::ParseError,
                         id,
                         opening,
                         "front matter opened with `---` on line 1 is never closed: add a line `---` after the last key",
@@ -409,7 +413,7 @@ fn process_file(id: FileId, lf: &ListedFile, cx: &FileContext<'_>) -> FileOutput
             FrontMatter::None => {
                 if in_place {
                     out.findings.push(finding(
-                        "unknown-kind",
+                        RuleId::UnknownKind,
                         id,
                         Span::at(0),
                         "this Markdown file has no front matter, so it declares no `kind`: start it with a `---` block holding `kind:` and `id:`",
@@ -437,7 +441,7 @@ fn process_file(id: FileId, lf: &ListedFile, cx: &FileContext<'_>) -> FileOutput
         .collect();
     if documents.is_empty() && in_place {
         out.findings.push(finding(
-            "unknown-kind",
+            RuleId::UnknownKind,
             id,
             yaml_span_start(yaml_span),
             match (body_start.is_some(), yaml_span.is_empty()) {
@@ -486,7 +490,7 @@ fn yaml_span_start(s: Span) -> Span {
 }
 
 fn yaml_finding(file: FileId, e: &yaml::YamlError) -> Finding {
-    let mut f = finding("parse-error", file, e.span, e.message.clone());
+    let mut f = finding(RuleId::ParseError, file, e.span, e.message.clone());
     if let Some((span, msg)) = &e.related {
         f = f.related(file, *span, msg.clone());
     }
@@ -503,7 +507,7 @@ fn process_document(
     if doc.as_map().is_none() {
         if in_place {
             out.findings.push(finding(
-                "schema-violation",
+                RuleId::SchemaViolation,
                 id,
                 doc.span,
                 "a record must be a mapping of keys to values, starting with `kind:`",
@@ -519,7 +523,7 @@ fn process_document(
                     .and_then(|m| m.first())
                     .map_or(doc.span, |e| e.key.span);
                 out.findings.push(finding(
-                    "unknown-kind",
+                    RuleId::UnknownKind,
                     id,
                     span,
                     format!(
@@ -537,7 +541,7 @@ fn process_document(
                 _ => (e.value.span, "a mapping"),
             };
             out.findings.push(finding(
-                "unknown-kind",
+                RuleId::UnknownKind,
                 id,
                 span,
                 format!(
@@ -556,7 +560,7 @@ fn process_document(
                         .map(|s| format!("did you mean `{s}`? "))
                         .unwrap_or_default();
                     out.findings.push(finding(
-                        "unknown-kind",
+                        RuleId::UnknownKind,
                         id,
                         if e.value.is_null() {
                             e.key.span
@@ -670,7 +674,7 @@ fn make_record(
             if errors.is_empty() {
                 findings.push(
                     finding(
-                        "schema-violation",
+                        RuleId::SchemaViolation,
                         file,
                         e.span.unwrap_or(node.span),
                         format!("{} cannot be read: {}", kind.with_article(), e.message),

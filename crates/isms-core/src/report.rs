@@ -135,7 +135,7 @@ impl<'a> JsonReport<'a> {
             .map(|f| {
                 let (start, end) = report.range(f);
                 JsonFinding {
-                    rule: f.rule,
+                    rule: f.rule.as_str(),
                     severity: f.severity,
                     message: &f.message,
                     help: f.help.as_deref(),
@@ -178,7 +178,7 @@ impl<'a> JsonReport<'a> {
             .deadlines
             .iter()
             .map(|d| JsonDeadline {
-                rule: d.rule,
+                rule: d.rule.as_str(),
                 what: &d.what,
                 due: d.due.to_string(),
                 days: (d.due - report.as_of).num_days(),

@@ -17,7 +17,7 @@ use serde_json::{json, Map, Value};
 
 use crate::instance::{Instance, Yaml};
 use crate::model::{self, Kind};
-use crate::rules::{registry, OptionKind};
+use crate::rules::{registry, OptionKind, RuleId};
 use crate::source::Span;
 use crate::text;
 use crate::yaml::{Node, Seg};
@@ -216,14 +216,14 @@ pub fn manifest() -> Value {
         let mut props = Map::new();
         props.insert(
             "severity".into(),
-            json!({"enum": ["error", "warning", "note", "off"], "description": format!("Severity of `{}` findings, or `off`. Default `{}`.", m.name, m.default_severity)}),
+            json!({"enum": ["error", "warning", "note", "off"], "description": format!("Severity of `{}` findings, or `off`. Default `{}`.", m.name(), m.default_severity)}),
         );
         for o in m.options {
             props.insert(
                 o.name.into(),
                 option_schema(
                     o.kind,
-                    &format!("{} Default `{}`.", o.description, o.default),
+                    &format!("{} Default `{}`.", o.description(), o.default),
                 ),
             );
         }
@@ -237,7 +237,7 @@ pub fn manifest() -> Value {
             );
         }
         rules.insert(
-            m.name.into(),
+            m.name().into(),
             json!({
                 "description": format!("{} ({}).", m.summary, m.clause),
                 "anyOf": [
@@ -377,7 +377,7 @@ pub fn validators() -> &'static Validators {
 pub struct SchemaError {
     /// `invalid-date` for dates that do not exist or are not written
     /// YYYY-MM-DD; `schema-violation` otherwise.
-    pub rule: &'static str,
+    pub rule: RuleId,
     pub message: String,
     pub span: Span,
     /// Path of the offending value, such as `entries/3/due`.
@@ -436,7 +436,7 @@ pub fn validate(target: Target, doc: &Node) -> Vec<SchemaError> {
                         format!("`{prop}` is missing: {what} needs it"),
                     ),
                 };
-                ("schema-violation", msg, span, false)
+                (RuleId::SchemaViolation, msg, span, false)
             }
             ValidationErrorKind::AdditionalProperties { unexpected } => {
                 let known = known_properties(schema_doc, &schema_path);
@@ -451,7 +451,7 @@ pub fn validate(target: Target, doc: &Node) -> Vec<SchemaError> {
                             .map(|s| format!("; did you mean `{s}`?"))
                             .unwrap_or_default();
                         out.push(SchemaError {
-                            rule: "schema-violation",
+                            rule: RuleId::SchemaViolation,
                             message: format!(
                                 "there is no rule `{key}`{hint} (`isms-lint rules` lists them)"
                             ),
@@ -471,7 +471,7 @@ pub fn validate(target: Target, doc: &Node) -> Vec<SchemaError> {
                         ),
                     };
                     out.push(SchemaError {
-                        rule: "schema-violation",
+                        rule: RuleId::SchemaViolation,
                         message: format!("unknown key `{key}` in {}{hint}", in_what(&path, what)),
                         span,
                         path: p,
@@ -491,7 +491,7 @@ pub fn validate(target: Target, doc: &Node) -> Vec<SchemaError> {
                     .map(|s| format!("; did you mean `{s}`?"))
                     .unwrap_or_default();
                 (
-                    "schema-violation",
+                    RuleId::SchemaViolation,
                     format!(
                         "`{field}` must be one of {} — found {found}{hint}",
                         text::list_or(&opts)
@@ -501,7 +501,7 @@ pub fn validate(target: Target, doc: &Node) -> Vec<SchemaError> {
                 )
             }
             ValidationErrorKind::Constant { expected_value } => (
-                "schema-violation",
+                RuleId::SchemaViolation,
                 format!("`{field}` must be {} — found {found}", plain(expected_value)),
                 value_span,
                 true,
@@ -518,7 +518,7 @@ pub fn validate(target: Target, doc: &Node) -> Vec<SchemaError> {
                     }
                 };
                 (
-                    "schema-violation",
+                    RuleId::SchemaViolation,
                     format!("`{field}` must be {expected} — found {found}"),
                     value_span,
                     true,
@@ -526,7 +526,7 @@ pub fn validate(target: Target, doc: &Node) -> Vec<SchemaError> {
             }
             ValidationErrorKind::Format { format } if format == "date" => {
                 let written = node.and_then(Node::as_text).unwrap_or_default();
-                ("invalid-date", date_message(&field, written), value_span, true)
+                (RuleId::InvalidDate, date_message(&field, written), value_span, true)
             }
             ValidationErrorKind::Pattern { pattern } => {
                 let msg = if pattern == crate::interval::INTERVAL_PATTERN {
@@ -538,34 +538,34 @@ pub fn validate(target: Target, doc: &Node) -> Vec<SchemaError> {
                 } else {
                     format!("`{field}` does not have the expected form — found {found}")
                 };
-                ("schema-violation", msg, value_span, true)
+                (RuleId::SchemaViolation, msg, value_span, true)
             }
             ValidationErrorKind::Minimum { limit } | ValidationErrorKind::ExclusiveMinimum { limit } => (
-                "schema-violation",
+                RuleId::SchemaViolation,
                 format!("`{field}` must be at least {limit} — found {found}"),
                 value_span,
                 true,
             ),
             ValidationErrorKind::Maximum { limit } | ValidationErrorKind::ExclusiveMaximum { limit } => (
-                "schema-violation",
+                RuleId::SchemaViolation,
                 format!("`{field}` must be at most {limit} — found {found}"),
                 value_span,
                 true,
             ),
             ValidationErrorKind::MinLength { .. } => (
-                "schema-violation",
+                RuleId::SchemaViolation,
                 format!("`{field}` must not be empty"),
                 value_span,
                 true,
             ),
             ValidationErrorKind::AnyOf { .. } | ValidationErrorKind::OneOfNotValid { .. } => (
-                "schema-violation",
+                RuleId::SchemaViolation,
                 format!("`{field}` is not valid here — found {found}; see the schema for what {what} accepts"),
                 value_span,
                 true,
             ),
             _ => (
-                "schema-violation",
+                RuleId::SchemaViolation,
                 format!("`{field}`: {err}"),
                 value_span,
                 true,

@@ -153,7 +153,7 @@ pub fn lines(report: &Report, keep: impl Fn(&str) -> bool) -> Vec<String> {
     report
         .findings
         .iter()
-        .filter(|f| !f.is_waived() && keep(f.rule))
+        .filter(|f| !f.is_waived() && keep(f.rule.as_str()))
         .map(|f| {
             let (start, _) = report.range(f);
             format!(

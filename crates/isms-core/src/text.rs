@@ -83,6 +83,26 @@ fn bounded_distance(
     (d <= max).then_some(d)
 }
 
+/// "1 day", "12 days": a count and its noun, which takes an `s` in the
+/// plural.
+pub fn plural(n: impl Into<i64>, noun: &str) -> String {
+    let n = n.into();
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
+/// The text with its first letter in upper case, to start a sentence.
+pub fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(first) => first.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
 /// "a, b and c".
 pub fn list_and<S: AsRef<str>>(items: &[S]) -> String {
     match items {

@@ -159,6 +159,67 @@ pub struct Schedule {
     pub corrective_action_staleness: Option<Interval>,
 }
 
+/// An entry of `schedule:`, named in code by this type and in `isms.yaml` by
+/// its kebab-case key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ScheduleKey {
+    ManagementReview,
+    InternalAudit,
+    AwarenessActivity,
+    PhishingSimulation,
+    RiskReview,
+    PolicyReview,
+    Training,
+    CorrectiveActionStaleness,
+}
+
+impl ScheduleKey {
+    pub const ALL: [ScheduleKey; 8] = [
+        ScheduleKey::ManagementReview,
+        ScheduleKey::InternalAudit,
+        ScheduleKey::AwarenessActivity,
+        ScheduleKey::PhishingSimulation,
+        ScheduleKey::RiskReview,
+        ScheduleKey::PolicyReview,
+        ScheduleKey::Training,
+        ScheduleKey::CorrectiveActionStaleness,
+    ];
+
+    /// The key as written under `schedule:`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ScheduleKey::ManagementReview => "management-review",
+            ScheduleKey::InternalAudit => "internal-audit",
+            ScheduleKey::AwarenessActivity => "awareness-activity",
+            ScheduleKey::PhishingSimulation => "phishing-simulation",
+            ScheduleKey::RiskReview => "risk-review",
+            ScheduleKey::PolicyReview => "policy-review",
+            ScheduleKey::Training => "training",
+            ScheduleKey::CorrectiveActionStaleness => "corrective-action-staleness",
+        }
+    }
+
+    /// The interval the schedule declares for this entry, if any.
+    pub const fn of(self, s: &Schedule) -> Option<Interval> {
+        match self {
+            ScheduleKey::ManagementReview => s.management_review,
+            ScheduleKey::InternalAudit => s.internal_audit,
+            ScheduleKey::AwarenessActivity => s.awareness_activity,
+            ScheduleKey::PhishingSimulation => s.phishing_simulation,
+            ScheduleKey::RiskReview => s.risk_review,
+            ScheduleKey::PolicyReview => s.policy_review,
+            ScheduleKey::Training => s.training,
+            ScheduleKey::CorrectiveActionStaleness => s.corrective_action_staleness,
+        }
+    }
+}
+
+impl std::fmt::Display for ScheduleKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// Risk acceptance criteria (6.1.2 a).
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]

@@ -1,19 +1,21 @@
 use chrono::NaiveDate;
 
-use super::{OptionKind, RuleMeta};
-use crate::config::RuleSettings;
+use super::options::IntervalSource;
+use super::waivers::WaiverEntry;
+use super::{Opt, OptionType, OptionValue, RuleId, RuleMeta, HORIZON};
+use crate::config::{self, Level, Settings};
 use crate::finding::{Finding, Severity};
 use crate::interval::Interval;
 use crate::repository::Repository;
 use crate::source::{FileId, Span};
-use crate::yaml::Typed;
+use crate::text::{capitalise, plural};
 
 /// An obligation with a date: the next management review, an action's due
 /// date, the certificate's expiry. Rules compute deadlines as data; a finding
 /// is what a deadline gives when the day of the check is past it, or close.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Deadline {
-    pub rule: &'static str,
+    pub rule: RuleId,
     /// What is due, as a noun phrase: "the next management review".
     pub what: String,
     pub due: NaiveDate,
@@ -33,35 +35,70 @@ pub struct RuleContext<'a> {
     pub as_of: NaiveDate,
     meta: &'static RuleMeta,
     severity: Severity,
-    settings: Option<&'a RuleSettings>,
+    /// The value of each of the rule's options, in the order of
+    /// `meta.options`, and whether `lint.rules` set it.
+    options: Vec<(OptionValue, bool)>,
     horizon: Interval,
+    settings: &'a Settings,
+    waivers: &'a [WaiverEntry],
     pub(crate) findings: Vec<Finding>,
     pub(crate) deadlines: Vec<Deadline>,
 }
 
+/// What every rule of one check shares.
+pub(crate) struct Run<'a> {
+    pub repo: &'a Repository,
+    pub as_of: NaiveDate,
+    pub settings: &'a Settings,
+    /// The look-ahead when a rule sets none: `--horizon`, `lint.horizon`, or
+    /// the default.
+    pub horizon: Interval,
+    /// The waivers, once applied (for the waiver rules); empty before.
+    pub waivers: &'a [WaiverEntry],
+}
+
 impl<'a> RuleContext<'a> {
-    pub(crate) fn new(
-        repo: &'a Repository,
-        as_of: NaiveDate,
-        meta: &'static RuleMeta,
-        severity: Severity,
-        settings: Option<&'a RuleSettings>,
-        global_horizon: Interval,
-    ) -> Self {
-        let mut cx = RuleContext {
-            repo,
-            as_of,
+    /// The context of one rule in a run; `None` when the rule is off.
+    pub(crate) fn new(run: &Run<'a>, meta: &'static RuleMeta) -> Option<Self> {
+        let Level::On(severity) = config::level(run.settings, meta.id) else {
+            return None;
+        };
+        let settings = run.settings.get(&meta.id);
+        let set = |name| settings.and_then(|s| s.option(name));
+        let options = meta
+            .options
+            .iter()
+            .map(|o| match set(o.name) {
+                Some(v) => (v, true),
+                None => (o.default_value(), false),
+            })
+            .collect();
+        let horizon = set(HORIZON.def.name)
+            .and_then(Interval::from_value)
+            .unwrap_or(run.horizon);
+        Some(RuleContext {
+            repo: run.repo,
+            as_of: run.as_of,
             meta,
             severity,
-            settings,
-            horizon: global_horizon,
+            options,
+            horizon,
+            settings: run.settings,
+            waivers: run.waivers,
             findings: Vec::new(),
             deadlines: Vec::new(),
-        };
-        if let Some(h) = cx.setting_interval("horizon") {
-            cx.horizon = h;
-        }
-        cx
+        })
+    }
+
+    /// The waivers of the repository, as applied to every other rule's
+    /// findings (empty for rules that run before waivers are applied).
+    pub fn waivers(&self) -> &'a [WaiverEntry] {
+        self.waivers
+    }
+
+    /// Another rule's level after configuration.
+    pub fn level_of(&self, rule: RuleId) -> Level {
+        config::level(self.settings, rule)
     }
 
     pub fn meta(&self) -> &'static RuleMeta {
@@ -80,96 +117,54 @@ impl<'a> RuleContext<'a> {
 
     /// A new finding of this rule at the configured severity.
     pub fn finding(&self, file: FileId, span: Span) -> Finding {
-        Finding::new(self.meta.name, self.severity, file, span)
+        Finding::new(self.meta.id, self.severity, file, span)
     }
 
     pub fn emit(&mut self, f: Finding) {
         self.findings.push(f);
     }
 
-    fn setting(&self, name: &str) -> Option<&'a crate::yaml::Node> {
-        self.settings?.options.get(name)
+    /// The option's value and whether `lint.rules` set it. Panics if the
+    /// rule does not declare the option: a mistake any test of the rule finds.
+    fn option<T: OptionType>(&self, opt: &Opt<T>) -> (T, bool) {
+        let i = self
+            .meta
+            .options
+            .iter()
+            .position(|o| o.name == opt.def.name)
+            .unwrap_or_else(|| {
+                panic!(
+                    "rule {} does not declare option `{}` in its `options`",
+                    self.meta.name(),
+                    opt.def.name
+                )
+            });
+        let (v, set) = self.options[i];
+        let v = T::from_value(v).expect("options are read as their declared type");
+        (v, set)
     }
 
-    fn setting_interval(&self, name: &str) -> Option<Interval> {
-        self.setting(name)?.as_text()?.parse().ok()
-    }
-
-    /// An interval option: from `lint.rules.<rule>.<name>`, else its default.
-    pub fn interval(&self, name: &str) -> Interval {
-        self.setting_interval(name)
-            .unwrap_or_else(|| self.default_of(name, OptionKind::Interval).parse().unwrap())
+    /// An option's value: from `lint.rules.<rule>.<name>`, else its default.
+    pub fn get<T: OptionType>(&self, opt: &Opt<T>) -> T {
+        self.option(opt).0
     }
 
     /// An interval option that follows a `schedule:` entry: the rule option if
-    /// set, else the schedule's value, else the option's default.
-    pub fn scheduled(&self, name: &str, schedule: Option<Interval>) -> Interval {
-        self.setting_interval(name)
-            .or(schedule)
-            .unwrap_or_else(|| self.default_of(name, OptionKind::Interval).parse().unwrap())
-    }
-
-    /// Like [`RuleContext::scheduled`], with where the interval came from, for
-    /// messages: "`schedule.risk-review`", "`lint.rules.risk-review-overdue.interval`",
-    /// or the default (common practice). `schedule_key` is the entry's name
-    /// under `schedule:`.
-    pub fn scheduled_with_source(
-        &self,
-        name: &str,
-        schedule: Option<Interval>,
-        schedule_key: &str,
-    ) -> (Interval, String) {
-        if let Some(iv) = self.setting_interval(name) {
-            return (iv, format!("`lint.rules.{}.{name}`", self.meta.name));
+    /// set, else the schedule's value, else the option's default; with where
+    /// it came from, for messages.
+    pub fn scheduled(&self, opt: &Opt<Interval>) -> (Interval, IntervalSource) {
+        let (value, set) = self.option(opt);
+        if set {
+            return (
+                value,
+                IntervalSource::RuleOption(self.meta.id, opt.def.name),
+            );
         }
-        if let Some(iv) = schedule {
-            return (iv, format!("`schedule.{schedule_key}`"));
+        let key = opt.def.schedule;
+        match key.and_then(|k| k.of(&self.repo.manifest.schedule)) {
+            Some(iv) => (iv, IntervalSource::Schedule(key.expect("matched above"))),
+            None => (value, IntervalSource::Default(key)),
         }
-        (
-            self.interval(name),
-            format!("common practice; set `schedule.{schedule_key}` to your planned interval"),
-        )
-    }
-
-    pub fn integer(&self, name: &str) -> i64 {
-        self.setting(name)
-            .and_then(|n| match n.as_scalar()?.typed() {
-                Typed::Int(i) => Some(i),
-                _ => None,
-            })
-            .unwrap_or_else(|| self.default_of(name, OptionKind::Integer).parse().unwrap())
-    }
-
-    pub fn number(&self, name: &str) -> f64 {
-        self.setting(name)
-            .and_then(|n| match n.as_scalar()?.typed() {
-                Typed::Int(i) => Some(i as f64),
-                Typed::Float(f) => Some(f),
-                _ => None,
-            })
-            .unwrap_or_else(|| self.default_of(name, OptionKind::Number).parse().unwrap())
-    }
-
-    pub fn boolean(&self, name: &str) -> bool {
-        self.setting(name)
-            .and_then(|n| match n.as_scalar()?.typed() {
-                Typed::Bool(b) => Some(b),
-                _ => None,
-            })
-            .unwrap_or_else(|| self.default_of(name, OptionKind::Boolean).parse().unwrap())
-    }
-
-    fn default_of(&self, name: &str, kind: OptionKind) -> &'static str {
-        let o = self
-            .meta
-            .option(name)
-            .unwrap_or_else(|| panic!("rule {} has no option `{name}`", self.meta.name));
-        assert_eq!(
-            o.kind, kind,
-            "option `{name}` of {} is a {:?}",
-            self.meta.name, o.kind
-        );
-        o.default
     }
 
     /// Where `due` stands on the day of the check, given the horizon.
@@ -236,7 +231,7 @@ impl<'a> RuleContext<'a> {
                     "{} is overdue: it was due on {} ({} ago); {}",
                     capitalise(&d.what),
                     d.due,
-                    plural_days(ago),
+                    plural(ago, "day"),
                     d.reason
                 ));
                 f.severity = f.severity.min(overdue);
@@ -285,23 +280,5 @@ pub fn due_in(days: i64) -> String {
         0 => "today".to_owned(),
         1 => "tomorrow".to_owned(),
         n => format!("in {n} days"),
-    }
-}
-
-/// "1 day", "12 days".
-pub fn plural_days(n: i64) -> String {
-    if n == 1 {
-        "1 day".into()
-    } else {
-        format!("{n} days")
-    }
-}
-
-/// The text with its first letter in upper case, to start a message.
-pub fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(first) => first.to_uppercase().chain(c).collect(),
-        None => String::new(),
     }
 }

@@ -6,7 +6,8 @@
 //! `isms-lint explain`, the SARIF `rules[]`, the generated `docs/rules/`, and the
 //! `lint.rules` part of the manifest schema.
 
-mod context;
+pub(crate) mod context;
+mod options;
 
 pub mod awareness;
 pub mod certification;
@@ -21,13 +22,128 @@ pub mod risk;
 pub mod schedule;
 pub mod waivers;
 
-pub use context::{capitalise, due_in, plural_days, Deadline, DueState, RuleContext};
+pub use context::{due_in, Deadline, DueState, RuleContext};
+pub use options::{
+    Basis, IntervalSource, Opt, OptionKind, OptionType, OptionValue, RuleOption, HORIZON,
+};
 
 use std::fmt;
 use std::sync::OnceLock;
 
 use crate::finding::Severity;
 use crate::model::Standard;
+
+/// Declares every rule once: its identity (a variant of [`RuleId`]), its
+/// public kebab-case name, and the type that implements it. The order is the
+/// documentation order.
+macro_rules! rules {
+    ($($variant:ident = $name:literal => $rule:path,)*) => {
+        /// A rule's identity. The kebab-case name ([`RuleId::as_str`]) is the
+        /// public id: SARIF rule ids, waivers, `lint.rules`, `--select`.
+        /// Naming a rule in code through this type means a misspelt rule does
+        /// not compile.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum RuleId {
+            $($variant,)*
+        }
+
+        impl RuleId {
+            /// Every rule, in documentation order.
+            pub const ALL: &'static [RuleId] = &[$(RuleId::$variant,)*];
+
+            /// The public kebab-case name.
+            pub const fn as_str(self) -> &'static str {
+                match self {
+                    $(RuleId::$variant => $name,)*
+                }
+            }
+
+            /// The rule itself.
+            pub fn rule(self) -> &'static dyn Rule {
+                match self {
+                    $(RuleId::$variant => &$rule,)*
+                }
+            }
+        }
+    };
+}
+
+rules! {
+    UnreadableFile = "unreadable-file" => integrity::unreadable_file::UnreadableFile,
+    ParseError = "parse-error" => integrity::parse_error::ParseError,
+    SchemaViolation = "schema-violation" => integrity::schema_violation::SchemaViolation,
+    InvalidDate = "invalid-date" => integrity::invalid_date::InvalidDate,
+    UnknownKind = "unknown-kind" => integrity::unknown_kind::UnknownKind,
+    DuplicateId = "duplicate-id" => integrity::duplicate_id::DuplicateId,
+    BrokenReference = "broken-reference" => integrity::broken_reference::BrokenReference,
+    CertificateExpired = "certificate-expired" => certification::certificate_expired::CertificateExpired,
+    RecertificationNotPlanned = "recertification-not-planned" => certification::recertification_not_planned::RecertificationNotPlanned,
+    SurveillanceAuditMissed = "surveillance-audit-missed" => certification::surveillance_audit_missed::SurveillanceAuditMissed,
+    LegacyControlReference = "legacy-control-reference" => certification::legacy_control_reference::LegacyControlReference,
+    InternalAuditOverdue = "internal-audit-overdue" => internal_audit::internal_audit_overdue::InternalAuditOverdue,
+    InternalAuditsClustered = "internal-audits-clustered" => internal_audit::internal_audits_clustered::InternalAuditsClustered,
+    AuditProgrammeCoverage = "audit-programme-coverage" => internal_audit::audit_programme_coverage::AuditProgrammeCoverage,
+    AuditorNotIndependent = "auditor-not-independent" => internal_audit::auditor_not_independent::AuditorNotIndependent,
+    NonconformityWithoutAction = "nonconformity-without-action" => internal_audit::nonconformity_without_action::NonconformityWithoutAction,
+    ManagementReviewOverdue = "management-review-overdue" => management_review::management_review_overdue::ManagementReviewOverdue,
+    ManagementReviewInputsMissing = "management-review-inputs-missing" => management_review::management_review_inputs_missing::ManagementReviewInputsMissing,
+    ManagementReviewOutputsMissing = "management-review-outputs-missing" => management_review::management_review_outputs_missing::ManagementReviewOutputsMissing,
+    CorrectiveActionOverdue = "corrective-action-overdue" => corrective_action::corrective_action_overdue::CorrectiveActionOverdue,
+    CorrectiveActionStale = "corrective-action-stale" => corrective_action::corrective_action_stale::CorrectiveActionStale,
+    CorrectiveActionIncomplete = "corrective-action-incomplete" => corrective_action::corrective_action_incomplete::CorrectiveActionIncomplete,
+    EffectivenessReviewOverdue = "effectiveness-review-overdue" => corrective_action::effectiveness_review_overdue::EffectivenessReviewOverdue,
+    AwarenessProgrammeGap = "awareness-programme-gap" => awareness::awareness_programme_gap::AwarenessProgrammeGap,
+    PhishingSimulationOverdue = "phishing-simulation-overdue" => awareness::phishing_simulation_overdue::PhishingSimulationOverdue,
+    TrainingOverdue = "training-overdue" => awareness::training_overdue::TrainingOverdue,
+    RiskReviewOverdue = "risk-review-overdue" => risk::risk_review_overdue::RiskReviewOverdue,
+    RiskOwnerMissing = "risk-owner-missing" => risk::risk_owner_missing::RiskOwnerMissing,
+    RiskTreatmentMissing = "risk-treatment-missing" => risk::risk_treatment_missing::RiskTreatmentMissing,
+    PolicyReviewOverdue = "policy-review-overdue" => documents::policy_review_overdue::PolicyReviewOverdue,
+    DocumentUnapproved = "document-unapproved" => documents::document_unapproved::DocumentUnapproved,
+    SoaControlMissing = "soa-control-missing" => documents::soa_control_missing::SoaControlMissing,
+    SoaJustificationMissing = "soa-justification-missing" => documents::soa_justification_missing::SoaJustificationMissing,
+    UnknownControl = "unknown-control" => documents::unknown_control::UnknownControl,
+    RecordModifiedAfterClosure = "record-modified-after-closure" => history::record_modified_after_closure::RecordModifiedAfterClosure,
+    RecordBackdated = "record-backdated" => history::record_backdated::RecordBackdated,
+    WaiverExpired = "waiver-expired" => waivers::waiver_expired::WaiverExpired,
+    WaiverUnused = "waiver-unused" => waivers::waiver_unused::WaiverUnused,
+}
+
+impl RuleId {
+    /// The rule's metadata and documentation.
+    pub fn meta(self) -> &'static RuleMeta {
+        self.rule().meta()
+    }
+
+    /// The rule named `name`, if there is one.
+    pub fn parse(name: &str) -> Option<RuleId> {
+        RuleId::ALL.iter().copied().find(|r| r.as_str() == name)
+    }
+}
+
+impl PartialEq<str> for RuleId {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for RuleId {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl fmt::Display for RuleId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for RuleId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
 
 /// What a rule is about. Categories group rules in docs and listings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -105,68 +221,11 @@ impl fmt::Display for Category {
     }
 }
 
-/// Where a default threshold comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Basis {
-    /// A "shall" of the cited standard.
-    Requirement,
-    /// A rule for certification bodies (ISO/IEC 17021-1, 27006-1, IAF).
-    CertificationRule,
-    /// Common practice: the standard leaves the value to the organisation.
-    Practice,
-}
-
-impl Basis {
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Basis::Requirement => "requirement of the standard",
-            Basis::CertificationRule => "rule for certification bodies",
-            Basis::Practice => "common practice (the standard leaves it to you)",
-        }
-    }
-}
-
-/// The type of a rule option.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum OptionKind {
-    /// `6 months`, `30 days`, `P1Y`.
-    Interval,
-    /// A whole number.
-    Integer,
-    /// A number such as 0.5.
-    Number,
-    /// `true` or `false`.
-    Boolean,
-}
-
-impl OptionKind {
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            OptionKind::Interval => "interval",
-            OptionKind::Integer => "integer",
-            OptionKind::Number => "number",
-            OptionKind::Boolean => "boolean",
-        }
-    }
-}
-
-/// An option a rule reads from `lint.rules.<rule>` in `isms.yaml`.
-#[derive(Debug, Clone, Copy)]
-pub struct RuleOption {
-    pub name: &'static str,
-    pub kind: OptionKind,
-    /// The default, written as in YAML; for intervals that follow `schedule:`,
-    /// the fallback when the schedule does not declare one.
-    pub default: &'static str,
-    pub description: &'static str,
-    pub basis: Basis,
-}
-
 /// A rule's identity and documentation.
 #[derive(Debug)]
 pub struct RuleMeta {
-    /// Stable kebab-case name: public API (SARIF rule id, waivers, config).
-    pub name: &'static str,
+    /// Which rule this is; its kebab-case name is [`RuleMeta::name`].
+    pub id: RuleId,
     pub category: Category,
     pub default_severity: Severity,
     /// The standard this rule belongs to; `None` for rules that always apply.
@@ -189,13 +248,18 @@ pub struct RuleMeta {
 }
 
 impl RuleMeta {
+    /// The stable kebab-case name: public API (SARIF rule id, waivers, config).
+    pub const fn name(&self) -> &'static str {
+        self.id.as_str()
+    }
+
     pub fn option(&self, name: &str) -> Option<&RuleOption> {
         self.options.iter().find(|o| o.name == name)
     }
 
     /// The rule's full documentation as Markdown, for `explain` and `docs/rules/`.
     pub fn markdown(&self) -> String {
-        let mut s = format!("# {}\n\n{}.\n\n", self.name, self.summary);
+        let mut s = format!("# {}\n\n{}.\n\n", self.name(), self.summary);
         s.push_str(&format!(
             "| | |\n|---|---|\n| Category | {} |\n| Default severity | {} |\n| Clause | {} |\n",
             self.category.title(),
@@ -215,7 +279,8 @@ impl RuleMeta {
         s.push_str("\n## Configuration\n\nIn `isms.yaml`:\n\n```yaml\nlint:\n  rules:\n");
         s.push_str(&format!(
             "    {}:\n      severity: {}   # error, warning, note or off\n",
-            self.name, self.default_severity
+            self.name(),
+            self.default_severity
         ));
         for o in self.options {
             s.push_str(&format!("      {}: {}\n", o.name, o.default));
@@ -233,7 +298,7 @@ impl RuleMeta {
                     o.kind.as_str(),
                     o.default,
                     o.basis.as_str(),
-                    o.description
+                    o.description()
                 ));
             }
             if self.deadlines {
@@ -253,41 +318,20 @@ pub trait Rule: Sync {
     fn check(&self, _cx: &mut RuleContext<'_>) {}
 }
 
-/// Every rule, in documentation order: each category module lists its own.
+/// Every rule, in documentation order.
 pub fn registry() -> &'static [&'static dyn Rule] {
     static ALL: OnceLock<Vec<&'static dyn Rule>> = OnceLock::new();
-    ALL.get_or_init(|| {
-        [
-            integrity::RULES,
-            certification::RULES,
-            internal_audit::RULES,
-            management_review::RULES,
-            corrective_action::RULES,
-            awareness::RULES,
-            risk::RULES,
-            documents::RULES,
-            history::RULES,
-            waivers::RULES,
-        ]
-        .concat()
-    })
+    ALL.get_or_init(|| RuleId::ALL.iter().map(|id| id.rule()).collect())
 }
 
 /// Look a rule up by name.
 pub fn find(name: &str) -> Option<&'static dyn Rule> {
-    registry().iter().copied().find(|r| r.meta().name == name)
-}
-
-/// Metadata of a rule known to exist (used by the loader for its findings).
-pub fn meta(name: &str) -> &'static RuleMeta {
-    find(name)
-        .unwrap_or_else(|| panic!("rule `{name}` is not registered"))
-        .meta()
+    RuleId::parse(name).map(RuleId::rule)
 }
 
 /// The registered name closest to `name`, for "did you mean" hints.
 pub fn suggest(name: &str) -> Option<&'static str> {
-    crate::text::closest(name, registry().iter().map(|r| r.meta().name))
+    crate::text::closest(name, RuleId::ALL.iter().map(|r| r.as_str()))
 }
 
 /// The generated rule documentation: `docs/rules/README.md` (an index by
@@ -314,9 +358,13 @@ pub fn docs() -> Vec<(String, String)> {
             let m = r.meta();
             index.push_str(&format!(
                 "| [`{}`]({}.md) | {} | {} | {} |\n",
-                m.name, m.name, m.default_severity, m.clause, m.summary
+                m.name(),
+                m.name(),
+                m.default_severity,
+                m.clause,
+                m.summary
             ));
-            out.push((format!("{}.md", m.name), m.markdown()));
+            out.push((format!("{}.md", m.name()), m.markdown()));
         }
     }
     out.insert(0, ("README.md".to_owned(), index));
@@ -328,31 +376,80 @@ mod tests {
     use super::*;
     use std::collections::HashSet;
 
+    /// `UnknownControl` → `unknown-control`.
+    fn kebab(camel: &str) -> String {
+        let mut out = String::new();
+        for c in camel.chars() {
+            if c.is_ascii_uppercase() && !out.is_empty() {
+                out.push('-');
+            }
+            out.push(c.to_ascii_lowercase());
+        }
+        out
+    }
+
     #[test]
-    fn names_are_unique_kebab_case() {
+    fn every_rule_is_declared_once_under_its_own_name() {
         let mut seen = HashSet::new();
-        for r in registry() {
-            let m = r.meta();
-            assert!(seen.insert(m.name), "duplicate rule {}", m.name);
+        for &id in RuleId::ALL {
+            let m = id.meta();
+            // The rule's metadata names the variant that registers it: a
+            // `META` pasted from another rule is caught here.
+            assert_eq!(
+                m.id, id,
+                "{id:?} registers a rule whose META says {:?}",
+                m.id
+            );
+            assert!(seen.insert(m.name()), "duplicate rule {}", m.name());
+            assert_eq!(kebab(&format!("{id:?}")), m.name(), "{id:?}");
+            assert_eq!(RuleId::parse(m.name()), Some(id));
             assert!(
-                m.name
+                m.name()
                     .bytes()
                     .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'),
                 "{} is not kebab-case",
-                m.name
+                m.name()
             );
             assert!(
                 !m.summary.ends_with('.'),
                 "{}: summary ends with a period",
-                m.name
+                m.name()
             );
             for part in [m.what, m.why, m.example, m.fix, m.clause, m.summary] {
                 assert!(
                     !part.trim().is_empty(),
                     "{} has empty documentation",
-                    m.name
+                    m.name()
                 );
             }
         }
+        assert_eq!(registry().len(), RuleId::ALL.len());
+    }
+
+    /// Each rule lives in a file named after it, in its category's folder.
+    #[test]
+    fn every_rule_has_a_file_named_after_it() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/rules");
+        for &id in RuleId::ALL {
+            let m = id.meta();
+            let category = m.category.as_str().replace('-', "_");
+            let file = dir
+                .join(&category)
+                .join(format!("{}.rs", m.name().replace('-', "_")));
+            assert!(file.is_file(), "{} is not in {}", m.name(), file.display());
+        }
+    }
+
+    #[test]
+    fn option_defaults_are_valid_values_of_their_type() {
+        for &id in RuleId::ALL {
+            for o in id.meta().options {
+                // Panics with the option's name when the default does not parse.
+                let v = o.default_value();
+                assert_eq!(OptionValue::parse(o.kind, o.default), Some(v));
+                assert!(!o.description().ends_with(".."), "{}", o.name);
+            }
+        }
+        assert!(HORIZON.def.default_value() == OptionValue::Interval(crate::Interval::days(30)));
     }
 }

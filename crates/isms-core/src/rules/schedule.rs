@@ -21,6 +21,7 @@
 use chrono::NaiveDate;
 
 use crate::interval::Interval;
+use crate::model::ScheduleKey;
 use crate::repository::{Record, Repository};
 use crate::source::{FileId, Span};
 
@@ -145,7 +146,8 @@ impl<'a> Recurrence<'a> {
 /// that demands it; the `schedule` key when the entry is not declared (not
 /// another entry of the schedule); the manifest's first key without a
 /// schedule.
-pub fn schedule_span(repo: &Repository, key: &str) -> Span {
+pub fn schedule_span(repo: &Repository, key: ScheduleKey) -> Span {
+    let key = key.as_str();
     if repo.manifest_node.at(["schedule", key]).is_some() {
         repo.manifest_span(&["schedule", key])
     } else if let Some(span) = repo.manifest_node.key_span("schedule") {

@@ -1,14 +1,24 @@
 use crate::finding::Severity;
+use crate::interval::Interval;
+use crate::model::ScheduleKey;
 use crate::model::Standard;
-use crate::rules::{Basis, Category, OptionKind, Rule, RuleContext, RuleMeta, RuleOption};
+use crate::rules::{Basis, Category, Opt, Rule, RuleContext, RuleId, RuleMeta};
 
 use super::{check_programme, occurrences, Programme};
 
 /// No awareness activity within the planned interval.
 pub struct AwarenessProgrammeGap;
 
+const INTERVAL: Opt<Interval> = Opt::new(
+    "interval",
+    "1 month",
+    "The longest gap between two awareness activities.",
+    Basis::Practice,
+)
+.follows(ScheduleKey::AwarenessActivity);
+
 static META: RuleMeta = RuleMeta {
-    name: "awareness-programme-gap",
+    id: RuleId::AwarenessProgrammeGap,
     category: Category::Awareness,
     default_severity: Severity::Warning,
     standard: Some(Standard::Iso27001_2022),
@@ -37,13 +47,7 @@ practice, not a requirement — declare your own rhythm in `schedule.awareness-a
 and a date on or before the due date keeps the programme on track until that date. If the \
 organisation communicates less often on purpose, declare the interval in \
 `schedule.awareness-activity`.",
-    options: &[RuleOption {
-        name: "interval",
-        kind: OptionKind::Interval,
-        default: "1 month",
-        description: "The longest gap between two awareness activities. Follows `schedule.awareness-activity` when this option is not set.",
-        basis: Basis::Practice,
-    }],
+    options: &[INTERVAL.def],
     deadlines: true,
 };
 
@@ -53,19 +57,15 @@ impl Rule for AwarenessProgrammeGap {
     }
 
     fn check(&self, cx: &mut RuleContext<'_>) {
-        let (interval, source) = cx.scheduled_with_source(
-            "interval",
-            cx.repo.manifest.schedule.awareness_activity,
-            "awareness-activity",
-        );
+        let (interval, source) = cx.scheduled(&INTERVAL);
         let activities = occurrences(cx.repo, |_| true);
         check_programme(
             cx,
             activities,
             &Programme {
-                rule: META.name,
+                rule: META.id,
                 noun: "awareness activity",
-                schedule_key: "awareness-activity",
+                schedule_key: ScheduleKey::AwarenessActivity,
                 interval,
                 source,
                 record_help: "Record each activity as a `kind: awareness-activity` record (done: `status: completed`; scheduled: `status: planned`).",

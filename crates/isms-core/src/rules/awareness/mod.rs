@@ -6,16 +6,10 @@ pub mod phishing_simulation_overdue;
 pub mod training_overdue;
 
 use super::schedule::{every, schedule_span, Next, Occurrence, Recurrence};
-use super::{Deadline, Rule, RuleContext};
+use super::{Deadline, IntervalSource, RuleContext, RuleId};
 use crate::interval::Interval;
-use crate::model::{ActivityStatus, AwarenessActivity};
+use crate::model::{ActivityStatus, AwarenessActivity, ScheduleKey};
 use crate::repository::Repository;
-
-pub static RULES: &[&dyn Rule] = &[
-    &awareness_programme_gap::AwarenessProgrammeGap,
-    &phishing_simulation_overdue::PhishingSimulationOverdue,
-    &training_overdue::TrainingOverdue,
-];
 
 /// The activities that `keep` selects, as occurrences; cancelled ones left out.
 fn occurrences<'a>(
@@ -33,15 +27,15 @@ fn occurrences<'a>(
 /// A programme of activities that must recur at an interval, as its rule
 /// words it.
 struct Programme<'p> {
-    rule: &'static str,
+    rule: RuleId,
     /// What recurs, singular: "awareness activity".
     noun: &'p str,
     /// The schedule entry that sets the interval: `awareness-activity`.
-    schedule_key: &'static str,
+    schedule_key: ScheduleKey,
     interval: Interval,
     /// Where the interval comes from, for messages (see
     /// [`RuleContext::scheduled_with_source`]).
-    source: String,
+    source: IntervalSource,
     /// Why it matters, for the finding when nothing is recorded at all.
     requirement: &'p str,
     /// How to record an occurrence, for the same finding.
@@ -118,7 +112,7 @@ fn check_programme(cx: &mut RuleContext<'_>, activities: Vec<Occurrence<'_>>, p:
                     p.source
                 ))
                 .help(p.record_help)
-                .key(p.schedule_key);
+                .key(p.schedule_key.as_str());
             cx.emit(f);
         }
     }

@@ -1,14 +1,24 @@
 use crate::finding::Severity;
+use crate::interval::Interval;
+use crate::model::ScheduleKey;
 use crate::model::{ActivityType, Standard};
-use crate::rules::{Basis, Category, OptionKind, Rule, RuleContext, RuleMeta, RuleOption};
+use crate::rules::{Basis, Category, Opt, Rule, RuleContext, RuleId, RuleMeta};
 
 use super::{check_programme, occurrences, Programme};
 
 /// No phishing simulation within the planned interval.
 pub struct PhishingSimulationOverdue;
 
+const INTERVAL: Opt<Interval> = Opt::new(
+    "interval",
+    "3 months",
+    "The longest gap between two phishing simulations.",
+    Basis::Practice,
+)
+.follows(ScheduleKey::PhishingSimulation);
+
 static META: RuleMeta = RuleMeta {
-    name: "phishing-simulation-overdue",
+    id: RuleId::PhishingSimulationOverdue,
     category: Category::Awareness,
     default_severity: Severity::Warning,
     standard: Some(Standard::Iso27001_2022),
@@ -37,13 +47,7 @@ simulation with `status: planned` and a date on or before the due date covers th
 until that date. If you run simulations less often, declare the interval in \
 `schedule.phishing-simulation`; if you do not run them at all, set \
 `phishing-simulation-overdue: off` under `lint.rules`.",
-    options: &[RuleOption {
-        name: "interval",
-        kind: OptionKind::Interval,
-        default: "3 months",
-        description: "The longest gap between two phishing simulations. Follows `schedule.phishing-simulation` when this option is not set.",
-        basis: Basis::Practice,
-    }],
+    options: &[INTERVAL.def],
     deadlines: true,
 };
 
@@ -53,11 +57,7 @@ impl Rule for PhishingSimulationOverdue {
     }
 
     fn check(&self, cx: &mut RuleContext<'_>) {
-        let (interval, source) = cx.scheduled_with_source(
-            "interval",
-            cx.repo.manifest.schedule.phishing_simulation,
-            "phishing-simulation",
-        );
+        let (interval, source) = cx.scheduled(&INTERVAL);
         let simulations = occurrences(cx.repo, |a| {
             a.activity_type == ActivityType::PhishingSimulation
         });
@@ -65,9 +65,9 @@ impl Rule for PhishingSimulationOverdue {
             cx,
             simulations,
             &Programme {
-                rule: META.name,
+                rule: META.id,
                 noun: "phishing simulation",
-                schedule_key: "phishing-simulation",
+                schedule_key: ScheduleKey::PhishingSimulation,
                 interval,
                 source,
                 record_help: "Record each simulation as a `kind: awareness-activity` record of `type: phishing-simulation` (done: `status: completed`, with its results; scheduled: `status: planned`).",

@@ -1,10 +1,12 @@
 use crate::finding::Severity;
+use crate::interval::Interval;
+use crate::model::ScheduleKey;
 use crate::model::{ActivityStatus, Person, Standard};
 use crate::repository::Record;
 use crate::rules::identity::normalise;
 use crate::rules::schedule::{every, Next, Occurrence, Recurrence};
 use crate::rules::{
-    Basis, Category, Deadline, OptionKind, Rule, RuleContext, RuleMeta, RuleOption,
+    Basis, Category, Deadline, IntervalSource, Opt, Rule, RuleContext, RuleId, RuleMeta,
 };
 use crate::yaml::Seg;
 
@@ -14,8 +16,23 @@ use super::{check_programme, occurrences, Programme};
 /// yet trained.
 pub struct TrainingOverdue;
 
+const INTERVAL: Opt<Interval> = Opt::new(
+    "interval",
+    "12 months",
+    "How old a person's last training may get.",
+    Basis::Practice,
+)
+.follows(ScheduleKey::Training);
+
+const JOINER_WITHIN: Opt<Interval> = Opt::new(
+    "joiner-within",
+    "30 days",
+    "How soon after joining a person with no training must be trained.",
+    Basis::Practice,
+);
+
 static META: RuleMeta = RuleMeta {
-    name: "training-overdue",
+    id: RuleId::TrainingOverdue,
     category: Category::Awareness,
     default_severity: Severity::Error,
     standard: Some(Standard::Iso27001_2022),
@@ -48,22 +65,7 @@ fixed by ISO/IEC 27001. Declare your own interval in `schedule.training`.",
 `course`, or their id in the `attendees` of the training or refresher activity. If the \
 training is booked, record the activity now with `status: planned`. People who have left need \
 a `left` date, not training.",
-    options: &[
-        RuleOption {
-            name: "interval",
-            kind: OptionKind::Interval,
-            default: "12 months",
-            description: "How old a person's last training may get. Follows `schedule.training` when this option is not set.",
-            basis: Basis::Practice,
-        },
-        RuleOption {
-            name: "joiner-within",
-            kind: OptionKind::Interval,
-            default: "30 days",
-            description: "How soon after joining a person with no training must be trained.",
-            basis: Basis::Practice,
-        },
-    ],
+    options: &[INTERVAL.def, JOINER_WITHIN.def],
     deadlines: true,
 };
 
@@ -73,9 +75,8 @@ impl Rule for TrainingOverdue {
     }
 
     fn check(&self, cx: &mut RuleContext<'_>) {
-        let (interval, source) =
-            cx.scheduled_with_source("interval", cx.repo.manifest.schedule.training, "training");
-        let joiner_within = cx.interval("joiner-within");
+        let (interval, source) = cx.scheduled(&INTERVAL);
+        let joiner_within = cx.get(&JOINER_WITHIN);
         let rosters: Vec<_> = cx.repo.people().collect();
         if rosters.is_empty() {
             let trainings = occurrences(cx.repo, |a| a.activity_type.is_training());
@@ -83,9 +84,9 @@ impl Rule for TrainingOverdue {
                 cx,
                 trainings,
                 &Programme {
-                    rule: META.name,
+                    rule: META.id,
                     noun: "security training",
-                    schedule_key: "training",
+                    schedule_key: ScheduleKey::Training,
                     interval,
                     source,
                     record_help: "Record trainings as `kind: awareness-activity` records of `type: training` or `refresher`, or keep a `kind: people` roster with each person's trainings: the rule then checks everyone in scope.",
@@ -159,7 +160,7 @@ impl Rule for TrainingOverdue {
 struct Intervals<'s> {
     interval: crate::Interval,
     /// Where `interval` comes from, for messages.
-    source: &'s str,
+    source: &'s IntervalSource,
     joiner_within: crate::Interval,
 }
 
@@ -178,7 +179,7 @@ fn check_person(
         |key: &'static str| roster.span([Seg::Key("people"), Seg::Index(index), Seg::Key(key)]);
     let id_span = at("id");
     let deadline = |what: String, due, span, reason: String| Deadline {
-        rule: META.name,
+        rule: META.id,
         what,
         due,
         file: roster.file,

@@ -1,16 +1,24 @@
 use super::{certificate, cycle_audits};
 use crate::finding::Severity;
+use crate::interval::Interval;
 use crate::model::{AuditType, Standard};
 use crate::rules::{
-    capitalise, due_in, plural_days, Basis, Category, Deadline, DueState, OptionKind, Rule,
-    RuleContext, RuleMeta, RuleOption,
+    due_in, Basis, Category, Deadline, DueState, Opt, Rule, RuleContext, RuleId, RuleMeta,
 };
+use crate::text::{capitalise, plural};
 
 /// The certificate has expired, or expires within the horizon.
 pub struct CertificateExpired;
 
+const RESTORE_WITHIN: Opt<Interval> = Opt::new(
+    "restore-within",
+    "6 months",
+    "How long after expiry the certification body may still restore the certificate; the message says whether that time has passed.",
+    Basis::CertificationRule,
+);
+
 static META: RuleMeta = RuleMeta {
-    name: "certificate-expired",
+    id: RuleId::CertificateExpired,
     category: Category::Certification,
     default_severity: Severity::Error,
     standard: Some(Standard::Iso27001_2022),
@@ -35,13 +43,7 @@ certificate: the new `decision` and `expiry` (and the certificate number if it c
 `certification:` in `isms.yaml`; this also starts the new cycle for the other certification \
 rules. If it has not, agree the recertification audit with the body at once: restoration is \
 possible only within 6 months of expiry.",
-    options: &[RuleOption {
-        name: "restore-within",
-        kind: OptionKind::Interval,
-        default: "6 months",
-        description: "How long after expiry the certification body may still restore the certificate; the message says whether that time has passed.",
-        basis: Basis::CertificationRule,
-    }],
+    options: &[RESTORE_WITHIN.def],
     deadlines: true,
 };
 
@@ -69,7 +71,7 @@ impl Rule for CertificateExpired {
                 Some(f)
             }
             DueState::Overdue(ago) => {
-                let restore_within = cx.interval("restore-within");
+                let restore_within = cx.get(&RESTORE_WITHIN);
                 let restore_until = restore_within.after(expiry);
                 let restoration = if cx.as_of <= restore_until {
                     format!(
@@ -83,7 +85,7 @@ impl Rule for CertificateExpired {
                 Some(cx.finding(file, span).message(format!(
                     "{} expired on {expiry} ({} ago): the organisation is no longer certified to {}; {restoration}",
                     certificate(cert),
-                    plural_days(ago),
+                    plural(ago, "day"),
                     cert.standard.as_str(),
                 )))
             }
@@ -108,7 +110,7 @@ impl Rule for CertificateExpired {
             cx.emit(f.key("expiry").due(expiry).help(help));
         }
         cx.note_deadline(Deadline {
-            rule: META.name,
+            rule: META.id,
             what: format!("the expiry of certificate {}", cert.certificate),
             due: expiry,
             file,

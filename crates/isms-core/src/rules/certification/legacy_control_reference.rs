@@ -7,7 +7,7 @@ use crate::finding::Severity;
 use crate::markdown::{self, FrontMatter};
 use crate::model::Standard;
 use crate::repository::Record;
-use crate::rules::{Category, Rule, RuleContext, RuleMeta};
+use crate::rules::{Category, Rule, RuleContext, RuleId, RuleMeta};
 use crate::source::{FileId, Span};
 use crate::yaml::{Node, Value};
 
@@ -16,7 +16,7 @@ use crate::yaml::{Node, Value};
 pub struct LegacyControlReference;
 
 static META: RuleMeta = RuleMeta {
-    name: "legacy-control-reference",
+    id: RuleId::LegacyControlReference,
     category: Category::Certification,
     default_severity: Severity::Warning,
     standard: Some(Standard::Iso27001_2022),

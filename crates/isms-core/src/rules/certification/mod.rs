@@ -12,16 +12,8 @@ pub mod recertification_not_planned;
 pub mod surveillance_audit_missed;
 
 use super::internal_audit::{dated_audits, DatedAudit};
-use super::Rule;
 use crate::model::{AuditType, Certification};
 use crate::repository::Repository;
-
-pub static RULES: &[&dyn Rule] = &[
-    &certificate_expired::CertificateExpired,
-    &recertification_not_planned::RecertificationNotPlanned,
-    &surveillance_audit_missed::SurveillanceAuditMissed,
-    &legacy_control_reference::LegacyControlReference,
-];
 
 /// "Certificate MCL-24017 of Meridian Certification Ltd", to start a message.
 fn certificate(cert: &Certification) -> String {

@@ -1,16 +1,23 @@
 use super::{certificate, cycle_audits};
 use crate::finding::Severity;
+use crate::interval::Interval;
 use crate::model::{AuditType, Standard};
 use crate::rules::{
-    due_in, Basis, Category, Deadline, DueState, OptionKind, Rule, RuleContext, RuleMeta,
-    RuleOption,
+    due_in, Basis, Category, Deadline, DueState, Opt, Rule, RuleContext, RuleId, RuleMeta,
 };
 
 /// The certificate expires soon and no recertification audit is planned.
 pub struct RecertificationNotPlanned;
 
+const WINDOW: Opt<Interval> = Opt::new(
+    "window",
+    "6 months",
+    "How long before expiry a recertification audit must be planned.",
+    Basis::Practice,
+);
+
 static META: RuleMeta = RuleMeta {
-    name: "recertification-not-planned",
+    id: RuleId::RecertificationNotPlanned,
     category: Category::Certification,
     default_severity: Severity::Error,
     standard: Some(Standard::Iso27001_2022),
@@ -34,13 +41,7 @@ body's lead time.",
     fix: "Agree the recertification audit dates with the certification body and record them as \
 an audit with `type: recertification`, `status: planned` and the `planned` date, so that the \
 audit and the body's decision both fall before the expiry.",
-    options: &[RuleOption {
-        name: "window",
-        kind: OptionKind::Interval,
-        default: "6 months",
-        description: "How long before expiry a recertification audit must be planned.",
-        basis: Basis::Practice,
-    }],
+    options: &[WINDOW.def],
     deadlines: true,
 };
 
@@ -65,7 +66,7 @@ impl Rule for RecertificationNotPlanned {
         if let Some(planned) = in_time.first() {
             cx.planned_deadline(
                 Deadline {
-                    rule: META.name,
+                    rule: META.id,
                     what: planned.label(),
                     due: planned.date,
                     file: planned.record.file,
@@ -81,7 +82,7 @@ impl Rule for RecertificationNotPlanned {
             return;
         }
 
-        let window = cx.interval("window");
+        let window = cx.get(&WINDOW);
         let plan_by = window.before(expiry);
         let file = cx.repo.manifest_file;
         let span = cx.repo.manifest_span(&["certification", "expiry"]);
@@ -129,7 +130,7 @@ impl Rule for RecertificationNotPlanned {
             ));
         }
         cx.note_deadline(Deadline {
-            rule: META.name,
+            rule: META.id,
             what: "planning the recertification audit".to_owned(),
             due: plan_by,
             file,

@@ -1,3 +1,4 @@
+use crate::interval::Interval;
 use std::collections::HashSet;
 
 use chrono::{Datelike, NaiveDate};
@@ -6,16 +7,21 @@ use super::cycle_audits;
 use crate::finding::Severity;
 use crate::model::{AuditType, Certification, Standard};
 use crate::rules::internal_audit::DatedAudit;
-use crate::rules::{
-    capitalise, plural_days, Basis, Category, Deadline, DueState, OptionKind, Rule, RuleContext,
-    RuleMeta, RuleOption,
-};
+use crate::rules::{Basis, Category, Deadline, DueState, Opt, Rule, RuleContext, RuleId, RuleMeta};
+use crate::text::{capitalise, plural};
 
 /// The first surveillance audit is late, or a year of the cycle has none.
 pub struct SurveillanceAuditMissed;
 
+const FIRST_WITHIN: Opt<Interval> = Opt::new(
+    "first-within",
+    "12 months",
+    "The longest time from the certification decision to the first surveillance audit.",
+    Basis::CertificationRule,
+);
+
 static META: RuleMeta = RuleMeta {
-    name: "surveillance-audit-missed",
+    id: RuleId::SurveillanceAuditMissed,
     category: Category::Certification,
     default_severity: Severity::Error,
     standard: Some(Standard::Iso27001_2022),
@@ -43,13 +49,7 @@ recording them, keeps the cycle on track.",
 audit with `type: surveillance`, `status: planned` and its `planned` date; once held, set \
 `status: completed` and the `completed` date. If the body agreed a different programme (for \
 example for seasonal work), waive the finding with the reason and the body's agreement.",
-    options: &[RuleOption {
-        name: "first-within",
-        kind: OptionKind::Interval,
-        default: "12 months",
-        description: "The longest time from the certification decision to the first surveillance audit.",
-        basis: Basis::CertificationRule,
-    }],
+    options: &[FIRST_WITHIN.def],
     deadlines: true,
 };
 
@@ -96,7 +96,7 @@ impl Rule for SurveillanceAuditMissed {
             }
             cx.deadline(
                 Deadline {
-                    rule: META.name,
+                    rule: META.id,
                     what: format!("the surveillance audit of {year}"),
                     due,
                     file: cx.repo.manifest_file,
@@ -119,7 +119,7 @@ fn first_surveillance<'a>(
     surveillance: &'a [DatedAudit<'a>],
     reported: &mut HashSet<&'a str>,
 ) {
-    let first_within = cx.interval("first-within");
+    let first_within = cx.get(&FIRST_WITHIN);
     let due = first_within.after(cert.decision);
     let decision = cert.decision;
     let limit = format!("{first_within} after the certification decision of {decision}");
@@ -138,7 +138,7 @@ fn first_surveillance<'a>(
         return;
     }
     let deadline = Deadline {
-        rule: META.name,
+        rule: META.id,
         what: "the first surveillance audit".to_owned(),
         due,
         file: cx.repo.manifest_file,
@@ -153,7 +153,7 @@ fn first_surveillance<'a>(
         );
         return;
     };
-    let after = plural_days((late.date - due).num_days());
+    let after = plural((late.date - due).num_days(), "day");
     let date_span = late.date_span();
     let f = if late.held_by(cx.as_of) {
         cx.finding(deadline.file, deadline.span)
@@ -166,7 +166,7 @@ fn first_surveillance<'a>(
     } else if let DueState::Overdue(ago) = cx.due_state(due) {
         cx.finding(late.record.file, date_span).message(format!(
             "The first surveillance audit is overdue: it was due on {due} ({} ago), {limit}; {} is planned only for {}",
-            plural_days(ago),
+            plural(ago, "day"),
             late.label(),
             late.date
         ))
@@ -189,7 +189,7 @@ fn first_surveillance<'a>(
 fn planned_deadline(cx: &mut RuleContext<'_>, planned: &DatedAudit<'_>, covers: String) {
     cx.planned_deadline(
         Deadline {
-            rule: META.name,
+            rule: META.id,
             what: planned.label(),
             due: planned.date,
             file: planned.record.file,

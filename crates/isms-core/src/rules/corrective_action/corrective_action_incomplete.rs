@@ -1,6 +1,6 @@
 use crate::finding::Severity;
 use crate::model::{ActionStatus, Standard};
-use crate::rules::{Category, Rule, RuleContext, RuleMeta};
+use crate::rules::{Category, Rule, RuleContext, RuleId, RuleMeta};
 
 use super::{is_blank, open_word};
 
@@ -10,7 +10,7 @@ use super::{is_blank, open_word};
 pub struct CorrectiveActionIncomplete;
 
 static META: RuleMeta = RuleMeta {
-    name: "corrective-action-incomplete",
+    id: RuleId::CorrectiveActionIncomplete,
     category: Category::CorrectiveAction,
     default_severity: Severity::Error,
     standard: Some(Standard::Iso27001_2022),

@@ -1,12 +1,12 @@
 use crate::finding::Severity;
 use crate::model::Standard;
-use crate::rules::{Category, Deadline, Rule, RuleContext, RuleMeta};
+use crate::rules::{Category, Deadline, Rule, RuleContext, RuleId, RuleMeta};
 
 /// An open corrective action past its due date.
 pub struct CorrectiveActionOverdue;
 
 static META: RuleMeta = RuleMeta {
-    name: "corrective-action-overdue",
+    id: RuleId::CorrectiveActionOverdue,
     category: Category::CorrectiveAction,
     default_severity: Severity::Error,
     standard: Some(Standard::Iso27001_2022),
@@ -39,7 +39,7 @@ impl Rule for CorrectiveActionOverdue {
             let Some(due) = action.due else { continue };
             cx.deadline(
                 Deadline {
-                    rule: META.name,
+                    rule: META.id,
                     what: format!("corrective action {}", action.id),
                     due,
                     file: record.file,

@@ -1,17 +1,25 @@
 use crate::finding::Severity;
+use crate::interval::Interval;
+use crate::model::ScheduleKey;
 use crate::model::Standard;
 use crate::rules::schedule::every;
-use crate::rules::{
-    Basis, Category, Deadline, OptionKind, Rule, RuleContext, RuleMeta, RuleOption,
-};
+use crate::rules::{Basis, Category, Deadline, Opt, Rule, RuleContext, RuleId, RuleMeta};
 
 use super::open_word;
 
 /// An open corrective action that has not been updated for too long.
 pub struct CorrectiveActionStale;
 
+const STALE_AFTER: Opt<Interval> = Opt::new(
+    "stale-after",
+    "30 days",
+    "How long an open action may go without a recorded update.",
+    Basis::Practice,
+)
+.follows(ScheduleKey::CorrectiveActionStaleness);
+
 static META: RuleMeta = RuleMeta {
-    name: "corrective-action-stale",
+    id: RuleId::CorrectiveActionStale,
     category: Category::CorrectiveAction,
     default_severity: Severity::Warning,
     standard: Some(Standard::Iso27001_2022),
@@ -37,13 +45,7 @@ set `schedule.corrective-action-staleness` to the rhythm your ISMS has declared.
 blocked, record why and what was decided (a new due date, more resources, escalation to top \
 management); if it is done, close it with its root cause, the action taken and the closing \
 date.",
-    options: &[RuleOption {
-        name: "stale-after",
-        kind: OptionKind::Interval,
-        default: "30 days",
-        description: "How long an open action may go without a recorded update. Follows `schedule.corrective-action-staleness` when this option is not set.",
-        basis: Basis::Practice,
-    }],
+    options: &[STALE_AFTER.def],
     deadlines: false,
 };
 
@@ -53,11 +55,7 @@ impl Rule for CorrectiveActionStale {
     }
 
     fn check(&self, cx: &mut RuleContext<'_>) {
-        let (stale_after, source) = cx.scheduled_with_source(
-            "stale-after",
-            cx.repo.manifest.schedule.corrective_action_staleness,
-            "corrective-action-staleness",
-        );
+        let (stale_after, source) = cx.scheduled(&STALE_AFTER);
         for (record, action) in cx.repo.actions() {
             if !action.is_open() {
                 continue;
@@ -88,7 +86,7 @@ impl Rule for CorrectiveActionStale {
             };
             cx.deadline_with(
                 Deadline {
-                    rule: META.name,
+                    rule: META.id,
                     what: format!("an update of corrective action {}", action.id),
                     due: stale_after.after(since),
                     file: record.file,

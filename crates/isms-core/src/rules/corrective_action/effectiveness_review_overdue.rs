@@ -1,15 +1,21 @@
 use crate::finding::Severity;
+use crate::interval::Interval;
 use crate::model::{ActionStatus, Standard};
-use crate::rules::{
-    Basis, Category, Deadline, OptionKind, Rule, RuleContext, RuleMeta, RuleOption,
-};
+use crate::rules::{Basis, Category, Deadline, Opt, Rule, RuleContext, RuleId, RuleMeta};
 
 /// A closed corrective action whose effectiveness has not been reviewed in
 /// time, or was found wanting.
 pub struct EffectivenessReviewOverdue;
 
+const WITHIN: Opt<Interval> = Opt::new(
+    "within",
+    "90 days",
+    "How long after closure the effectiveness review is due.",
+    Basis::Practice,
+);
+
 static META: RuleMeta = RuleMeta {
-    name: "effectiveness-review-overdue",
+    id: RuleId::EffectivenessReviewOverdue,
     category: Category::CorrectiveAction,
     default_severity: Severity::Error,
     standard: Some(Standard::Iso27001_2022),
@@ -35,13 +41,7 @@ ineffective action means 10.2 is not yet met, and 10.2 e may call for changes to
 record it under `effectiveness:` with `reviewed` (the date), `effective` (`true` or `false`), \
 `by` and `notes`. If it was not effective, reopen the action (`status: open`, a new due date) \
 or raise a new corrective action with `source:` naming this one.",
-    options: &[RuleOption {
-        name: "within",
-        kind: OptionKind::Interval,
-        default: "90 days",
-        description: "How long after closure the effectiveness review is due.",
-        basis: Basis::Practice,
-    }],
+    options: &[WITHIN.def],
     deadlines: true,
 };
 
@@ -51,7 +51,7 @@ impl Rule for EffectivenessReviewOverdue {
     }
 
     fn check(&self, cx: &mut RuleContext<'_>) {
-        let within = cx.interval("within");
+        let within = cx.get(&WITHIN);
         for (record, action) in cx.repo.actions() {
             if action.status != ActionStatus::Closed {
                 continue;
@@ -67,7 +67,7 @@ impl Rule for EffectivenessReviewOverdue {
             let Some(review) = review else {
                 cx.deadline(
                     Deadline {
-                        rule: META.name,
+                        rule: META.id,
                         what: format!("the effectiveness review of corrective action {id}"),
                         due: within.after(closed),
                         file: record.file,

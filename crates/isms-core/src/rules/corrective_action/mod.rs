@@ -5,15 +5,7 @@ pub mod corrective_action_overdue;
 pub mod corrective_action_stale;
 pub mod effectiveness_review_overdue;
 
-use super::Rule;
 use crate::model::{ActionStatus, CorrectiveAction};
-
-pub static RULES: &[&dyn Rule] = &[
-    &corrective_action_overdue::CorrectiveActionOverdue,
-    &corrective_action_stale::CorrectiveActionStale,
-    &corrective_action_incomplete::CorrectiveActionIncomplete,
-    &effectiveness_review_overdue::EffectivenessReviewOverdue,
-];
 
 /// "open" or "in progress", for messages about open actions.
 fn open_word(action: &CorrectiveAction) -> &'static str {

@@ -1,14 +1,14 @@
 use crate::finding::Severity;
 use crate::model::{DocumentStatus, Standard};
 use crate::repository::Record;
-use crate::rules::{Category, Rule, RuleContext, RuleMeta};
+use crate::rules::{Category, Rule, RuleContext, RuleId, RuleMeta};
 
 /// An approved policy, or the Statement of Applicability, without a recorded
 /// approval.
 pub struct DocumentUnapproved;
 
 static META: RuleMeta = RuleMeta {
-    name: "document-unapproved",
+    id: RuleId::DocumentUnapproved,
     category: Category::Documents,
     default_severity: Severity::Error,
     standard: Some(Standard::Iso27001_2022),

@@ -6,18 +6,10 @@ pub mod soa_control_missing;
 pub mod soa_justification_missing;
 pub mod unknown_control;
 
-use super::{Rule, RuleContext};
+use super::RuleContext;
 use crate::model::{Kind, Standard};
 use crate::repository::{Record, Repository};
 use crate::yaml::Node;
-
-pub static RULES: &[&dyn Rule] = &[
-    &policy_review_overdue::PolicyReviewOverdue,
-    &document_unapproved::DocumentUnapproved,
-    &soa_control_missing::SoaControlMissing,
-    &soa_justification_missing::SoaJustificationMissing,
-    &unknown_control::UnknownControl,
-];
 
 /// Every Statement of Applicability, read from its YAML rather than its typed
 /// form: one malformed entry must not hide the other 92 from these rules.

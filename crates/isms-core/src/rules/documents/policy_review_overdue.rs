@@ -1,14 +1,24 @@
 use crate::finding::Severity;
+use crate::interval::Interval;
+use crate::model::ScheduleKey;
 use crate::model::{DocumentStatus, Standard};
 use crate::rules::{
-    Basis, Category, Deadline, OptionKind, Rule, RuleContext, RuleMeta, RuleOption,
+    Basis, Category, Deadline, IntervalSource, Opt, Rule, RuleContext, RuleId, RuleMeta,
 };
 
 /// An approved policy not reviewed within its planned interval.
 pub struct PolicyReviewOverdue;
 
+const INTERVAL: Opt<Interval> = Opt::new(
+    "interval",
+    "12 months",
+    "How often each policy is reviewed, when the policy has no `review-interval` of its own.",
+    Basis::Practice,
+)
+.follows(ScheduleKey::PolicyReview);
+
 static META: RuleMeta = RuleMeta {
-    name: "policy-review-overdue",
+    id: RuleId::PolicyReviewOverdue,
     category: Category::Documents,
     default_severity: Severity::Error,
     standard: Some(Standard::Iso27001_2022),
@@ -32,13 +42,7 @@ none.",
 and record the day in `reviewed` (a new version gets a new `approved` date and `version`). A \
 policy that is no longer in force gets `status: retired`. If your planned interval differs, \
 declare it in `schedule.policy-review`, or per document in `review-interval`.",
-    options: &[RuleOption {
-        name: "interval",
-        kind: OptionKind::Interval,
-        default: "12 months",
-        description: "How often each policy is reviewed, when neither the policy's `review-interval` nor `schedule.policy-review` says.",
-        basis: Basis::Practice,
-    }],
+    options: &[INTERVAL.def],
     deadlines: true,
 };
 
@@ -50,7 +54,6 @@ impl Rule for PolicyReviewOverdue {
     }
 
     fn check(&self, cx: &mut RuleContext<'_>) {
-        let schedule = cx.repo.manifest.schedule.policy_review;
         for (record, policy) in cx.repo.policies() {
             if policy.status() != DocumentStatus::Approved {
                 continue;
@@ -64,8 +67,8 @@ impl Rule for PolicyReviewOverdue {
                 (None, None) => continue,
             };
             let (interval, source) = match policy.review_interval {
-                Some(iv) => (iv, "its own `review-interval`".to_owned()),
-                None => cx.scheduled_with_source("interval", schedule, "policy-review"),
+                Some(iv) => (iv, IntervalSource::Own("review-interval")),
+                None => cx.scheduled(&INTERVAL),
             };
             let reason = if field == "reviewed" {
                 format!("last reviewed on {from}, with a review interval of {interval} ({source})")
@@ -74,7 +77,7 @@ impl Rule for PolicyReviewOverdue {
             };
             cx.deadline(
                 Deadline {
-                    rule: META.name,
+                    rule: META.id,
                     what: format!("the review of policy {}", policy.id),
                     due: interval.after(from),
                     file: record.file,

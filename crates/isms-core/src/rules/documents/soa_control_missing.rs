@@ -3,8 +3,9 @@ use std::collections::HashMap;
 use crate::catalog;
 use crate::finding::Severity;
 use crate::model::Standard;
-use crate::rules::{capitalise, Category, Rule, RuleContext, RuleMeta};
+use crate::rules::{Category, Rule, RuleContext, RuleId, RuleMeta};
 use crate::source::Span;
+use crate::text::capitalise;
 
 use super::{control_name, soa_entries, soa_name, soas};
 
@@ -13,7 +14,7 @@ use super::{control_name, soa_entries, soa_name, soas};
 pub struct SoaControlMissing;
 
 static META: RuleMeta = RuleMeta {
-    name: "soa-control-missing",
+    id: RuleId::SoaControlMissing,
     category: Category::Documents,
     default_severity: Severity::Error,
     standard: Some(Standard::Iso27001_2022),

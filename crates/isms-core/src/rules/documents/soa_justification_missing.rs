@@ -1,6 +1,6 @@
 use crate::finding::Severity;
 use crate::model::Standard;
-use crate::rules::{Category, Rule, RuleContext, RuleMeta};
+use crate::rules::{Category, Rule, RuleContext, RuleId, RuleMeta};
 use crate::yaml::{Node, Typed};
 
 use super::{control_name, soa_entries, soa_name, soas};
@@ -10,7 +10,7 @@ use super::{control_name, soa_entries, soa_name, soas};
 pub struct SoaJustificationMissing;
 
 static META: RuleMeta = RuleMeta {
-    name: "soa-justification-missing",
+    id: RuleId::SoaJustificationMissing,
     category: Category::Documents,
     default_severity: Severity::Error,
     standard: Some(Standard::Iso27001_2022),

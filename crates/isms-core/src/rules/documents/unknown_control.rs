@@ -2,13 +2,13 @@ use crate::catalog;
 use crate::finding::Severity;
 use crate::model::{Kind, Standard};
 use crate::rules::certification::legacy_control_reference::is_2013_reference;
-use crate::rules::{Category, Rule, RuleContext, RuleMeta};
+use crate::rules::{Category, Rule, RuleContext, RuleId, RuleMeta};
 
 /// A reference to an Annex A control that ISO/IEC 27001:2022 does not have.
 pub struct UnknownControl;
 
 static META: RuleMeta = RuleMeta {
-    name: "unknown-control",
+    id: RuleId::UnknownControl,
     category: Category::Documents,
     default_severity: Severity::Error,
     standard: Some(Standard::Iso27001_2022),

@@ -7,20 +7,14 @@
 //! file is read again from history and its records are told apart by id (see
 //! [`crate::history::Timeline`]).
 
-mod record_backdated;
-mod record_modified_after_closure;
-
-pub use record_backdated::RecordBackdated;
-pub use record_modified_after_closure::RecordModifiedAfterClosure;
+pub mod record_backdated;
+pub mod record_modified_after_closure;
 
 use chrono::NaiveDate;
 
-use super::Rule;
 use crate::history::{Commit, Snapshot};
 use crate::model::{ActionStatus, AuditStatus, Kind, ReviewStatus};
 use crate::repository::{Record, Repository};
-
-pub static RULES: &[&dyn Rule] = &[&RecordModifiedAfterClosure, &RecordBackdated];
 
 /// A dated event a record attests: an action raised or closed, an audit
 /// completed, a review or an awareness activity held.
@@ -161,12 +155,4 @@ pub(crate) fn describe_commit(c: &Commit) -> String {
         c.date,
         c.summary
     )
-}
-
-pub(crate) fn capitalised(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(first) => first.to_uppercase().chain(c).collect(),
-        None => String::new(),
-    }
 }

@@ -1,15 +1,24 @@
 use crate::finding::Severity;
+use crate::interval::Interval;
 use crate::model::Standard;
-use crate::rules::context::plural_days;
-use crate::rules::{Basis, Category, OptionKind, Rule, RuleContext, RuleMeta, RuleOption};
+use crate::text::{capitalise, plural};
 
-use super::{capitalised, describe_commit, events};
+use crate::rules::{Basis, Category, Opt, Rule, RuleContext, RuleId, RuleMeta};
+
+use super::{describe_commit, events};
 
 /// A record first committed long after the event it records.
 pub struct RecordBackdated;
 
+const MAX_DELAY: Opt<Interval> = Opt::new(
+    "max-delay",
+    "30 days",
+    "How long after its event a record may first be committed.",
+    Basis::Practice,
+);
+
 static META: RuleMeta = RuleMeta {
-    name: "record-backdated",
+    id: RuleId::RecordBackdated,
     category: Category::History,
     default_severity: Severity::Warning,
     standard: Some(Standard::Iso27001_2022),
@@ -42,13 +51,7 @@ long after the fact are a classic sign of an ISMS kept for the audit rather than
 report when it is issued). For a record that genuinely had to be written late, keep the \
 evidence of the date — the signed minutes, the calendar invitation, the e-mailed report — \
 linked from the record, and waive the finding with that reason.",
-    options: &[RuleOption {
-        name: "max-delay",
-        kind: OptionKind::Interval,
-        default: "30 days",
-        description: "How long after its event a record may first be committed.",
-        basis: Basis::Practice,
-    }],
+    options: &[MAX_DELAY.def],
     deadlines: false,
 };
 
@@ -61,7 +64,7 @@ impl Rule for RecordBackdated {
         let Some(history) = &cx.repo.history else {
             return;
         };
-        let max_delay = cx.interval("max-delay");
+        let max_delay = cx.get(&MAX_DELAY);
         // (record id, commit id) already reported: one commit that wrote a
         // whole record after the fact is one finding.
         let mut reported: Vec<(String, String)> = Vec::new();
@@ -94,10 +97,10 @@ impl Rule for RecordBackdated {
                 .finding(ev.record.file, ev.record.span([ev.field]))
                 .message(format!(
                     "{}, {} on {}, was {what} {} later, in {}",
-                    capitalised(&ev.label()),
+                    capitalise(&ev.label()),
                     ev.verb,
                     ev.date,
-                    plural_days(days),
+                    plural(days, "day"),
                     describe_commit(commit)
                 ))
                 .help("commit records when the event happens; for one written late, link the evidence of its date (signed minutes, the issued report) and waive this finding with that reason")

@@ -1,15 +1,24 @@
 use crate::finding::Severity;
+use crate::interval::Interval;
 use crate::model::Standard;
-use crate::rules::context::plural_days;
-use crate::rules::{Basis, Category, OptionKind, Rule, RuleContext, RuleMeta, RuleOption};
+use crate::text::{capitalise, plural};
 
-use super::{capitalised, closures, describe_commit};
+use crate::rules::{Basis, Category, Opt, Rule, RuleContext, RuleId, RuleMeta};
+
+use super::{closures, describe_commit};
 
 /// A closed record changed by a commit well after its closure.
 pub struct RecordModifiedAfterClosure;
 
+const GRACE: Opt<Interval> = Opt::new(
+    "grace",
+    "14 days",
+    "How long after closure a record may still be corrected without a finding.",
+    Basis::Practice,
+);
+
 static META: RuleMeta = RuleMeta {
-    name: "record-modified-after-closure",
+    id: RuleId::RecordModifiedAfterClosure,
     category: Category::History,
     default_severity: Severity::Warning,
     standard: Some(Standard::Iso27001_2022),
@@ -42,13 +51,7 @@ typos and late attachments are fixed in the days after closure; the standard set
 changed, why and by whom (and waive the finding with that reason). If new facts came up, record \
 them in a new record — a new corrective action, a follow-up audit — and leave the closed one as \
 it was. `git show COMMIT` shows what changed.",
-    options: &[RuleOption {
-        name: "grace",
-        kind: OptionKind::Interval,
-        default: "14 days",
-        description: "How long after closure a record may still be corrected without a finding.",
-        basis: Basis::Practice,
-    }],
+    options: &[GRACE.def],
     deadlines: false,
 };
 
@@ -61,7 +64,7 @@ impl Rule for RecordModifiedAfterClosure {
         let Some(history) = &cx.repo.history else {
             return;
         };
-        let grace = cx.interval("grace");
+        let grace = cx.get(&GRACE);
         for ev in closures(cx.repo) {
             let Some(timeline) = history.timeline(cx.repo.path(ev.record.file)) else {
                 continue;
@@ -84,10 +87,10 @@ impl Rule for RecordModifiedAfterClosure {
                 .finding(ev.record.file, ev.record.span([ev.field]))
                 .message(format!(
                     "{}, {} on {}, was changed {} later, in {}{more}",
-                    capitalised(&ev.label()),
+                    capitalise(&ev.label()),
                     ev.verb,
                     ev.date,
-                    plural_days(days),
+                    plural(days, "day"),
                     describe_commit(first)
                 ))
                 .help(format!(

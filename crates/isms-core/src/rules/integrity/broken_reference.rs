@@ -3,14 +3,14 @@ use std::collections::{HashMap, HashSet};
 use crate::finding::Severity;
 use crate::model::Kind;
 use crate::repository::{IdTarget, Record};
-use crate::rules::{Category, Rule, RuleContext, RuleMeta};
+use crate::rules::{Category, Rule, RuleContext, RuleId, RuleMeta};
 use crate::source::Span;
 
 /// An id or a relative link that resolves to nothing.
 pub struct BrokenReference;
 
 static META: RuleMeta = RuleMeta {
-    name: "broken-reference",
+    id: RuleId::BrokenReference,
     category: Category::Integrity,
     default_severity: Severity::Error,
     standard: None,

@@ -2,7 +2,7 @@ use std::collections::HashMap;
 
 use crate::finding::Severity;
 use crate::repository::IdTarget;
-use crate::rules::{Category, Rule, RuleContext, RuleMeta};
+use crate::rules::{Category, Rule, RuleContext, RuleId, RuleMeta};
 use crate::source::{FileId, Span};
 use crate::yaml::Seg;
 
@@ -10,7 +10,7 @@ use crate::yaml::Seg;
 pub struct DuplicateId;
 
 static META: RuleMeta = RuleMeta {
-    name: "duplicate-id",
+    id: RuleId::DuplicateId,
     category: Category::Integrity,
     default_severity: Severity::Error,
     standard: None,

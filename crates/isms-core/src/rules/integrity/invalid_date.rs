@@ -1,11 +1,11 @@
 use crate::finding::Severity;
-use crate::rules::{Category, Rule, RuleMeta};
+use crate::rules::{Category, Rule, RuleId, RuleMeta};
 
 /// Reported by the loader: a date is not a real calendar date in ISO 8601 form.
 pub struct InvalidDate;
 
 static META: RuleMeta = RuleMeta {
-    name: "invalid-date",
+    id: RuleId::InvalidDate,
     category: Category::Integrity,
     default_severity: Severity::Error,
     standard: None,

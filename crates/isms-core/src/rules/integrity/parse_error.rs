@@ -1,11 +1,11 @@
 use crate::finding::Severity;
-use crate::rules::{Category, Rule, RuleMeta};
+use crate::rules::{Category, Rule, RuleId, RuleMeta};
 
 /// Reported by the loader: the YAML (or the front matter) is malformed.
 pub struct ParseError;
 
 static META: RuleMeta = RuleMeta {
-    name: "parse-error",
+    id: RuleId::ParseError,
     category: Category::Integrity,
     default_severity: Severity::Error,
     standard: None,

@@ -1,11 +1,11 @@
 use crate::finding::Severity;
-use crate::rules::{Category, Rule, RuleMeta};
+use crate::rules::{Category, Rule, RuleId, RuleMeta};
 
 /// Reported by the loader: a record does not match its kind's JSON Schema.
 pub struct SchemaViolation;
 
 static META: RuleMeta = RuleMeta {
-    name: "schema-violation",
+    id: RuleId::SchemaViolation,
     category: Category::Integrity,
     default_severity: Severity::Error,
     standard: None,

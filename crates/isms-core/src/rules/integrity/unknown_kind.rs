@@ -1,11 +1,11 @@
 use crate::finding::Severity;
-use crate::rules::{Category, Rule, RuleMeta};
+use crate::rules::{Category, Rule, RuleId, RuleMeta};
 
 /// Reported by the loader: a record's `kind` is missing or unknown.
 pub struct UnknownKind;
 
 static META: RuleMeta = RuleMeta {
-    name: "unknown-kind",
+    id: RuleId::UnknownKind,
     category: Category::Integrity,
     default_severity: Severity::Error,
     standard: None,

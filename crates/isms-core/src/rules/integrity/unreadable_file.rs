@@ -1,11 +1,11 @@
 use crate::finding::Severity;
-use crate::rules::{Category, Rule, RuleMeta};
+use crate::rules::{Category, Rule, RuleId, RuleMeta};
 
 /// Reported by the loader: the file's bytes could not be used.
 pub struct UnreadableFile;
 
 static META: RuleMeta = RuleMeta {
-    name: "unreadable-file",
+    id: RuleId::UnreadableFile,
     category: Category::Integrity,
     default_severity: Severity::Error,
     standard: None,

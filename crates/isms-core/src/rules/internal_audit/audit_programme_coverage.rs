@@ -6,17 +6,22 @@ use super::{internal_audits, main_clause};
 use crate::finding::{Finding, Severity};
 use crate::interval::Interval;
 use crate::model::{normalise_control, Standard};
-use crate::rules::{
-    capitalise, due_in, plural_days, Basis, Category, OptionKind, Rule, RuleContext, RuleMeta,
-    RuleOption,
-};
+use crate::rules::{due_in, Basis, Category, Opt, Rule, RuleContext, RuleId, RuleMeta};
 use crate::source::{FileId, Span};
+use crate::text::{capitalise, plural};
 
 /// Clauses or applicable controls no internal audit covered in the cycle.
 pub struct AuditProgrammeCoverage;
 
+const WARN_BEFORE: Opt<Interval> = Opt::new(
+    "warn-before",
+    "6 months",
+    "How long before the end of the cycle to list what is not yet covered.",
+    Basis::Practice,
+);
+
 static META: RuleMeta = RuleMeta {
-    name: "audit-programme-coverage",
+    id: RuleId::AuditProgrammeCoverage,
     category: Category::InternalAudit,
     default_severity: Severity::Error,
     standard: Some(Standard::Iso27001_2022),
@@ -43,13 +48,7 @@ recertification auditor asks.",
     fix: "Plan internal audits whose `scope.clauses` and `scope.controls` take in what is \
 listed, before the cycle ends. An audit that did cover them but does not say so needs its \
 `scope` completed.",
-    options: &[RuleOption {
-        name: "warn-before",
-        kind: OptionKind::Interval,
-        default: "6 months",
-        description: "How long before the end of the cycle to list what is not yet covered.",
-        basis: Basis::Practice,
-    }],
+    options: &[WARN_BEFORE.def],
     deadlines: false,
 };
 
@@ -80,7 +79,7 @@ impl Rule for AuditProgrammeCoverage {
         let Some(cycle) = current_cycle(cx, &audits) else {
             return;
         };
-        let warn_from = cx.interval("warn-before").before(cycle.end);
+        let warn_from = cx.get(&WARN_BEFORE).before(cycle.end);
         if cx.as_of < warn_from || cx.as_of < cycle.start {
             return;
         }
@@ -100,7 +99,7 @@ impl Rule for AuditProgrammeCoverage {
             format!(
                 "ended on {} ({} ago)",
                 cycle.end,
-                plural_days((cx.as_of - cycle.end).num_days())
+                plural((cx.as_of - cycle.end).num_days(), "day")
             )
         } else {
             format!(

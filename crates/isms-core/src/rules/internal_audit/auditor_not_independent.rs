@@ -4,7 +4,7 @@ use super::internal_audits;
 use crate::finding::Severity;
 use crate::model::{normalise_control, Standard};
 use crate::rules::identity::Identities;
-use crate::rules::{Category, Rule, RuleContext, RuleMeta};
+use crate::rules::{Category, Rule, RuleContext, RuleId, RuleMeta};
 use crate::text::list_and;
 use crate::yaml::Seg;
 
@@ -12,7 +12,7 @@ use crate::yaml::Seg;
 pub struct AuditorNotIndependent;
 
 static META: RuleMeta = RuleMeta {
-    name: "auditor-not-independent",
+    id: RuleId::AuditorNotIndependent,
     category: Category::InternalAudit,
     default_severity: Severity::Error,
     standard: Some(Standard::Iso27001_2022),

@@ -1,16 +1,24 @@
 use super::internal_audits;
 use crate::finding::Severity;
+use crate::interval::Interval;
+use crate::model::ScheduleKey;
 use crate::model::Standard;
 use crate::rules::schedule::{every, schedule_span, Next, Recurrence};
-use crate::rules::{
-    Basis, Category, Deadline, OptionKind, Rule, RuleContext, RuleMeta, RuleOption,
-};
+use crate::rules::{Basis, Category, Deadline, Opt, Rule, RuleContext, RuleId, RuleMeta};
 
 /// A planned internal audit that did not happen, or none within the interval.
 pub struct InternalAuditOverdue;
 
+const INTERVAL: Opt<Interval> = Opt::new(
+    "interval",
+    "1 month",
+    "The longest time from one completed internal audit to the next.",
+    Basis::Practice,
+)
+.follows(ScheduleKey::InternalAudit);
+
 static META: RuleMeta = RuleMeta {
-    name: "internal-audit-overdue",
+    id: RuleId::InternalAuditOverdue,
     category: Category::InternalAudit,
     default_severity: Severity::Error,
     standard: Some(Standard::Iso27001_2022),
@@ -38,13 +46,7 @@ declare your own interval in `schedule.internal-audit`.",
 its findings); or, if the programme changed, move the `planned` date (the git history keeps the \
 old one) or set `status: cancelled` and cover its scope in another audit. Keep at least one \
 internal audit planned within the interval.",
-    options: &[RuleOption {
-        name: "interval",
-        kind: OptionKind::Interval,
-        default: "1 month",
-        description: "The longest time from one completed internal audit to the next; by default `schedule.internal-audit`.",
-        basis: Basis::Practice,
-    }],
+    options: &[INTERVAL.def],
     deadlines: true,
 };
 
@@ -56,18 +58,14 @@ impl Rule for InternalAuditOverdue {
     }
 
     fn check(&self, cx: &mut RuleContext<'_>) {
-        let (interval, source) = cx.scheduled_with_source(
-            "interval",
-            cx.repo.manifest.schedule.internal_audit,
-            "internal-audit",
-        );
+        let (interval, source) = cx.scheduled(&INTERVAL);
         let audits = internal_audits(cx.repo);
         // Every planned audit is a deadline on its own date, the next one of
         // the programme or an older plan that was never held nor cancelled.
         for a in audits.iter().filter(|a| a.is_planned()) {
             cx.planned_deadline(
                 Deadline {
-                    rule: META.name,
+                    rule: META.id,
                     what: a.label(),
                     due: a.date,
                     file: a.record.file,
@@ -92,7 +90,7 @@ impl Rule for InternalAuditOverdue {
                 };
                 cx.deadline(
                     Deadline {
-                        rule: META.name,
+                        rule: META.id,
                         what: "the next internal audit".to_owned(),
                         due,
                         file: last.file(),
@@ -112,7 +110,7 @@ impl Rule for InternalAuditOverdue {
             Next::Planned { .. } => {}
             Next::Missing => {
                 let f = cx
-                    .finding(cx.repo.manifest_file, schedule_span(cx.repo, "internal-audit"))
+                    .finding(cx.repo.manifest_file, schedule_span(cx.repo, ScheduleKey::InternalAudit))
                     .message(format!(
                         "No internal audit is recorded: 9.2.1 requires internal audits at planned intervals, and the programme calls for one {} ({source})",
                         every(interval)

@@ -1,13 +1,42 @@
 use super::{dated_audits, internal_audits};
 use crate::finding::Severity;
+use crate::interval::Interval;
 use crate::model::Standard;
-use crate::rules::{Basis, Category, OptionKind, Rule, RuleContext, RuleMeta, RuleOption};
+use crate::rules::{Basis, Category, Opt, Rule, RuleContext, RuleId, RuleMeta};
 
 /// Most internal audits were held just before an external audit.
 pub struct InternalAuditsClustered;
 
+const LOOKBACK: Opt<Interval> = Opt::new(
+    "lookback",
+    "12 months",
+    "How far back from the day of the check internal and external audits are taken.",
+    Basis::Practice,
+);
+
+const WINDOW: Opt<Interval> = Opt::new(
+    "window",
+    "30 days",
+    "How long before an external audit counts as \"just before\" it.",
+    Basis::Practice,
+);
+
+const MAX_SHARE: Opt<f64> = Opt::new(
+    "max-share",
+    "0.5",
+    "The largest share of the internal audits that may fall in the window before one external audit.",
+    Basis::Practice,
+);
+
+const MIN_AUDITS: Opt<i64> = Opt::new(
+    "min-audits",
+    "3",
+    "The fewest internal audits in the lookback for the rule to judge their spread.",
+    Basis::Practice,
+);
+
 static META: RuleMeta = RuleMeta {
-    name: "internal-audits-clustered",
+    id: RuleId::InternalAuditsClustered,
     category: Category::InternalAudit,
     default_severity: Severity::Warning,
     standard: Some(Standard::Iso27001_2022),
@@ -29,36 +58,7 @@ of the standard.",
     example: "```yaml\n# audits/2025.yaml: 7 of the 9 internal audits of the last 12 months were\n# completed between 2025-05-13 and 2025-06-12\nkind: audit\nid: SA-2025\ntitle: Surveillance audit 1\ntype: surveillance\nstatus: completed\ncompleted: 2025-06-12\n```",
     fix: "Spread the internal audit programme over the year (one area a month is common), and \
 plan it at the start of the cycle rather than back from the external audit date.",
-    options: &[
-        RuleOption {
-            name: "lookback",
-            kind: OptionKind::Interval,
-            default: "12 months",
-            description: "How far back from the day of the check internal and external audits are taken.",
-            basis: Basis::Practice,
-        },
-        RuleOption {
-            name: "window",
-            kind: OptionKind::Interval,
-            default: "30 days",
-            description: "How long before an external audit counts as \"just before\" it.",
-            basis: Basis::Practice,
-        },
-        RuleOption {
-            name: "max-share",
-            kind: OptionKind::Number,
-            default: "0.5",
-            description: "The largest share of the internal audits that may fall in the window before one external audit.",
-            basis: Basis::Practice,
-        },
-        RuleOption {
-            name: "min-audits",
-            kind: OptionKind::Integer,
-            default: "3",
-            description: "The fewest internal audits in the lookback for the rule to judge their spread.",
-            basis: Basis::Practice,
-        },
-    ],
+    options: &[LOOKBACK.def, WINDOW.def, MAX_SHARE.def, MIN_AUDITS.def],
     deadlines: false,
 };
 
@@ -68,10 +68,10 @@ impl Rule for InternalAuditsClustered {
     }
 
     fn check(&self, cx: &mut RuleContext<'_>) {
-        let lookback = cx.interval("lookback");
-        let window = cx.interval("window");
-        let max_share = cx.number("max-share");
-        let min_audits = cx.integer("min-audits");
+        let lookback = cx.get(&LOOKBACK);
+        let window = cx.get(&WINDOW);
+        let max_share = cx.get(&MAX_SHARE);
+        let min_audits = cx.get(&MIN_AUDITS);
         let since = lookback.before(cx.as_of);
         let as_of = cx.as_of;
         let in_period = |d| since < d && d <= as_of;

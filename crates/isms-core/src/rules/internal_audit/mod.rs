@@ -9,18 +9,9 @@ pub mod nonconformity_without_action;
 use chrono::NaiveDate;
 
 use super::schedule::Occurrence;
-use super::Rule;
 use crate::model::{Audit, AuditStatus, AuditType};
 use crate::repository::{Record, Repository};
 use crate::source::Span;
-
-pub static RULES: &[&dyn Rule] = &[
-    &internal_audit_overdue::InternalAuditOverdue,
-    &internal_audits_clustered::InternalAuditsClustered,
-    &audit_programme_coverage::AuditProgrammeCoverage,
-    &auditor_not_independent::AuditorNotIndependent,
-    &nonconformity_without_action::NonconformityWithoutAction,
-];
 
 /// An audit that is not cancelled, with its date. The certification rules
 /// use it too: audits of the certification body are audit records as well.

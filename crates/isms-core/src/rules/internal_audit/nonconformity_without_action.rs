@@ -2,7 +2,7 @@ use std::collections::HashMap;
 
 use crate::finding::Severity;
 use crate::model::{ActionStatus, AuditStatus, CorrectiveAction, FindingType, Standard};
-use crate::rules::{Category, Rule, RuleContext, RuleMeta};
+use crate::rules::{Category, Rule, RuleContext, RuleId, RuleMeta};
 use crate::text::list_and;
 use crate::yaml::Seg;
 
@@ -10,7 +10,7 @@ use crate::yaml::Seg;
 pub struct NonconformityWithoutAction;
 
 static META: RuleMeta = RuleMeta {
-    name: "nonconformity-without-action",
+    id: RuleId::NonconformityWithoutAction,
     category: Category::InternalAudit,
     default_severity: Severity::Error,
     standard: Some(Standard::Iso27001_2022),

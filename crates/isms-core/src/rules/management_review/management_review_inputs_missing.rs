@@ -1,6 +1,7 @@
 use crate::finding::Severity;
 use crate::model::{ReviewStatus, Standard};
-use crate::rules::{capitalise, Category, Rule, RuleContext, RuleMeta};
+use crate::rules::{Category, Rule, RuleContext, RuleId, RuleMeta};
+use crate::text::capitalise;
 use crate::yaml::{Node, Value};
 
 use super::{held_reviews, INPUTS};
@@ -9,7 +10,7 @@ use super::{held_reviews, INPUTS};
 pub struct ManagementReviewInputsMissing;
 
 static META: RuleMeta = RuleMeta {
-    name: "management-review-inputs-missing",
+    id: RuleId::ManagementReviewInputsMissing,
     category: Category::ManagementReview,
     default_severity: Severity::Error,
     standard: Some(Standard::Iso27001_2022),

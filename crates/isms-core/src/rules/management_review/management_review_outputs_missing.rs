@@ -4,7 +4,7 @@ use crate::finding::Severity;
 use crate::model::{Attendee, DecisionType, Standard};
 use crate::repository::Repository;
 use crate::rules::identity::normalise;
-use crate::rules::{Category, Rule, RuleContext, RuleMeta};
+use crate::rules::{Category, Rule, RuleContext, RuleId, RuleMeta};
 
 use super::held_reviews;
 
@@ -13,7 +13,7 @@ use super::held_reviews;
 pub struct ManagementReviewOutputsMissing;
 
 static META: RuleMeta = RuleMeta {
-    name: "management-review-outputs-missing",
+    id: RuleId::ManagementReviewOutputsMissing,
     category: Category::ManagementReview,
     default_severity: Severity::Error,
     standard: Some(Standard::Iso27001_2022),

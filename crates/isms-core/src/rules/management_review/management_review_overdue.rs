@@ -1,15 +1,30 @@
 use crate::finding::Severity;
+use crate::interval::Interval;
+use crate::model::ScheduleKey;
 use crate::model::{ReviewStatus, Standard};
 use crate::rules::schedule::{every, schedule_span, Next, Occurrence, Recurrence};
-use crate::rules::{
-    Basis, Category, Deadline, OptionKind, Rule, RuleContext, RuleMeta, RuleOption,
-};
+use crate::rules::{Basis, Category, Deadline, Opt, Rule, RuleContext, RuleId, RuleMeta};
 
 /// The last completed management review is older than the planned interval.
 pub struct ManagementReviewOverdue;
 
+const WARN_AFTER: Opt<Interval> = Opt::new(
+    "warn-after",
+    "6 months",
+    "How long after the last review the next one is due, and the rule warns.",
+    Basis::Practice,
+)
+.follows(ScheduleKey::ManagementReview);
+
+const ERROR_AFTER: Opt<Interval> = Opt::new(
+    "error-after",
+    "12 months",
+    "How old the last review may get before the finding is an error: at least yearly is what certification bodies expect.",
+    Basis::Practice,
+);
+
 static META: RuleMeta = RuleMeta {
-    name: "management-review-overdue",
+    id: RuleId::ManagementReviewOverdue,
     category: Category::ManagementReview,
     default_severity: Severity::Error,
     standard: Some(Standard::Iso27001_2022),
@@ -36,22 +51,7 @@ review since the last visit — a year without one is a likely nonconformity.",
 If it is scheduled, record it now with `status: planned` and its date: a planned review covers \
 the obligation until that date. If the organisation reviews less often on purpose, declare the \
 interval in `schedule.management-review` (and be ready to justify it to the auditor).",
-    options: &[
-        RuleOption {
-            name: "warn-after",
-            kind: OptionKind::Interval,
-            default: "6 months",
-            description: "How long after the last review the next one is due, and the rule warns. Follows `schedule.management-review` when this option is not set.",
-            basis: Basis::Practice,
-        },
-        RuleOption {
-            name: "error-after",
-            kind: OptionKind::Interval,
-            default: "12 months",
-            description: "How old the last review may get before the finding is an error: at least yearly is what certification bodies expect.",
-            basis: Basis::Practice,
-        },
-    ],
+    options: &[WARN_AFTER.def, ERROR_AFTER.def],
     deadlines: true,
 };
 
@@ -61,12 +61,8 @@ impl Rule for ManagementReviewOverdue {
     }
 
     fn check(&self, cx: &mut RuleContext<'_>) {
-        let (warn_after, source) = cx.scheduled_with_source(
-            "warn-after",
-            cx.repo.manifest.schedule.management_review,
-            "management-review",
-        );
-        let error_after = cx.interval("error-after");
+        let (warn_after, source) = cx.scheduled(&WARN_AFTER);
+        let error_after = cx.get(&ERROR_AFTER);
         let reviews = cx.repo.reviews().filter_map(|(record, review)| {
             let completed = match review.status() {
                 ReviewStatus::Completed => true,
@@ -116,7 +112,7 @@ impl Rule for ManagementReviewOverdue {
                 }
                 cx.deadline_with(
                     Deadline {
-                        rule: META.name,
+                        rule: META.id,
                         what: "the next management review".into(),
                         due,
                         file: last.file(),
@@ -139,7 +135,7 @@ impl Rule for ManagementReviewOverdue {
                 };
                 cx.deadline_with(
                     Deadline {
-                        rule: META.name,
+                        rule: META.id,
                         what: format!("planned management review {}", planned.name),
                         due: planned.date,
                         file: planned.file(),
@@ -153,7 +149,7 @@ impl Rule for ManagementReviewOverdue {
                 );
             }
             Next::Missing => {
-                let span = schedule_span(cx.repo, "management-review");
+                let span = schedule_span(cx.repo, ScheduleKey::ManagementReview);
                 let f = cx
                     .finding(cx.repo.manifest_file, span)
                     .message(format!(

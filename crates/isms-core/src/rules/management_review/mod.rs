@@ -6,15 +6,8 @@ pub mod management_review_overdue;
 
 use chrono::NaiveDate;
 
-use super::Rule;
 use crate::model::{ManagementReview, ReviewStatus};
 use crate::repository::{Record, Repository};
-
-pub static RULES: &[&dyn Rule] = &[
-    &management_review_overdue::ManagementReviewOverdue,
-    &management_review_inputs_missing::ManagementReviewInputsMissing,
-    &management_review_outputs_missing::ManagementReviewOutputsMissing,
-];
 
 /// One input of 9.3.2 (2022 edition).
 #[derive(Debug)]

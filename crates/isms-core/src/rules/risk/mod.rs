@@ -3,11 +3,3 @@
 pub mod risk_owner_missing;
 pub mod risk_review_overdue;
 pub mod risk_treatment_missing;
-
-use super::Rule;
-
-pub static RULES: &[&dyn Rule] = &[
-    &risk_review_overdue::RiskReviewOverdue,
-    &risk_owner_missing::RiskOwnerMissing,
-    &risk_treatment_missing::RiskTreatmentMissing,
-];

@@ -1,12 +1,12 @@
 use crate::finding::Severity;
 use crate::model::Standard;
-use crate::rules::{Category, Rule, RuleContext, RuleMeta};
+use crate::rules::{Category, Rule, RuleContext, RuleId, RuleMeta};
 
 /// An open risk without a risk owner.
 pub struct RiskOwnerMissing;
 
 static META: RuleMeta = RuleMeta {
-    name: "risk-owner-missing",
+    id: RuleId::RiskOwnerMissing,
     category: Category::Risk,
     default_severity: Severity::Error,
     standard: Some(Standard::Iso27001_2022),

@@ -1,14 +1,24 @@
 use crate::finding::Severity;
+use crate::interval::Interval;
+use crate::model::ScheduleKey;
 use crate::model::Standard;
 use crate::rules::{
-    Basis, Category, Deadline, OptionKind, Rule, RuleContext, RuleMeta, RuleOption,
+    Basis, Category, Deadline, IntervalSource, Opt, Rule, RuleContext, RuleId, RuleMeta,
 };
 
 /// An open risk not reviewed within its planned interval.
 pub struct RiskReviewOverdue;
 
+const INTERVAL: Opt<Interval> = Opt::new(
+    "interval",
+    "12 months",
+    "How often each risk is reviewed, when the risk has no `review-interval` of its own.",
+    Basis::Practice,
+)
+.follows(ScheduleKey::RiskReview);
+
 static META: RuleMeta = RuleMeta {
-    name: "risk-review-overdue",
+    id: RuleId::RiskReviewOverdue,
     category: Category::Risk,
     default_severity: Severity::Error,
     standard: Some(Standard::Iso27001_2022),
@@ -32,13 +42,7 @@ declare none.",
 treatment working, is the residual risk still acceptable? — and record the day in \
 `reviewed`. A risk that no longer applies is closed with `status: closed`. If your planned \
 interval differs, declare it in `schedule.risk-review` (or per risk in `review-interval`).",
-    options: &[RuleOption {
-        name: "interval",
-        kind: OptionKind::Interval,
-        default: "12 months",
-        description: "How often each risk is reviewed, when neither the risk's `review-interval` nor `schedule.risk-review` says.",
-        basis: Basis::Practice,
-    }],
+    options: &[INTERVAL.def],
     deadlines: true,
 };
 
@@ -50,14 +54,13 @@ impl Rule for RiskReviewOverdue {
     }
 
     fn check(&self, cx: &mut RuleContext<'_>) {
-        let schedule = cx.repo.manifest.schedule.risk_review;
         for (record, risk) in cx.repo.risks() {
             if !risk.is_open() {
                 continue;
             }
             let (interval, source) = match risk.review_interval {
-                Some(iv) => (iv, "its own `review-interval`".to_owned()),
-                None => cx.scheduled_with_source("interval", schedule, "risk-review"),
+                Some(iv) => (iv, IntervalSource::Own("review-interval")),
+                None => cx.scheduled(&INTERVAL),
             };
             let (from, field, reason) = match (risk.reviewed, risk.identified) {
                 (Some(reviewed), _) => (
@@ -86,7 +89,7 @@ impl Rule for RiskReviewOverdue {
             };
             cx.deadline(
                 Deadline {
-                    rule: META.name,
+                    rule: META.id,
                     what: format!("the review of risk {}", risk.id),
                     due: interval.after(from),
                     file: record.file,

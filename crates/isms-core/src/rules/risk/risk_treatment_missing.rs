@@ -1,14 +1,14 @@
 use crate::finding::Severity;
 use crate::model::{Risk, Standard, Treatment};
 use crate::rules::identity::Identities;
-use crate::rules::{Category, Rule, RuleContext, RuleMeta};
+use crate::rules::{Category, Rule, RuleContext, RuleId, RuleMeta};
 
 /// A risk above the acceptance criteria with neither treatment nor acceptance;
 /// an acceptance that is missing or not given by the risk owner.
 pub struct RiskTreatmentMissing;
 
 static META: RuleMeta = RuleMeta {
-    name: "risk-treatment-missing",
+    id: RuleId::RiskTreatmentMissing,
     category: Category::Risk,
     default_severity: Severity::Error,
     standard: Some(Standard::Iso27001_2022),

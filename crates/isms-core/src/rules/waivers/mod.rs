@@ -1,13 +1,143 @@
-//! Waivers: findings the organisation has accepted for a time. The engine
-//! applies waivers after every rule has run and reports on them through these
-//! two rules.
+//! Waivers: findings the organisation has accepted for a time.
+//!
+//! The engine reads the waivers of the manifest and of its `waivers-file`
+//! ([`read`]), applies them once every rule has run ([`apply`]), and then
+//! lets the two waiver rules report on them: [`waiver_expired`] for a waiver
+//! whose findings are back, [`waiver_unused`] for one that matches nothing.
 
 pub mod waiver_expired;
 pub mod waiver_unused;
 
-use super::Rule;
+use chrono::NaiveDate;
+use globset::{GlobBuilder, GlobMatcher};
 
-pub static RULES: &[&dyn Rule] = &[&waiver_expired::WaiverExpired, &waiver_unused::WaiverUnused];
+use crate::finding::Finding;
+use crate::model::Waiver;
+use crate::repository::Repository;
+use crate::source::{FileId, Span};
+use crate::yaml::Node;
+
+/// A waiver from the manifest or the file it names, read.
+#[derive(Debug, Clone)]
+pub struct WaiverEntry {
+    /// Position among all the waivers (the manifest's first); findings refer
+    /// to their waiver by it.
+    pub index: usize,
+    pub waiver: Waiver,
+    /// Where the waiver is written: `isms.yaml` or the `waivers-file`.
+    pub file: FileId,
+    pub span: Span,
+    /// Where its `expires` date is written.
+    pub expires_span: Span,
+    /// Findings it matched, whether it still accepts them or has expired.
+    pub used: usize,
+    /// The findings it would accept but no longer does, having expired, as
+    /// where they are.
+    pub(crate) back: Vec<(FileId, Span)>,
+    /// The target as a path glob, if it is one; the error says why it is not.
+    matcher: Result<GlobMatcher, globset::ErrorKind>,
+}
+
+impl WaiverEntry {
+    fn new(index: usize, waiver: Waiver, file: FileId, node: &Node) -> Self {
+        // `*` stays within a directory and `**` crosses them, as in .gitignore.
+        let matcher = GlobBuilder::new(&waiver.target)
+            .literal_separator(true)
+            .build()
+            .map(|g| g.compile_matcher())
+            .map_err(|e| e.kind().clone());
+        WaiverEntry {
+            index,
+            waiver,
+            file,
+            span: node.span,
+            expires_span: node.locate(["expires"]),
+            used: 0,
+            back: Vec::new(),
+            matcher,
+        }
+    }
+
+    /// Whether the waiver is still in force on `as_of`: the `expires` day
+    /// itself is the last day it applies.
+    pub fn is_current(&self, as_of: NaiveDate) -> bool {
+        as_of <= self.waiver.expires
+    }
+
+    /// Why the target is not a valid glob, if it is not.
+    pub fn glob_error(&self) -> Option<&globset::ErrorKind> {
+        self.matcher.as_ref().err()
+    }
+
+    fn matches(&self, repo: &Repository, f: &Finding) -> bool {
+        if f.rule != *self.waiver.rule {
+            return false;
+        }
+        if f.record_id.as_deref() == Some(self.waiver.target.as_str()) {
+            return true;
+        }
+        let path = repo.path(f.file);
+        self.waiver.target == path || self.matcher.as_ref().is_ok_and(|m| m.is_match(path))
+    }
+}
+
+/// The waivers of the manifest, then those of its `waivers-file`.
+pub(crate) fn read(repo: &Repository) -> Vec<WaiverEntry> {
+    let lists = std::iter::once((repo.manifest_file, &repo.manifest_node))
+        .chain(repo.waivers_file.as_ref().map(|(file, node)| (*file, node)));
+    let mut out = Vec::new();
+    let mut index = 0;
+    for (file, node) in lists {
+        let Some(items) = node.get("waivers").and_then(Node::as_seq) else {
+            continue;
+        };
+        for item in items {
+            // A waiver the schema rejects (no reason, owner or expiry)
+            // waives nothing; the schema finding says why.
+            let waiver = crate::de::from_node::<Waiver>(item)
+                .ok()
+                .filter(|w| !w.reason.trim().is_empty() && !w.owner.trim().is_empty());
+            if let Some(waiver) = waiver {
+                out.push(WaiverEntry::new(index, waiver, file, item));
+            }
+            index += 1;
+        }
+    }
+    out
+}
+
+/// Mark each finding a current waiver accepts, and note on each waiver what
+/// it matched: the findings it accepts, and those it no longer accepts
+/// because it has expired.
+pub(crate) fn apply(
+    repo: &Repository,
+    as_of: NaiveDate,
+    findings: &mut [Finding],
+    waivers: &mut [WaiverEntry],
+) {
+    for f in findings.iter_mut() {
+        let mut current = None;
+        let mut expired = None;
+        for (i, w) in waivers.iter_mut().enumerate() {
+            if !w.matches(repo, f) {
+                continue;
+            }
+            // Every matching waiver is in use, even one another waiver
+            // supersedes: none of them is "unused".
+            w.used += 1;
+            if w.is_current(as_of) {
+                current.get_or_insert(i);
+            } else {
+                expired.get_or_insert(i);
+            }
+        }
+        match (current, expired) {
+            (Some(i), _) => f.waiver = Some(waivers[i].index),
+            (None, Some(i)) => waivers[i].back.push((f.file, f.span)),
+            (None, None) => {}
+        }
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -1,11 +1,12 @@
 use crate::finding::Severity;
-use crate::rules::{Category, Rule, RuleMeta};
+use crate::rules::{Category, Rule, RuleContext, RuleId, RuleMeta};
+use crate::text::plural;
 
 /// Reported by the engine when a matching waiver has expired.
 pub struct WaiverExpired;
 
 static META: RuleMeta = RuleMeta {
-    name: "waiver-expired",
+    id: RuleId::WaiverExpired,
     category: Category::Waivers,
     default_severity: Severity::Warning,
     standard: None,
@@ -28,6 +29,44 @@ with a new `expires` date and a reason that says why.",
 impl Rule for WaiverExpired {
     fn meta(&self) -> &'static RuleMeta {
         &META
+    }
+
+    fn check(&self, cx: &mut RuleContext<'_>) {
+        let repo = cx.repo;
+        for w in cx.waivers() {
+            let Some(&(file, span)) = w.back.first() else {
+                continue;
+            };
+            let what = if w.back.len() == 1 {
+                let at = repo.file(file).line_col(span.start);
+                format!(
+                    "its finding at {}:{}:{} is reported again",
+                    repo.path(file),
+                    at.line,
+                    at.column
+                )
+            } else {
+                format!("its {} findings are reported again", w.back.len())
+            };
+            let mut f = cx
+                .finding(w.file, w.expires_span)
+                .message(format!(
+                    "the waiver of `{}` for `{}` expired on {} ({} ago); {what}",
+                    w.waiver.rule,
+                    w.waiver.target,
+                    w.waiver.expires,
+                    plural((cx.as_of - w.waiver.expires).num_days(), "day"),
+                ))
+                .help(format!(
+                    "Fix the finding and delete the waiver, or have {} renew it with a new `expires` date.",
+                    w.waiver.owner
+                ))
+                .key(format!("{}/{}", w.waiver.rule, w.waiver.target));
+            for &(file, span) in &w.back {
+                f = f.related(file, span, "the finding it waived");
+            }
+            cx.emit(f);
+        }
     }
 }
 

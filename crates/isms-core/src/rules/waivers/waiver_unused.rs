@@ -1,11 +1,13 @@
+use super::WaiverEntry;
+use crate::config::Level;
 use crate::finding::Severity;
-use crate::rules::{Category, Rule, RuleMeta};
+use crate::rules::{suggest, Category, Rule, RuleContext, RuleId, RuleMeta};
 
 /// Reported by the engine when a waiver matches no finding.
 pub struct WaiverUnused;
 
 static META: RuleMeta = RuleMeta {
-    name: "waiver-unused",
+    id: RuleId::WaiverUnused,
     category: Category::Waivers,
     default_severity: Severity::Warning,
     standard: None,
@@ -28,6 +30,42 @@ accept future findings nobody has looked at.",
 impl Rule for WaiverUnused {
     fn meta(&self) -> &'static RuleMeta {
         &META
+    }
+
+    fn check(&self, cx: &mut RuleContext<'_>) {
+        for w in cx.waivers().iter().filter(|w| w.used == 0) {
+            let hint = unused_hint(cx, w);
+            let f = cx
+                .finding(w.file, w.span)
+                .message(format!(
+                    "the waiver of `{}` for `{}` matches no finding{hint}; remove it, or correct its rule or target",
+                    w.waiver.rule, w.waiver.target
+                ))
+                .key(format!("{}/{}", w.waiver.rule, w.waiver.target));
+            cx.emit(f);
+        }
+    }
+}
+
+/// Why a waiver may match nothing, when something other than a fixed
+/// finding explains it.
+fn unused_hint(cx: &RuleContext<'_>, w: &WaiverEntry) -> String {
+    let rule = &w.waiver.rule;
+    match RuleId::parse(rule) {
+        None => match suggest(rule) {
+            Some(s) => format!(" (there is no rule `{rule}`; did you mean `{s}`?)"),
+            None => format!(" (there is no rule `{rule}`; see `isms-lint rules`)"),
+        },
+        Some(r) if cx.level_of(r) == Level::Off => {
+            format!(" (`{rule}` is turned off in `lint.rules`)")
+        }
+        Some(_) => match w.glob_error() {
+            Some(e) => format!(
+                " (`{}` is not a record id, a path or a valid glob: {e})",
+                w.waiver.target
+            ),
+            None => String::new(),
+        },
     }
 }
 
