@@ -244,7 +244,7 @@ pub struct CheckArgs {
 /// one ("February 2025 has 28 days", not "input is out of range").
 fn parse_date(s: &str) -> Result<NaiveDate, String> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| {
-        let message = isms_core::schema::date_message("date", s);
+        let message = isms_core::rules::integrity::invalid_date::date_message("date", s);
         match message.split_once(": ") {
             Some((_, why)) => why.to_owned(),
             None => message,

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use rayon::prelude::*;
 
-use crate::config::{self, Level};
+use crate::config::{self};
 use crate::finding::{fingerprint, Finding, Severity};
 use crate::interval::Interval;
 use crate::model::Standard;
@@ -85,7 +85,7 @@ impl Report {
 }
 
 /// Run every enabled rule over a loaded repository.
-pub fn check(mut repo: Repository, opts: &CheckOptions) -> Report {
+pub fn check(repo: Repository, opts: &CheckOptions) -> Report {
     let settings = config::rule_settings(&repo.manifest_node);
     let horizon = opts
         .horizon
@@ -98,12 +98,6 @@ pub fn check(mut repo: Repository, opts: &CheckOptions) -> Report {
     };
 
     let mut findings = Vec::new();
-    for f in std::mem::take(&mut repo.load_findings) {
-        if let Level::On(severity) = config::level(&settings, f.rule) {
-            findings.push(Finding { severity, ..f });
-        }
-    }
-
     let applicable = |r: &&dyn Rule| applies(r.meta().standard, &standards);
     let mut run = Run {
         repo: &repo,

@@ -26,6 +26,7 @@ pub mod interval;
 pub mod load;
 pub mod markdown;
 pub mod model;
+pub mod problem;
 pub mod report;
 pub mod repository;
 pub mod rules;

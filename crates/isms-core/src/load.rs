@@ -9,17 +9,14 @@ use std::sync::Arc;
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use rayon::prelude::*;
 
-use std::borrow::Borrow;
-
-use crate::finding::Finding;
 use crate::markdown::{self, FrontMatter};
 use crate::model::{Kind, Manifest, Paths};
+use crate::problem::{Problem, ProblemKind};
 use crate::repository::{IdTarget, LoadStats, Record, RecordData, Repository};
-use crate::rules::RuleId;
+use crate::rules::integrity::{unknown_kind, unreadable_file};
 use crate::schema::{self, SchemaError, Target};
 use crate::source::{FileId, SourceFile, Span};
 use crate::source_fs::{FileSource, ListedFile, ReadError};
-use crate::text;
 use crate::yaml::{self, Node, Seg, Value};
 
 /// The manifest's file name at the repository root.
@@ -35,41 +32,90 @@ pub struct LoadOptions {
 }
 
 /// Why a repository could not be checked at all: no manifest, or one that
-/// cannot be read. One line, with the place when there is one.
+/// cannot be read. Displayed as one line, with the place when there is one.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LoadError(pub String);
+pub enum LoadError {
+    /// The source has no `isms.yaml` and no other manifest was given.
+    NoManifest { source: String },
+    /// The manifest's bytes could not be had.
+    ManifestUnreadable { path: String, error: String },
+    /// The manifest is binary or UTF-16, not UTF-8 text.
+    ManifestNotText { path: String, why: &'static str },
+    /// The manifest is not valid UTF-8.
+    ManifestNotUtf8 {
+        path: String,
+        line: usize,
+        column: usize,
+    },
+    /// The manifest's YAML cannot be parsed.
+    ManifestSyntax {
+        path: String,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    /// The manifest is not a mapping.
+    ManifestNotMapping { path: String },
+    /// The source could not list its files.
+    CannotList { source: String, error: String },
+}
 
 impl std::fmt::Display for LoadError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
+        match self {
+            LoadError::NoManifest { source } => write!(
+                f,
+                "no {MANIFEST} in {source}: this is not an ISMS repository (run `isms-lint init` to start one, or pass --config FILE)"
+            ),
+            LoadError::ManifestUnreadable { path, error } => {
+                write!(f, "could not read the manifest {path}: {error}")
+            }
+            LoadError::ManifestNotText { path, why } => {
+                write!(f, "{path}: the manifest cannot be read: {why}")
+            }
+            LoadError::ManifestNotUtf8 { path, line, column } => write!(
+                f,
+                "{path}:{line}:{column}: the manifest is not valid UTF-8; save it as UTF-8"
+            ),
+            LoadError::ManifestSyntax {
+                path,
+                line,
+                column,
+                message,
+            } => write!(
+                f,
+                "{path}:{line}:{column}: the manifest cannot be read: {message}"
+            ),
+            LoadError::ManifestNotMapping { path } => write!(
+                f,
+                "{path}: the manifest must be a mapping of keys, such as `organisation:` and `certification:` (see `isms-lint init`)"
+            ),
+            LoadError::CannotList { source, error } => {
+                write!(f, "could not list the files of {source}: {error}")
+            }
+        }
     }
 }
 
 impl std::error::Error for LoadError {}
 
-fn finding(rule: RuleId, file: FileId, span: Span, message: impl Into<String>) -> Finding {
-    Finding::new(rule, rule.meta().default_severity, file, span).message(message)
-}
-
 /// Read a repository.
 pub fn load(source: &dyn FileSource, opts: &LoadOptions) -> Result<Repository, LoadError> {
-    let mut findings = Vec::new();
+    let mut problems = Vec::new();
     // Listing the files and compiling the schemas both come first and
     // depend on nothing: do them side by side.
     let (listed, _) = rayon::join(|| source.list(), schema::validators);
     let (manifest_file, manifest_node, manifest, manifest_in_repo) =
-        load_manifest(source, opts, &mut findings)?;
+        load_manifest(source, opts, &mut problems)?;
 
-    let listed = listed.map_err(|e| {
-        LoadError(format!(
-            "could not list the files of {}: {e}",
-            source.describe()
-        ))
+    let listed = listed.map_err(|error| LoadError::CannotList {
+        source: source.describe(),
+        error,
     })?;
     let paths: HashSet<String> = listed.iter().map(|f| f.path.clone()).collect();
-    let exclude = exclude_set(&manifest_node, &manifest, &mut findings);
+    let exclude = exclude_set(&manifest_node, &manifest, &mut problems);
     let max_size = manifest.lint.max_file_size.unwrap_or(DEFAULT_MAX_FILE_SIZE);
-    let waivers_path = waivers_path(&manifest_node, &manifest, &mut findings);
+    let waivers_path = waivers_path(&manifest_node, &manifest, &mut problems);
 
     let candidates: Vec<&ListedFile> = listed
         .iter()
@@ -98,12 +144,12 @@ pub fn load(source: &dyn FileSource, opts: &LoadOptions) -> Result<Repository, L
     for out in outputs {
         files.push(out.file);
         records.extend(out.records);
-        findings.extend(out.findings);
+        problems.extend(out.problems);
     }
     let waivers_file = waivers_path.and_then(|path| {
         let id = FileId(files.len() as u32);
         let named_at = manifest_node.locate(["waivers-file"]);
-        let (file, node) = load_waivers_file(source, &path, id, named_at, max_size, &mut findings)?;
+        let (file, node) = load_waivers_file(source, &path, id, named_at, max_size, &mut problems)?;
         files.push(file);
         node.map(|n| (id, n))
     });
@@ -127,45 +173,52 @@ pub fn load(source: &dyn FileSource, opts: &LoadOptions) -> Result<Repository, L
         paths,
         stats,
         history: None,
-        load_findings: findings,
+        problems,
     })
 }
 
 fn load_manifest(
     source: &dyn FileSource,
     opts: &LoadOptions,
-    findings: &mut Vec<Finding>,
+    problems: &mut Vec<Problem>,
 ) -> Result<(Arc<SourceFile>, Node, Manifest, bool), LoadError> {
     let (path, bytes, in_repo) = match &opts.config {
         Some(p) => {
-            let bytes = std::fs::read(p).map_err(|e| {
-                LoadError(format!("could not read the manifest {}: {e}", p.display()))
+            let bytes = std::fs::read(p).map_err(|e| LoadError::ManifestUnreadable {
+                path: p.display().to_string(),
+                error: e.to_string(),
             })?;
             (p.display().to_string(), bytes, false)
         }
         None => match source.read(MANIFEST, DEFAULT_MAX_FILE_SIZE) {
             Ok(b) => (MANIFEST.to_owned(), b, true),
             Err(ReadError::NotFound) => {
-                return Err(LoadError(format!(
-                    "no {MANIFEST} in {}: this is not an ISMS repository (run `isms-lint init` to start one, or pass --config FILE)",
-                    source.describe()
-                )))
+                return Err(LoadError::NoManifest {
+                    source: source.describe(),
+                })
             }
-            Err(e) => return Err(LoadError(format!("could not read {MANIFEST}: {e}"))),
+            Err(e) => {
+                return Err(LoadError::ManifestUnreadable {
+                    path: MANIFEST.to_owned(),
+                    error: e.to_string(),
+                })
+            }
         },
     };
-    if let Some(why) = not_text(&bytes) {
-        return Err(LoadError(format!(
-            "{path}: the manifest cannot be read: {why}"
-        )));
+    if let Some(why) = unreadable_file::not_text(&bytes) {
+        return Err(LoadError::ManifestNotText {
+            path,
+            why: why.describe(),
+        });
     }
     let text = String::from_utf8(bytes).map_err(|e| {
-        let (f, at) = invalid_utf8(&path, &e);
+        let (f, at) = unreadable_file::lossy(&path, &e);
         let at = f.line_col(at);
-        LoadError(format!(
-            "{path}:{}:{}: the manifest is not valid UTF-8; save it as UTF-8",
-            at.line, at.column
-        ))
+        LoadError::ManifestNotUtf8 {
+            path: path.clone(),
+            line: at.line,
+            column: at.column,
+        }
     })?;
     let file = Arc::new(SourceFile::new(path.clone(), text));
     let manifest_id = FileId(0);
@@ -174,13 +227,19 @@ fn load_manifest(
     if parsed.fatal {
         let e = &parsed.errors[parsed.errors.len() - 1];
         let at = file.line_col(e.span.start);
-        return Err(LoadError(format!(
-            "{path}:{}:{}: the manifest cannot be read: {}",
-            at.line, at.column, e.message
-        )));
+        return Err(LoadError::ManifestSyntax {
+            path,
+            line: at.line,
+            column: at.column,
+            message: e.message.clone(),
+        });
     }
-    for e in &parsed.errors {
-        findings.push(yaml_finding(manifest_id, e));
+    for e in parsed.errors {
+        problems.push(Problem::new(
+            manifest_id,
+            e.span,
+            ProblemKind::Yaml(Box::new(e)),
+        ));
     }
     let Some(doc) = parsed
         .documents
@@ -188,22 +247,35 @@ fn load_manifest(
         .next()
         .filter(|d| d.as_map().is_some())
     else {
-        return Err(LoadError(format!(
-            "{path}: the manifest must be a mapping of keys, such as `organisation:` and `certification:` (see `isms-lint init`)"
-        )));
+        return Err(LoadError::ManifestNotMapping { path });
     };
     let errors = schema::validate(Target::Manifest, &doc);
     let manifest = crate::de::from_node::<Manifest>(&pruned(&doc, &errors, 0)).unwrap_or_default();
-    findings.extend(
+    problems.extend(
         errors
-            .iter()
-            .map(|e| finding(e.rule, manifest_id, e.span, e.message.clone()).key(e.path.join("/"))),
+            .into_iter()
+            .map(|e| schema_problem(manifest_id, e, None, 0)),
     );
     Ok((file, doc, manifest, in_repo))
 }
 
+/// A schema error as a problem of the record it is in: its key is its path
+/// below the record's first `depth` segments.
+fn schema_problem(file: FileId, error: SchemaError, record: Option<&str>, depth: usize) -> Problem {
+    let key = error.path[depth.min(error.path.len())..].join("/");
+    Problem::new(
+        file,
+        error.span,
+        ProblemKind::Schema {
+            record: record.map(str::to_owned),
+            key,
+            error: Box::new(error),
+        },
+    )
+}
+
 /// The manifest's `waivers-file`, if it names a place inside the repository.
-fn waivers_path(node: &Node, manifest: &Manifest, findings: &mut Vec<Finding>) -> Option<String> {
+fn waivers_path(node: &Node, manifest: &Manifest, problems: &mut Vec<Problem>) -> Option<String> {
     let written = manifest.waivers_file.as_deref()?.trim();
     let path = written.trim_start_matches("./");
     let outside = path.is_empty()
@@ -211,18 +283,19 @@ fn waivers_path(node: &Node, manifest: &Manifest, findings: &mut Vec<Finding>) -
         || path.contains('\\')
         || path.split('/').any(|c| c == "..");
     if outside {
-        findings.push(finding(
-            RuleId::SchemaViolation,
+        problems.push(Problem::new(
             FileId(0),
             node.locate(["waivers-file"]),
-            format!("`waivers-file` must be a path inside the repository, relative to its root, such as `waivers.yaml` — found \"{written}\""),
+            ProblemKind::WaiversFileOutside {
+                written: written.to_owned(),
+            },
         ));
         return None;
     }
     Some(path.to_owned())
 }
 
-/// Read the file of waivers: its findings are located in it. `None` when
+/// Read the file of waivers: its problems are located in it. `None` when
 /// it cannot be read at all; the node is `None` when it is not YAML.
 fn load_waivers_file(
     source: &dyn FileSource,
@@ -230,24 +303,29 @@ fn load_waivers_file(
     id: FileId,
     named_at: Span,
     max_size: u64,
-    findings: &mut Vec<Finding>,
+    problems: &mut Vec<Problem>,
 ) -> Option<(Arc<SourceFile>, Option<Node>)> {
     // Problems reaching the file are reported where the manifest names it.
-    let at_manifest =
-        |rule, message: String| finding(rule, FileId(0), named_at, message).key("waivers-file");
     let bytes = match source.read(path, max_size) {
         Ok(b) => b,
         Err(ReadError::NotFound) => {
-            findings.push(at_manifest(
-                RuleId::BrokenReference,
-                format!("the waivers file `{path}` named by `waivers-file` is not in the repository; its waivers apply to nothing"),
+            problems.push(Problem::new(
+                FileId(0),
+                named_at,
+                ProblemKind::WaiversFileMissing {
+                    path: path.to_owned(),
+                },
             ));
             return None;
         }
-        Err(e) => {
-            findings.push(at_manifest(
-                RuleId::UnreadableFile,
-                format!("the waivers file `{path}` named by `waivers-file` cannot be read: {e}"),
+        Err(error) => {
+            problems.push(Problem::new(
+                FileId(0),
+                named_at,
+                ProblemKind::WaiversFileUnreadable {
+                    path: path.to_owned(),
+                    error,
+                },
             ));
             return None;
         }
@@ -255,59 +333,55 @@ fn load_waivers_file(
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => {
-            let valid = e.utf8_error().valid_up_to();
-            let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
-            findings.push(finding(
-                RuleId::UnreadableFile,
+            let (file, at) = unreadable_file::lossy(path, &e);
+            problems.push(Problem::new(
                 id,
-                Span::new(valid, valid + 1),
-                "the file is not valid UTF-8; save it as UTF-8 — its waivers apply to nothing",
+                Span::new(at, at + 1),
+                ProblemKind::WaiversFileInvalidUtf8,
             ));
-            return Some((Arc::new(SourceFile::new(path, lossy)), None));
+            return Some((Arc::new(file), None));
         }
     };
     let file = Arc::new(SourceFile::new(path, text));
     let text = file.text.clone();
     let parsed = yaml::parse(&file, &text, 1);
-    for e in &parsed.errors {
-        findings.push(yaml_finding(id, e));
+    let fatal = parsed.fatal;
+    for e in parsed.errors {
+        problems.push(Problem::new(id, e.span, ProblemKind::Yaml(Box::new(e))));
     }
-    if parsed.fatal {
+    if fatal {
         return Some((file, None));
     }
     let Some(doc) = parsed.documents.into_iter().next().filter(|d| !d.is_null()) else {
         return Some((file, None)); // an empty file waives nothing, harmlessly
     };
     if doc.as_map().is_none() {
-        findings.push(finding(
-            RuleId::SchemaViolation,
+        problems.push(Problem::new(
             id,
             doc.span,
-            "a waivers file is a mapping with a `waivers:` list, written as in `isms.yaml`",
+            ProblemKind::WaiversFileNotMapping,
         ));
         return Some((file, None));
     }
     let errors = schema::validate(Target::Waivers, &doc);
-    findings.extend(
-        errors
-            .iter()
-            .map(|e| finding(e.rule, id, e.span, e.message.clone()).key(e.path.join("/"))),
-    );
+    problems.extend(errors.into_iter().map(|e| schema_problem(id, e, None, 0)));
     Some((file, Some(doc)))
 }
 
-fn exclude_set(node: &Node, manifest: &Manifest, findings: &mut Vec<Finding>) -> GlobSet {
+fn exclude_set(node: &Node, manifest: &Manifest, problems: &mut Vec<Problem>) -> GlobSet {
     let mut b = GlobSetBuilder::new();
     for (i, pattern) in manifest.lint.exclude.iter().enumerate() {
         match Glob::new(pattern) {
             Ok(g) => {
                 b.add(g);
             }
-            Err(e) => findings.push(finding(
-                RuleId::SchemaViolation,
+            Err(e) => problems.push(Problem::new(
                 FileId(0),
                 node.locate([Seg::Key("lint"), Seg::Key("exclude"), Seg::Index(i)]),
-                format!("`{pattern}` is not a valid glob pattern: {}", e.kind()),
+                ProblemKind::InvalidExclude {
+                    pattern: pattern.clone(),
+                    error: e.kind().to_string(),
+                },
             )),
         }
     }
@@ -336,14 +410,20 @@ struct FileContext<'a> {
 struct FileOutput {
     file: Arc<SourceFile>,
     records: Vec<Record>,
-    findings: Vec<Finding>,
+    problems: Vec<Problem>,
+}
+
+impl FileOutput {
+    fn problem(&mut self, id: FileId, span: Span, what: ProblemKind) {
+        self.problems.push(Problem::new(id, span, what));
+    }
 }
 
 fn process_file(id: FileId, lf: &ListedFile, cx: &FileContext<'_>) -> FileOutput {
     let mut out = FileOutput {
         file: Arc::new(SourceFile::new(lf.path.clone(), "")),
         records: Vec::new(),
-        findings: Vec::new(),
+        problems: Vec::new(),
     };
     let bytes = match &lf.problem {
         Some(p) => Err(p.clone()),
@@ -352,39 +432,22 @@ fn process_file(id: FileId, lf: &ListedFile, cx: &FileContext<'_>) -> FileOutput
     let bytes = match bytes {
         Ok(b) => b,
         Err(e) => {
-            out.findings.push(finding(
-                RuleId::UnreadableFile,
-                id,
-                Span::at(0),
-                e.to_string(),
-            ));
+            out.problem(id, Span::at(0), ProblemKind::Read(e));
             return out;
         }
     };
-    if let Some(why) = not_text(&bytes) {
-        out.findings.push(finding(
-            RuleId::UnreadableFile,
-            id,
-            Span::at(0),
-            format!("{why} — it was not read"),
-        ));
+    if let Some(why) = unreadable_file::not_text(&bytes) {
+        out.problem(id, Span::at(0), why);
         return out;
     }
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => {
-            let (file, at) = invalid_utf8(&lf.path, &e);
-            let bad = e.as_bytes()[e.utf8_error().valid_up_to()];
+            let (file, at) = unreadable_file::lossy(&lf.path, &e);
+            let byte = e.as_bytes()[e.utf8_error().valid_up_to()];
             // Underline the replacement character, all of it.
             let end = at + file.text[at..].chars().next().map_or(0, char::len_utf8);
-            out.findings.push(finding(
-                RuleId::UnreadableFile,
-                id,
-                Span::new(at, end),
-                format!(
-                    "the file is not valid UTF-8 (byte 0x{bad:02X} here); save it as UTF-8 — it was not read"
-                ),
-            ));
+            out.problem(id, Span::new(at, end), ProblemKind::InvalidUtf8 { byte });
             out.file = Arc::new(file);
             return out;
         }
@@ -401,23 +464,13 @@ fn process_file(id: FileId, lf: &ListedFile, cx: &FileContext<'_>) -> FileOutput
             }
             FrontMatter::Unclosed { opening } => {
                 if in_place || text.lines().any(|l| l.starts_with("kind:")) {
-                    out.findings.push(finding(
-                        RuleId::ParseError,
-                        id,
-                        opening,
-                        "front matter opened with `---` on line 1 is never closed: add a line `---` after the last key",
-                    ));
+                    out.problem(id, opening, ProblemKind::UnclosedFrontMatter);
                 }
                 return out;
             }
             FrontMatter::None => {
                 if in_place {
-                    out.findings.push(finding(
-                        RuleId::UnknownKind,
-                        id,
-                        Span::at(0),
-                        "this Markdown file has no front matter, so it declares no `kind`: start it with a `---` block holding `kind:` and `id:`",
-                    ));
+                    out.problem(id, Span::at(0), ProblemKind::NoFrontMatter);
                 }
                 return out;
             }
@@ -427,10 +480,11 @@ fn process_file(id: FileId, lf: &ListedFile, cx: &FileContext<'_>) -> FileOutput
     };
 
     let parsed = yaml::parse(&file, &text[yaml_span.start..yaml_span.end], first_line);
-    for e in &parsed.errors {
-        out.findings.push(yaml_finding(id, e));
+    let fatal = parsed.fatal;
+    for e in parsed.errors {
+        out.problem(id, e.span, ProblemKind::Yaml(Box::new(e)));
     }
-    if parsed.fatal {
+    if fatal {
         return out;
     }
     let body = body_start.map(|start| Arc::new(markdown::body(&file, start)));
@@ -440,61 +494,19 @@ fn process_file(id: FileId, lf: &ListedFile, cx: &FileContext<'_>) -> FileOutput
         .filter(|d| !d.is_null())
         .collect();
     if documents.is_empty() && in_place {
-        out.findings.push(finding(
-            RuleId::UnknownKind,
+        out.problem(
             id,
-            yaml_span_start(yaml_span),
-            match (body_start.is_some(), yaml_span.is_empty()) {
-                (true, _) => "the front matter holds no record: it needs at least `kind:` and `id:`",
-                (false, true) => "this file is empty: a record needs at least `kind:` and `id:`",
-                (false, false) => {
-                    "this file holds no record, only comments or blank lines: a record needs at least `kind:` and `id:`"
-                }
+            Span::at(yaml_span.start),
+            ProblemKind::NoRecord {
+                front_matter: body_start.is_some(),
+                empty: yaml_span.is_empty(),
             },
-        ));
+        );
     }
     for doc in documents {
         process_document(id, doc, in_place, body.clone(), &mut out);
     }
     out
-}
-
-/// Why bytes are not a text file we can read, if they are not.
-fn not_text(bytes: &[u8]) -> Option<&'static str> {
-    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
-        return Some("the file is saved as UTF-16; save it as UTF-8");
-    }
-    let sniff = &bytes[..bytes.len().min(8192)];
-    sniff
-        .contains(&0)
-        .then_some("this is a binary file, not YAML or Markdown text")
-}
-
-/// The file's text with the invalid bytes replaced, for showing it, and the
-/// offset of the first invalid byte in that text.
-fn invalid_utf8(path: &str, e: &std::string::FromUtf8Error) -> (SourceFile, usize) {
-    let valid = e.utf8_error().valid_up_to();
-    let file = SourceFile::new(path, String::from_utf8_lossy(e.as_bytes()).into_owned());
-    // The replaced text has the same valid prefix, less the byte order mark
-    // that SourceFile drops.
-    let bom = if e.as_bytes().starts_with(b"\xEF\xBB\xBF") {
-        3
-    } else {
-        0
-    };
-    (file, valid.saturating_sub(bom))
-}
-
-fn yaml_span_start(s: Span) -> Span {
-    Span::at(s.start)
-}
-
-fn yaml_finding(file: FileId, e: &yaml::YamlError) -> Finding {
-    let mut f = finding(RuleId::ParseError, file, e.span, e.message.clone());
-    if let Some((span, msg)) = &e.related {
-        f = f.related(file, *span, msg.clone());
-    }
-    f
 }
 
 fn process_document(
@@ -504,130 +516,60 @@ fn process_document(
     body: Option<Arc<markdown::Body>>,
     out: &mut FileOutput,
 ) {
-    if doc.as_map().is_none() {
-        if in_place {
-            out.findings.push(finding(
-                RuleId::SchemaViolation,
-                id,
-                doc.span,
-                "a record must be a mapping of keys to values, starting with `kind:`",
-            ));
-        }
-        return;
-    }
-    let kind = match doc.entry("kind") {
-        None => {
-            if in_place {
-                let span = doc
-                    .as_map()
-                    .and_then(|m| m.first())
-                    .map_or(doc.span, |e| e.key.span);
-                out.findings.push(finding(
-                    RuleId::UnknownKind,
-                    id,
-                    span,
-                    format!(
-                        "this record declares no `kind`; add one of: {}",
-                        kind_list()
-                    ),
-                ));
+    let kind = match unknown_kind::kind_of(&doc) {
+        Ok(kind) => kind,
+        Err((span, problem)) => {
+            // Outside the places that hold records, a document without a
+            // kind is simply not a record; a kind written wrong is a
+            // mistake wherever it is.
+            let explicit = matches!(
+                problem,
+                ProblemKind::KindNotText { .. } | ProblemKind::KindUnknown { .. }
+            );
+            if in_place || explicit {
+                out.problem(id, span, problem);
             }
             return;
-        }
-        Some(e) if e.value.as_text().is_none() => {
-            let (span, found) = match &e.value.value {
-                _ if e.value.is_null() => (e.key.span, "nothing"),
-                Value::Seq(_) => (e.value.span, "a list"),
-                _ => (e.value.span, "a mapping"),
-            };
-            out.findings.push(finding(
-                RuleId::UnknownKind,
-                id,
-                span,
-                format!(
-                    "`kind` must name the kind of record, one of: {} — found {found}",
-                    kind_list()
-                ),
-            ));
-            return;
-        }
-        Some(e) => {
-            let written = e.value.as_text().unwrap_or_default();
-            match Kind::parse(written) {
-                Some(k) => k,
-                None => {
-                    let hint = text::closest(written, Kind::ALL.iter().map(|k| k.as_str()))
-                        .map(|s| format!("did you mean `{s}`? "))
-                        .unwrap_or_default();
-                    out.findings.push(finding(
-                        RuleId::UnknownKind,
-                        id,
-                        if e.value.is_null() {
-                            e.key.span
-                        } else {
-                            e.value.span
-                        },
-                        format!(
-                            "`{written}` is not a kind of record; {hint}known kinds: {}",
-                            kind_list()
-                        ),
-                    ));
-                    return;
-                }
-            }
         }
     };
 
     let errors = schema::validate(Target::Kind(kind), &doc);
-    // Each finding names its record and its path inside the record, so its
-    // fingerprint survives entries being added or reordered in a register.
-    for e in &errors {
-        let (record, rest) = match (e.path.first().map(String::as_str), e.path.get(1)) {
-            (Some("entries"), Some(i)) => {
-                let entry = i
-                    .parse::<usize>()
-                    .ok()
-                    .and_then(|i| doc.at([Seg::Key("entries"), Seg::Index(i)]));
-                (
-                    entry.and_then(|n| n.get("id")).and_then(Node::as_text),
-                    &e.path[2..],
-                )
-            }
-            _ => (doc.get("id").and_then(Node::as_text), &e.path[..]),
-        };
-        out.findings.push(
-            finding(e.rule, id, e.span, e.message.clone())
-                .record(record)
-                .key(rest.join("/")),
-        );
-    }
     // The records take the document's nodes over: a large register is not
     // copied.
     match take_entries(doc) {
         Ok(entries) => {
-            let mut by_entry: HashMap<usize, Vec<&SchemaError>> = HashMap::new();
-            for e in &errors {
-                if let [first, i, ..] = e.path.as_slice() {
-                    if let (true, Ok(i)) = (first == "entries", i.parse::<usize>()) {
-                        by_entry.entry(i).or_default().push(e);
-                    }
+            let mut by_entry: HashMap<usize, Vec<SchemaError>> = HashMap::new();
+            for e in errors {
+                match entry_index(&e.path) {
+                    Some(i) if i < entries.len() => by_entry.entry(i).or_default().push(e),
+                    // About the register itself: its keys, or `entries` as a whole.
+                    _ => out.problems.push(schema_problem(id, e, None, 0)),
                 }
             }
             for (i, entry) in entries.into_iter().enumerate() {
-                if entry.as_map().is_none() {
-                    continue; // reported by the schema
-                }
                 let mine = by_entry.remove(&i).unwrap_or_default();
-                let record =
-                    make_record(id, kind, entry, &mine, 2, body.clone(), &mut out.findings);
+                if entry.as_map().is_none() {
+                    // Reported by the schema: an entry that is not a record.
+                    out.problems
+                        .extend(mine.into_iter().map(|e| schema_problem(id, e, None, 2)));
+                    continue;
+                }
+                let record = make_record(id, kind, entry, mine, 2, body.clone(), &mut out.problems);
                 out.records.push(record);
             }
         }
         Err(doc) => {
-            let mine: Vec<&SchemaError> = errors.iter().collect();
-            let record = make_record(id, kind, doc, &mine, 0, body, &mut out.findings);
+            let record = make_record(id, kind, doc, errors, 0, body, &mut out.problems);
             out.records.push(record);
         }
+    }
+}
+
+/// The entry a schema error is about, for an error under `entries/<i>`.
+fn entry_index(path: &[String]) -> Option<usize> {
+    match path {
+        [first, i, ..] if first == "entries" => i.parse().ok(),
+        _ => None,
     }
 }
 
@@ -650,19 +592,21 @@ fn take_entries(doc: Node) -> Result<Vec<Node>, Node> {
     }
 }
 
+/// A record, with the schema's errors about it as problems. `depth` is the
+/// number of path segments above the record (2 for `entries/<i>`).
 fn make_record(
     file: FileId,
     kind: Kind,
     node: Node,
-    errors: &[&SchemaError],
+    errors: Vec<SchemaError>,
     depth: usize,
     body: Option<Arc<markdown::Body>>,
-    findings: &mut Vec<Finding>,
+    problems: &mut Vec<Problem>,
 ) -> Record {
     let id = node.get("id").and_then(Node::as_text).map(str::to_owned);
     // Copy the record only when values must be left out of it.
     let read = if errors.iter().any(|e| e.prune && e.path.len() > depth) {
-        RecordData::from_node(kind, &pruned(&node, errors, depth))
+        RecordData::from_node(kind, &pruned(&node, &errors, depth))
     } else {
         RecordData::from_node(kind, &node)
     };
@@ -672,19 +616,26 @@ fn make_record(
             // The schema normally explains why; if it had nothing to say,
             // say what the reader found, so no record is dropped in silence.
             if errors.is_empty() {
-                findings.push(
-                    finding(
-                        RuleId::SchemaViolation,
-                        file,
-                        e.span.unwrap_or(node.span),
-                        format!("{} cannot be read: {}", kind.with_article(), e.message),
-                    )
-                    .record(id.as_deref()),
-                );
+                problems.push(Problem::new(
+                    file,
+                    e.span.unwrap_or(node.span),
+                    ProblemKind::RecordUnreadable {
+                        kind,
+                        record: id.clone(),
+                        message: e.message,
+                    },
+                ));
             }
             None
         }
     };
+    // Each problem names its record and its path inside the record, so its
+    // fingerprint survives entries being added or reordered in a register.
+    problems.extend(
+        errors
+            .into_iter()
+            .map(|e| schema_problem(file, e, id.as_deref(), depth)),
+    );
     Record {
         kind,
         id,
@@ -695,17 +646,12 @@ fn make_record(
     }
 }
 
-fn kind_list() -> String {
-    let kinds: Vec<&str> = Kind::ALL.iter().map(|k| k.as_str()).collect();
-    kinds.join(", ")
-}
-
 /// A copy of `node` without the values the schema rejected, so the typed
 /// record treats them as absent instead of failing as a whole. `depth` is the
 /// number of path segments above the record (2 for `entries/<i>`).
-fn pruned<E: std::borrow::Borrow<SchemaError>>(node: &Node, errors: &[E], depth: usize) -> Node {
+fn pruned(node: &Node, errors: &[SchemaError], depth: usize) -> Node {
     let mut node = node.clone();
-    for e in errors.iter().map(Borrow::borrow) {
+    for e in errors {
         if e.prune && e.path.len() > depth {
             remove_path(&mut node, &e.path[depth..]);
         }
@@ -769,4 +715,211 @@ fn index_ids(records: &[Record]) -> HashMap<String, Vec<IdTarget>> {
         }
     }
     ids
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::MemorySource;
+
+    fn source(files: &[(&str, &str)]) -> MemorySource {
+        let mut s = MemorySource::new();
+        s.insert(MANIFEST, "organisation:\n  name: T\n");
+        for (path, text) in files {
+            s.insert(*path, *text);
+        }
+        s
+    }
+
+    fn loaded(files: &[(&str, &str)]) -> Repository {
+        load(&source(files), &LoadOptions::default()).expect("the manifest loads")
+    }
+
+    /// Each problem as `path:rule:variant`.
+    fn problems(repo: &Repository) -> Vec<String> {
+        let mut out: Vec<String> = repo
+            .problems
+            .iter()
+            .map(|p| {
+                let what = format!("{:?}", p.what);
+                let variant = what.split([' ', '(', '{']).next().unwrap_or("").to_owned();
+                format!("{}:{}:{variant}", repo.path(p.file), p.rule())
+            })
+            .collect();
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn a_register_becomes_one_record_per_entry_and_errors_go_to_their_entry() {
+        let repo = loaded(&[(
+            "actions/log.yaml",
+            "kind: corrective-action\nentries:\n  - id: CA-1\n    title: a\n    status: open\n  - id: CA-2\n    title: b\n    status: done\n    due: 2025-01-31\n",
+        )]);
+        let ids: Vec<_> = repo.records.iter().map(|r| r.id.as_deref()).collect();
+        assert_eq!(ids, [Some("CA-1"), Some("CA-2")]);
+        let [p] = &repo.problems[..] else {
+            panic!("{:?}", repo.problems)
+        };
+        let ProblemKind::Schema { record, key, .. } = &p.what else {
+            panic!("{p:?}")
+        };
+        assert_eq!((record.as_deref(), key.as_str()), (Some("CA-2"), "status"));
+        // CA-2's status is rejected: the record is still read, without it.
+        assert!(repo.records[0].data.is_some());
+        assert!(
+            repo.records[1].data.is_none(),
+            "status is required, so CA-2 cannot be typed"
+        );
+    }
+
+    #[test]
+    fn a_rejected_optional_value_is_left_out_not_the_record() {
+        let repo = loaded(&[(
+            "risks/r.yaml",
+            "kind: risk\nid: R-1\ntitle: t\nreviewed: 2025-02-30\nowner: Ann\n",
+        )]);
+        assert_eq!(problems(&repo), ["risks/r.yaml:invalid-date:Schema"]);
+        let Some(RecordData::Risk(risk)) = &repo.records[0].data else {
+            panic!("the risk is read")
+        };
+        assert_eq!(risk.reviewed, None);
+        assert_eq!(risk.owner.as_deref(), Some("Ann"));
+    }
+
+    #[test]
+    fn every_problem_of_reading_is_detected_and_the_rest_is_read() {
+        let repo = loaded(&[
+            ("risks/binary.yaml", "kind: risk\0"),
+            ("risks/broken.yaml", "kind: risk\nid: [\n"),
+            ("risks/no-kind.yaml", "id: R-9\n"),
+            ("risks/typo.yaml", "kind: rsk\nid: R-8\n"),
+            ("risks/list.yaml", "- a\n- b\n"),
+            ("risks/empty.yaml", ""),
+            ("policies/plain.md", "# A policy without front matter\n"),
+            ("policies/open.md", "---\nkind: policy\n"),
+            ("notes/readme.md", "# Not a record, not in a record place\n"),
+            ("notes/other.yaml", "anything: here\n"),
+            ("risks/ok.yaml", "kind: risk\nid: R-1\ntitle: t\n"),
+        ]);
+        assert_eq!(
+            problems(&repo),
+            [
+                "policies/open.md:parse-error:UnclosedFrontMatter",
+                "policies/plain.md:unknown-kind:NoFrontMatter",
+                "risks/binary.yaml:unreadable-file:Binary",
+                "risks/broken.yaml:parse-error:Yaml",
+                "risks/empty.yaml:unknown-kind:NoRecord",
+                "risks/list.yaml:schema-violation:RecordNotMapping",
+                "risks/no-kind.yaml:unknown-kind:KindMissing",
+                "risks/typo.yaml:unknown-kind:KindUnknown",
+            ]
+        );
+        let ids: Vec<_> = repo
+            .records
+            .iter()
+            .filter_map(|r| r.id.as_deref())
+            .collect();
+        assert_eq!(ids, ["R-1"]);
+    }
+
+    #[test]
+    fn a_wrong_kind_is_reported_outside_the_record_places_too() {
+        let repo = loaded(&[
+            ("elsewhere/a.yaml", "kind: adit\nid: A\n"),
+            ("elsewhere/b.yaml", "id: B\n"),
+        ]);
+        assert_eq!(
+            problems(&repo),
+            ["elsewhere/a.yaml:unknown-kind:KindUnknown"]
+        );
+    }
+
+    #[test]
+    fn hidden_directories_the_manifest_and_other_files_are_not_candidates() {
+        assert!(is_candidate("risks/a.yaml"));
+        assert!(is_candidate("Policies/A.MD"));
+        assert!(is_candidate("x.yml"));
+        assert!(!is_candidate(".github/workflows/ci.yml"));
+        assert!(!is_candidate("risks/.draft/a.yaml"));
+        assert!(!is_candidate("evidence/report.pdf"));
+    }
+
+    #[test]
+    fn excluded_paths_are_not_read_and_a_bad_pattern_is_a_problem() {
+        let mut s = source(&[("drafts/r.yaml", "kind: rsk\n")]);
+        s.insert(
+            MANIFEST,
+            "organisation:\n  name: T\nlint:\n  exclude: [\"drafts/**\", \"[\"]\n",
+        );
+        let repo = load(&s, &LoadOptions::default()).unwrap();
+        assert_eq!(
+            problems(&repo),
+            ["isms.yaml:schema-violation:InvalidExclude"]
+        );
+        assert!(repo.records.is_empty());
+    }
+
+    #[test]
+    fn a_waivers_file_outside_the_repository_is_not_read() {
+        for written in ["../w.yaml", "/etc/w.yaml", "a/../../w.yaml", "a\\w.yaml"] {
+            let mut s = source(&[]);
+            s.insert(
+                MANIFEST,
+                format!("organisation:\n  name: T\nwaivers-file: '{written}'\n"),
+            );
+            let repo = load(&s, &LoadOptions::default()).unwrap();
+            assert_eq!(
+                problems(&repo),
+                ["isms.yaml:schema-violation:WaiversFileOutside"],
+                "{written}"
+            );
+            assert!(repo.waivers_file.is_none());
+        }
+    }
+
+    #[test]
+    fn ids_index_records_and_audit_findings() {
+        let repo = loaded(&[(
+            "audits/a.yaml",
+            "kind: audit\nid: IA-1\ntitle: t\ntype: internal\nstatus: completed\ncompleted: 2025-01-10\nfindings:\n  - id: IA-1-F1\n    type: observation\n    description: d\n",
+        )]);
+        assert_eq!(repo.lookup("IA-1"), [IdTarget::Record(0)]);
+        assert_eq!(
+            repo.lookup("IA-1-F1"),
+            [IdTarget::AuditFinding {
+                record: 0,
+                index: 0
+            }]
+        );
+        assert!(repo.lookup("IA-2").is_empty());
+    }
+
+    #[test]
+    fn the_manifest_decides_whether_there_is_a_repository_at_all() {
+        let mut s = MemorySource::new();
+        assert!(matches!(
+            load(&s, &LoadOptions::default()),
+            Err(LoadError::NoManifest { .. })
+        ));
+        s.insert(MANIFEST, "- a list\n");
+        assert!(matches!(
+            load(&s, &LoadOptions::default()),
+            Err(LoadError::ManifestNotMapping { .. })
+        ));
+        s.insert(MANIFEST, "organisation: [\n");
+        let e = load(&s, &LoadOptions::default()).unwrap_err();
+        assert!(matches!(e, LoadError::ManifestSyntax { .. }), "{e:?}");
+        s.insert(MANIFEST, b"\xFF\xFEo\0r\0".to_vec());
+        assert!(matches!(
+            load(&s, &LoadOptions::default()),
+            Err(LoadError::ManifestNotText { .. })
+        ));
+        s.insert(MANIFEST, b"organisation:\n  name: Caf\xE9\n".to_vec());
+        let e = load(&s, &LoadOptions::default()).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "isms.yaml:2:12: the manifest is not valid UTF-8; save it as UTF-8"
+        );
+    }
 }

@@ -3,7 +3,6 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
-use crate::finding::Finding;
 use crate::markdown::Body;
 use crate::model::*;
 use crate::source::{FileId, SourceFile, Span};
@@ -126,7 +125,8 @@ pub struct Repository {
     /// What git says about the files; `None` when not read from git or when
     /// the history is incomplete.
     pub history: Option<crate::history::History>,
-    pub(crate) load_findings: Vec<Finding>,
+    /// What the loader found wrong; the integrity rules report it.
+    pub problems: Vec<crate::problem::Problem>,
 }
 
 macro_rules! accessor {

@@ -6,6 +6,7 @@ use super::{Opt, OptionType, OptionValue, RuleId, RuleMeta, HORIZON};
 use crate::config::{self, Level, Settings};
 use crate::finding::{Finding, Severity};
 use crate::interval::Interval;
+use crate::problem::Problem;
 use crate::repository::Repository;
 use crate::source::{FileId, Span};
 use crate::text::{capitalise, plural};
@@ -94,6 +95,12 @@ impl<'a> RuleContext<'a> {
     /// findings (empty for rules that run before waivers are applied).
     pub fn waivers(&self) -> &'a [WaiverEntry] {
         self.waivers
+    }
+
+    /// The problems the loader found that this rule reports.
+    pub fn problems(&self) -> impl Iterator<Item = &'a Problem> + 'a {
+        let rule = self.meta.id;
+        self.repo.problems.iter().filter(move |p| p.rule() == rule)
     }
 
     /// Another rule's level after configuration.

@@ -2,6 +2,7 @@ use std::collections::{HashMap, HashSet};
 
 use crate::finding::Severity;
 use crate::model::Kind;
+use crate::problem::ProblemKind;
 use crate::repository::{IdTarget, Record};
 use crate::rules::{Category, Rule, RuleContext, RuleId, RuleMeta};
 use crate::source::Span;
@@ -77,6 +78,15 @@ impl Rule for BrokenReference {
     }
 
     fn check(&self, cx: &mut RuleContext<'_>) {
+        for p in cx.problems() {
+            if let ProblemKind::WaiversFileMissing { path } = &p.what {
+                let f = cx
+                    .finding(p.file, p.span)
+                    .message(format!("the waivers file `{path}` named by `waivers-file` is not in the repository; its waivers apply to nothing"))
+                    .key("waivers-file");
+                cx.emit(f);
+            }
+        }
         let repo = cx.repo;
         // A link may name a directory: every directory that holds a file.
         let dirs: HashSet<&str> = repo

@@ -1,5 +1,7 @@
+use chrono::NaiveDate;
+
 use crate::finding::Severity;
-use crate::rules::{Category, Rule, RuleId, RuleMeta};
+use crate::rules::{Category, Rule, RuleContext, RuleId, RuleMeta};
 
 /// Reported by the loader: a date is not a real calendar date in ISO 8601 form.
 pub struct InvalidDate;
@@ -26,5 +28,61 @@ days (29 in leap years), and April, June, September and November have 30.",
 impl Rule for InvalidDate {
     fn meta(&self) -> &'static RuleMeta {
         &META
+    }
+
+    fn check(&self, cx: &mut RuleContext<'_>) {
+        super::report_schema_problems(cx);
+    }
+}
+/// Why a date was rejected, in words.
+pub fn date_message(field: &str, written: &str) -> String {
+    let parts: Vec<&str> = written.split('-').collect();
+    if let [y, m, d] = parts[..] {
+        if y.len() == 4 && m.len() == 2 && d.len() == 2 {
+            if let (Ok(y), Ok(m), Ok(d)) = (y.parse::<i32>(), m.parse::<u32>(), d.parse::<u32>()) {
+                if (1..=12).contains(&m) {
+                    let days = days_in_month(y, m);
+                    let month = NaiveDate::from_ymd_opt(y, m, 1)
+                        .map(|d| d.format("%B %Y").to_string())
+                        .unwrap_or_default();
+                    return format!(
+                        "`{field}` is not a real date: {written} does not exist ({month} has {days} days)"
+                    );
+                } else if d > 0 {
+                    return format!(
+                        "`{field}` is not a real date: {written} has no month {m} (months run 01–12)"
+                    );
+                }
+            }
+        }
+    }
+    format!("`{field}` is not a date: found \"{written}\"; write dates as YYYY-MM-DD, such as 2025-03-31")
+}
+
+fn days_in_month(y: i32, m: u32) -> u32 {
+    let first = NaiveDate::from_ymd_opt(y, m, 1);
+    let next = if m == 12 {
+        NaiveDate::from_ymd_opt(y + 1, 1, 1)
+    } else {
+        NaiveDate::from_ymd_opt(y, m + 1, 1)
+    };
+    match (first, next) {
+        (Some(a), Some(b)) => (b - a).num_days() as u32,
+        _ => 31,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::date_message;
+
+    #[test]
+    fn date_messages() {
+        assert_eq!(
+            date_message("due", "2024-02-30"),
+            "`due` is not a real date: 2024-02-30 does not exist (February 2024 has 29 days)"
+        );
+        assert!(date_message("due", "31/01/2025").contains("YYYY-MM-DD"));
+        assert!(date_message("due", "2025-13-01").contains("no month 13"));
     }
 }

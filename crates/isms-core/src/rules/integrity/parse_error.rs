@@ -1,5 +1,6 @@
 use crate::finding::Severity;
-use crate::rules::{Category, Rule, RuleId, RuleMeta};
+use crate::problem::ProblemKind;
+use crate::rules::{Category, Rule, RuleContext, RuleId, RuleMeta};
 
 /// Reported by the loader: the YAML (or the front matter) is malformed.
 pub struct ParseError;
@@ -28,5 +29,24 @@ and delete the other. Close front matter with a line holding only `---`.",
 impl Rule for ParseError {
     fn meta(&self) -> &'static RuleMeta {
         &META
+    }
+
+    fn check(&self, cx: &mut RuleContext<'_>) {
+        for p in cx.problems() {
+            let f = match &p.what {
+                ProblemKind::Yaml(e) => {
+                    let mut f = cx.finding(p.file, p.span).message(e.message.clone());
+                    if let Some((span, msg)) = &e.related {
+                        f = f.related(p.file, *span, msg.clone());
+                    }
+                    f
+                }
+                ProblemKind::UnclosedFrontMatter => cx.finding(p.file, p.span).message(
+                    "front matter opened with `---` on line 1 is never closed: add a line `---` after the last key",
+                ),
+                _ => continue,
+            };
+            cx.emit(f);
+        }
     }
 }

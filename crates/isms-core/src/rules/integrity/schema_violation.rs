@@ -1,5 +1,6 @@
 use crate::finding::Severity;
-use crate::rules::{Category, Rule, RuleId, RuleMeta};
+use crate::problem::ProblemKind;
+use crate::rules::{Category, Rule, RuleContext, RuleId, RuleMeta};
 
 /// Reported by the loader: a record does not match its kind's JSON Schema.
 pub struct SchemaViolation;
@@ -28,5 +29,24 @@ docs/format.md.",
 impl Rule for SchemaViolation {
     fn meta(&self) -> &'static RuleMeta {
         &META
+    }
+
+    fn check(&self, cx: &mut RuleContext<'_>) {
+        super::report_schema_problems(cx);
+        for p in cx.problems() {
+            let message = match &p.what {
+                ProblemKind::RecordNotMapping => "a record must be a mapping of keys to values, starting with `kind:`".to_owned(),
+                ProblemKind::WaiversFileNotMapping => "a waivers file is a mapping with a `waivers:` list, written as in `isms.yaml`".to_owned(),
+                ProblemKind::RecordUnreadable { kind, message, .. } => format!("{} cannot be read: {message}", kind.with_article()),
+                ProblemKind::WaiversFileOutside { written } => format!("`waivers-file` must be a path inside the repository, relative to its root, such as `waivers.yaml` — found \"{written}\""),
+                ProblemKind::InvalidExclude { pattern, error } => format!("`{pattern}` is not a valid glob pattern: {error}"),
+                _ => continue,
+            };
+            let mut f = cx.finding(p.file, p.span).message(message);
+            if let ProblemKind::RecordUnreadable { record, .. } = &p.what {
+                f = f.record(record.as_deref());
+            }
+            cx.emit(f);
+        }
     }
 }

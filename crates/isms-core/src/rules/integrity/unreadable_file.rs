@@ -1,5 +1,7 @@
 use crate::finding::Severity;
-use crate::rules::{Category, Rule, RuleId, RuleMeta};
+use crate::problem::ProblemKind;
+use crate::rules::{Category, Rule, RuleContext, RuleId, RuleMeta};
+use crate::source::SourceFile;
 
 /// Reported by the loader: the file's bytes could not be used.
 pub struct UnreadableFile;
@@ -29,4 +31,68 @@ impl Rule for UnreadableFile {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
+
+    fn check(&self, cx: &mut RuleContext<'_>) {
+        for p in cx.problems() {
+            let message = match &p.what {
+                ProblemKind::Read(e) => e.to_string(),
+                ProblemKind::Utf16 => {
+                    "the file is saved as UTF-16; save it as UTF-8 — it was not read".to_owned()
+                }
+                ProblemKind::Binary => {
+                    "this is a binary file, not YAML or Markdown text — it was not read".to_owned()
+                }
+                ProblemKind::InvalidUtf8 { byte } => format!(
+                    "the file is not valid UTF-8 (byte 0x{byte:02X} here); save it as UTF-8 — it was not read"
+                ),
+                ProblemKind::WaiversFileUnreadable { path, error } => format!(
+                    "the waivers file `{path}` named by `waivers-file` cannot be read: {error}"
+                ),
+                ProblemKind::WaiversFileInvalidUtf8 => {
+                    "the file is not valid UTF-8; save it as UTF-8 — its waivers apply to nothing"
+                        .to_owned()
+                }
+                _ => continue,
+            };
+            let mut f = cx.finding(p.file, p.span).message(message);
+            if matches!(p.what, ProblemKind::WaiversFileUnreadable { .. }) {
+                f = f.key("waivers-file");
+            }
+            cx.emit(f);
+        }
+    }
+}
+
+/// Why bytes are not a text file that can be read, if they are not.
+pub(crate) fn not_text(bytes: &[u8]) -> Option<ProblemKind> {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Some(ProblemKind::Utf16);
+    }
+    let sniff = &bytes[..bytes.len().min(8192)];
+    sniff.contains(&0).then_some(ProblemKind::Binary)
+}
+
+impl ProblemKind {
+    /// Why a file is not text, in words, for a problem of [`not_text`].
+    pub(crate) fn describe(&self) -> &'static str {
+        match self {
+            ProblemKind::Utf16 => "the file is saved as UTF-16; save it as UTF-8",
+            _ => "this is a binary file, not YAML or Markdown text",
+        }
+    }
+}
+
+/// The file's text with the invalid bytes replaced, for showing it, and the
+/// offset of the first invalid byte in that text.
+pub(crate) fn lossy(path: &str, e: &std::string::FromUtf8Error) -> (SourceFile, usize) {
+    let valid = e.utf8_error().valid_up_to();
+    let file = SourceFile::new(path, String::from_utf8_lossy(e.as_bytes()).into_owned());
+    // The replaced text has the same valid prefix, less the byte order mark
+    // that SourceFile drops.
+    let bom = if e.as_bytes().starts_with(b"\xEF\xBB\xBF") {
+        3
+    } else {
+        0
+    };
+    (file, valid.saturating_sub(bom))
 }

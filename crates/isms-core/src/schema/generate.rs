@@ -1,0 +1,262 @@
+//! Generating the schemas from the model types and the rule registry.
+
+use schemars::generate::SchemaSettings;
+use schemars::JsonSchema;
+use serde_json::{json, Map, Value};
+
+use super::{file_name, MANIFEST_FILE, RECORD_FILE, REPORT_FILE, SCHEMA_BASE, WAIVERS_FILE};
+use crate::model::{self, Kind};
+use crate::rules::{registry, OptionKind};
+
+fn generate<T: JsonSchema>() -> Value {
+    let generator = SchemaSettings::draft2020_12().into_generator();
+    let mut v = generator.into_root_schema_for::<T>().to_value();
+    tighten(&mut v);
+    v
+}
+
+/// Post-process generated schemas:
+/// - optional values are simply absent when empty (the loader drops empty
+///   values), so `null` is not offered as a type;
+/// - objects accept only their declared keys, plus extension keys `x-…`.
+fn tighten(v: &mut Value) {
+    match v {
+        Value::Object(map) => {
+            if let Some(Value::Array(types)) = map.get_mut("type") {
+                types.retain(|t| t != "null");
+                if types.len() == 1 {
+                    let t = types.remove(0);
+                    map.insert("type".into(), t);
+                }
+            }
+            if let Some(Value::Array(any)) = map.get("anyOf") {
+                let non_null: Vec<Value> = any
+                    .iter()
+                    .filter(|s| s.get("type") != Some(&json!("null")))
+                    .cloned()
+                    .collect();
+                if non_null.len() == 1 && any.len() == 2 {
+                    map.remove("anyOf");
+                    if let Value::Object(inner) = &non_null[0] {
+                        for (k, val) in inner {
+                            map.entry(k.clone()).or_insert(val.clone());
+                        }
+                    }
+                }
+            }
+            if map.get("enum").is_some() {
+                if let Some(Value::Array(e)) = map.get_mut("enum") {
+                    e.retain(|x| !x.is_null());
+                }
+            }
+            if map.contains_key("properties") && !map.contains_key("additionalProperties") {
+                map.insert("additionalProperties".into(), json!(false));
+                map.insert("patternProperties".into(), json!({"^x-": true}));
+            }
+            for (_, child) in map.iter_mut() {
+                tighten(child);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(tighten),
+        _ => {}
+    }
+}
+
+fn record_schema_of(kind: Kind) -> Value {
+    match kind {
+        Kind::Policy => generate::<model::Policy>(),
+        Kind::StatementOfApplicability => generate::<model::StatementOfApplicability>(),
+        Kind::Risk => generate::<model::Risk>(),
+        Kind::Audit => generate::<model::Audit>(),
+        Kind::ManagementReview => generate::<model::ManagementReview>(),
+        Kind::CorrectiveAction => generate::<model::CorrectiveAction>(),
+        Kind::AwarenessActivity => generate::<model::AwarenessActivity>(),
+        Kind::People => generate::<model::People>(),
+    }
+}
+
+/// The schema of a file of one kind: a single record, or a register of
+/// records under `entries:`.
+pub fn kind_schema(kind: Kind) -> Value {
+    let mut record = record_schema_of(kind);
+    let obj = record.as_object_mut().expect("object schema");
+    let mut defs = match obj.remove("$defs") {
+        Some(Value::Object(d)) => d,
+        _ => Map::new(),
+    };
+    let title = obj.remove("title").unwrap_or_else(|| json!(kind.title()));
+    let description = obj.remove("description").unwrap_or(json!(""));
+    obj.remove("$schema");
+    let kind_prop = json!({
+        "const": kind.as_str(),
+        "description": format!("The kind of record: `{}`.", kind.as_str())
+    });
+    if let Some(Value::Object(props)) = obj.get_mut("properties") {
+        let mut with_kind = Map::new();
+        with_kind.insert("kind".into(), kind_prop.clone());
+        with_kind.extend(std::mem::take(props));
+        *props = with_kind;
+    }
+    let def_name = def_name(kind);
+    defs.insert(def_name.clone(), record);
+    defs.insert(
+        "Register".into(),
+        json!({
+            "type": "object",
+            "description": format!("A register: several records of kind `{}` in one file.", kind.as_str()),
+            "properties": {
+                "kind": kind_prop,
+                "title": {"type": "string", "description": "The register's title."},
+                "description": {"type": "string", "description": "What the register holds."},
+                "owner": {"type": "string", "description": "Who keeps the register."},
+                "entries": {
+                    "type": "array",
+                    "description": "The records.",
+                    "items": {"$ref": format!("#/$defs/{def_name}")}
+                }
+            },
+            "required": ["kind", "entries"],
+            "additionalProperties": false,
+            "patternProperties": {"^x-": true}
+        }),
+    );
+    json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": format!("{SCHEMA_BASE}{}", file_name(kind)),
+        "title": title,
+        "description": format!("{} One record per file, or a register of them under `entries:`.", description.as_str().unwrap_or("")),
+        "type": "object",
+        "required": ["kind"],
+        "properties": {"kind": {"const": kind.as_str()}},
+        "if": {"required": ["entries"]},
+        "then": {"$ref": "#/$defs/Register"},
+        "else": {"$ref": format!("#/$defs/{def_name}"), "required": ["kind"]},
+        "$defs": defs
+    })
+}
+
+fn def_name(kind: Kind) -> String {
+    kind.title().replace(' ', "")
+}
+
+/// A schema for any record file: dispatches on `kind`. Useful as a single
+/// editor association for a whole directory.
+pub fn record_dispatch() -> Value {
+    let all_of: Vec<Value> = Kind::ALL
+        .iter()
+        .map(|k| {
+            json!({
+                "if": {"properties": {"kind": {"const": k.as_str()}}, "required": ["kind"]},
+                "then": {"$ref": file_name(*k)}
+            })
+        })
+        .collect();
+    let kinds: Vec<&str> = Kind::ALL.iter().map(|k| k.as_str()).collect();
+    json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": format!("{SCHEMA_BASE}{RECORD_FILE}"),
+        "title": "ISMS record",
+        "description": "Any isms-lint record file; its `kind` selects the schema.",
+        "type": "object",
+        "required": ["kind"],
+        "properties": {"kind": {"enum": kinds, "description": "The kind of record."}},
+        "allOf": all_of
+    })
+}
+
+/// The manifest schema, with `lint.rules` generated from the rule registry so
+/// that editors complete rule names and options.
+pub fn manifest() -> Value {
+    let mut v = generate::<model::Manifest>();
+    let mut rules = Map::new();
+    for rule in registry() {
+        let m = rule.meta();
+        let mut props = Map::new();
+        props.insert(
+            "severity".into(),
+            json!({"enum": ["error", "warning", "note", "off"], "description": format!("Severity of `{}` findings, or `off`. Default `{}`.", m.name(), m.default_severity)}),
+        );
+        for o in m.options {
+            props.insert(
+                o.name.into(),
+                option_schema(
+                    o.kind,
+                    &format!("{} Default `{}`.", o.description(), o.default),
+                ),
+            );
+        }
+        if m.deadlines {
+            props.insert(
+                "horizon".into(),
+                option_schema(
+                    OptionKind::Interval,
+                    "How long before a deadline to warn about it.",
+                ),
+            );
+        }
+        rules.insert(
+            m.name().into(),
+            json!({
+                "description": format!("{} ({}).", m.summary, m.clause),
+                "anyOf": [
+                    {"enum": ["error", "warning", "note", "off"]},
+                    {"type": "object", "properties": props, "additionalProperties": false}
+                ]
+            }),
+        );
+    }
+    let lint = v
+        .pointer_mut("/$defs/LintSettings/properties")
+        .and_then(Value::as_object_mut)
+        .expect("LintSettings is generated");
+    lint.insert(
+        "rules".into(),
+        json!({
+            "type": "object",
+            "description": "Per-rule settings: a level (`off`, `error`, `warning`, `note`) or a mapping with `severity` and the rule's options.",
+            "properties": rules,
+            "additionalProperties": false
+        }),
+    );
+    if let Some(obj) = v.as_object_mut() {
+        obj.insert("$id".into(), json!(format!("{SCHEMA_BASE}{MANIFEST_FILE}")));
+    }
+    v
+}
+
+fn option_schema(kind: OptionKind, description: &str) -> Value {
+    match kind {
+        OptionKind::Interval => json!({
+            "type": "string", "pattern": crate::interval::INTERVAL_PATTERN, "description": description
+        }),
+        OptionKind::Integer => json!({"type": "integer", "minimum": 0, "description": description}),
+        OptionKind::Number => json!({"type": "number", "minimum": 0, "description": description}),
+        OptionKind::Boolean => json!({"type": "boolean", "description": description}),
+    }
+}
+
+/// Schema of the file named by `waivers-file` in the manifest.
+pub fn waivers() -> Value {
+    let mut v = generate::<model::WaiversFile>();
+    if let Some(obj) = v.as_object_mut() {
+        obj.insert("$id".into(), json!(format!("{SCHEMA_BASE}{WAIVERS_FILE}")));
+    }
+    v
+}
+
+/// Schema of `isms-lint check --format json`.
+pub fn report() -> Value {
+    // The report is written, never read: describe it as serialised, where a
+    // field left out when empty (`related`, `help`) is optional.
+    let generator = SchemaSettings::draft2020_12()
+        .for_serialize()
+        .into_generator();
+    let mut v = generator
+        .into_root_schema_for::<crate::report::JsonReport>()
+        .to_value();
+    tighten(&mut v);
+    if let Some(obj) = v.as_object_mut() {
+        obj.insert("$id".into(), json!(format!("{SCHEMA_BASE}{REPORT_FILE}")));
+    }
+    v
+}
