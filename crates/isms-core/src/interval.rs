@@ -46,34 +46,22 @@ impl Interval {
             .and_then(|d| d.checked_sub_days(Days::new(self.days.into())))
             .unwrap_or(NaiveDate::MIN)
     }
-
-    /// A rough length in days, for comparing intervals.
-    pub fn approx_days(&self) -> u64 {
-        u64::from(self.months) * 30 + u64::from(self.days)
-    }
 }
 
 impl fmt::Display for Interval {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut parts: Vec<String> = Vec::new();
         let (years, months) = (self.months / 12, self.months % 12);
-        let unit = |n: u32, one: &str| {
-            if n == 1 {
-                format!("1 {one}")
-            } else {
-                format!("{n} {one}s")
-            }
-        };
         if years > 0 && months == 0 {
-            parts.push(unit(years, "year"));
+            parts.push(crate::text::plural(years, "year"));
         } else if self.months > 0 {
-            parts.push(unit(self.months, "month"));
+            parts.push(crate::text::plural(self.months, "month"));
         }
         if self.days > 0 || parts.is_empty() {
             if self.days % 7 == 0 && self.days > 0 {
-                parts.push(unit(self.days / 7, "week"));
+                parts.push(crate::text::plural(self.days / 7, "week"));
             } else {
-                parts.push(unit(self.days, "day"));
+                parts.push(crate::text::plural(self.days, "day"));
             }
         }
         f.write_str(&parts.join(" "))

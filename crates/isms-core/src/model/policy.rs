@@ -56,9 +56,4 @@ impl Policy {
     pub fn status(&self) -> DocumentStatus {
         self.status.unwrap_or(DocumentStatus::Approved)
     }
-
-    /// Date the review clock runs from: the later of approval and last review.
-    pub fn last_reviewed(&self) -> Option<NaiveDate> {
-        self.approved.max(self.reviewed)
-    }
 }

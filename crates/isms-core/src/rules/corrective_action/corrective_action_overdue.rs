@@ -45,18 +45,11 @@ impl Rule for CorrectiveActionOverdue {
                     file: record.file,
                     span: record.span(["due"]),
                     record_id: Some(action.id.clone()),
-                    reason: format!("it is still {}", status_word(action)),
+                    reason: format!("it is still {}", super::open_word(action)),
                 },
                 None,
             );
         }
-    }
-}
-
-fn status_word(action: &crate::model::CorrectiveAction) -> &'static str {
-    match action.status {
-        crate::model::ActionStatus::InProgress => "in progress",
-        _ => "open",
     }
 }
 
