@@ -19,6 +19,7 @@ pub mod catalog;
 pub mod config;
 pub mod de;
 pub mod engine;
+pub mod fields;
 pub mod finding;
 pub mod history;
 pub mod instance;

@@ -2,7 +2,7 @@ use chrono::NaiveDate;
 use schemars::JsonSchema;
 use serde::Deserialize;
 
-use super::{LinkSchema, RecordId};
+use super::{AnyRecord, LinkSchema, RecordId, Ref};
 
 /// # Corrective action
 ///
@@ -16,7 +16,7 @@ pub struct CorrectiveAction {
     pub title: String,
     /// The record this action answers, by id: usually an audit finding, or a
     /// management review, risk or incident.
-    #[schemars(with = "Option<RecordId>")]
+    #[schemars(with = "Option<Ref<AnyRecord>>")]
     pub source: Option<String>,
     /// The nonconformity, in words (10.2 f).
     pub nonconformity: Option<String>,

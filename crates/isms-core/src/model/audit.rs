@@ -2,7 +2,9 @@ use chrono::NaiveDate;
 use schemars::JsonSchema;
 use serde::Deserialize;
 
-use super::{ClauseSchema, ControlIdSchema, LinkSchema, RecordId};
+use super::{
+    ClauseSchema, ControlIdSchema, CorrectiveAction, LinkSchema, Policy, RecordId, Ref, Risk,
+};
 
 /// # Audit
 ///
@@ -102,11 +104,11 @@ pub struct AuditScope {
     pub controls: Vec<String>,
     /// Policies audited, by id.
     #[serde(default)]
-    #[schemars(with = "Vec<RecordId>")]
+    #[schemars(with = "Vec<Ref<Policy>>")]
     pub policies: Vec<String>,
     /// Risks audited, by id.
     #[serde(default)]
-    #[schemars(with = "Vec<RecordId>")]
+    #[schemars(with = "Vec<Ref<Risk>>")]
     pub risks: Vec<String>,
     /// Processes, sites or teams audited, in words.
     #[serde(default)]
@@ -133,7 +135,7 @@ pub struct AuditFinding {
     pub description: String,
     /// Corrective actions (by id) raised for this finding.
     #[serde(default)]
-    #[schemars(with = "Vec<RecordId>")]
+    #[schemars(with = "Vec<Ref<CorrectiveAction>>")]
     pub actions: Vec<String>,
 }
 

@@ -138,6 +138,77 @@ impl JsonSchema for RecordId {
     }
 }
 
+/// The schema keyword that tags a value as a reference, so that the rules
+/// that follow references find every such field from the model alone: `any`
+/// or a kind (a record id), `control` (an Annex A control), `link` (an
+/// evidence file or URL).
+pub const REFERENCE_KEYWORD: &str = "x-isms-reference";
+
+/// What a reference's id may name.
+pub trait RefTarget {
+    /// The kind the id must name; `None` for any record or audit finding.
+    const KIND: Option<Kind>;
+    /// What to call it in the schema: "record", "policy".
+    const NOUN: &'static str;
+}
+
+/// Any record, or an audit finding.
+pub struct AnyRecord;
+
+impl RefTarget for AnyRecord {
+    const KIND: Option<Kind> = None;
+    const NOUN: &'static str = "record or audit finding";
+}
+
+macro_rules! ref_target {
+    ($($ty:ident => $kind:ident, $noun:literal;)*) => {$(
+        impl RefTarget for $ty {
+            const KIND: Option<Kind> = Some(Kind::$kind);
+            const NOUN: &'static str = $noun;
+        }
+    )*};
+}
+
+ref_target! {
+    Policy => Policy, "policy";
+    Risk => Risk, "risk";
+    CorrectiveAction => CorrectiveAction, "corrective action";
+}
+
+/// Schema of a reference to another record by its id: `Ref<Policy>` must
+/// name a policy, `Ref<AnyRecord>` any record or audit finding.
+/// `broken-reference` checks every field whose schema is one of these.
+pub struct Ref<T>(std::marker::PhantomData<T>);
+
+impl<T: RefTarget> JsonSchema for Ref<T> {
+    fn schema_name() -> Cow<'static, str> {
+        match T::KIND {
+            Some(k) => format!("{}Ref", k.title().replace(' ', "")).into(),
+            None => "RecordRef".into(),
+        }
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let reference = T::KIND.map_or("any", Kind::as_str);
+        schemars::json_schema!({
+            "type": "string",
+            "description": format!("The id of a {}, such as `{}`.", T::NOUN, T::KIND.map_or("CA-2025-007", example_id)),
+            "pattern": ID_PATTERN,
+            "minLength": 1,
+            REFERENCE_KEYWORD: reference
+        })
+    }
+}
+
+fn example_id(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Policy => "POL-001",
+        Kind::Risk => "RISK-014",
+        Kind::CorrectiveAction => "CA-2025-007",
+        _ => "ID-1",
+    }
+}
+
 /// Schema of an Annex A control id such as `5.15` or `A.8.13`. Numbers are
 /// allowed so that `controls: [5.1, 8.13]` need not be quoted; the written
 /// text is kept (an unquoted `5.10` stays `5.10`).
@@ -152,7 +223,8 @@ impl JsonSchema for ControlIdSchema {
         schemars::json_schema!({
             "type": ["string", "number"],
             "description": "An ISO/IEC 27001:2022 Annex A control, such as `5.15` or `A.8.13`.",
-            "examples": ["5.15", "A.8.13"]
+            "examples": ["5.15", "A.8.13"],
+            REFERENCE_KEYWORD: "control"
         })
     }
 }
@@ -203,7 +275,8 @@ impl JsonSchema for LinkSchema {
             "type": "string",
             "minLength": 1,
             "description": "A path to an evidence file, relative to this file (checked to exist), or a URL.",
-            "examples": ["../evidence/2025-backup-restore-test.pdf", "https://intranet.example/policy"]
+            "examples": ["../evidence/2025-backup-restore-test.pdf", "https://intranet.example/policy"],
+            REFERENCE_KEYWORD: "link"
         })
     }
 }

@@ -2,7 +2,7 @@ use chrono::NaiveDate;
 use schemars::JsonSchema;
 use serde::Deserialize;
 
-use super::{LinkSchema, RecordId};
+use super::{AnyRecord, LinkSchema, RecordId, Ref};
 
 /// # Management review
 ///
@@ -128,7 +128,7 @@ pub struct Decision {
     pub due: Option<NaiveDate>,
     /// Corrective actions or other records (by id) that carry the decision out.
     #[serde(default)]
-    #[schemars(with = "Vec<RecordId>")]
+    #[schemars(with = "Vec<Ref<AnyRecord>>")]
     pub actions: Vec<String>,
 }
 

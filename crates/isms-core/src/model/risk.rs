@@ -2,7 +2,7 @@ use chrono::NaiveDate;
 use schemars::JsonSchema;
 use serde::Deserialize;
 
-use super::{ControlIdSchema, RecordId};
+use super::{AnyRecord, ControlIdSchema, RecordId, Ref};
 use crate::interval::Interval;
 
 /// # Risk
@@ -35,7 +35,7 @@ pub struct Risk {
     pub controls: Vec<String>,
     /// Corrective actions or other records (by id) that implement the treatment.
     #[serde(default)]
-    #[schemars(with = "Vec<RecordId>")]
+    #[schemars(with = "Vec<Ref<AnyRecord>>")]
     pub actions: Vec<String>,
     /// The risk owner's acceptance of the (residual) risk (6.1.3 f).
     pub acceptance: Option<Acceptance>,

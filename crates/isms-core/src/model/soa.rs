@@ -2,7 +2,7 @@ use chrono::NaiveDate;
 use schemars::JsonSchema;
 use serde::Deserialize;
 
-use super::{ControlIdSchema, LinkSchema, RecordId, VersionSchema};
+use super::{ControlIdSchema, LinkSchema, Policy, RecordId, Ref, VersionSchema};
 
 /// # Statement of Applicability
 ///
@@ -46,7 +46,7 @@ pub struct SoaControl {
     pub owner: Option<String>,
     /// Policies (by id) that implement the control.
     #[serde(default)]
-    #[schemars(with = "Vec<RecordId>")]
+    #[schemars(with = "Vec<Ref<Policy>>")]
     pub policies: Vec<String>,
     /// Evidence files or URLs.
     #[serde(default)]

@@ -8,7 +8,7 @@ use super::{file_name, MANIFEST_FILE, RECORD_FILE, REPORT_FILE, SCHEMA_BASE, WAI
 use crate::model::{self, Kind};
 use crate::rules::{registry, OptionKind};
 
-fn generate<T: JsonSchema>() -> Value {
+pub(crate) fn generate<T: JsonSchema>() -> Value {
     let generator = SchemaSettings::draft2020_12().into_generator();
     let mut v = generator.into_root_schema_for::<T>().to_value();
     tighten(&mut v);
@@ -62,7 +62,7 @@ fn tighten(v: &mut Value) {
     }
 }
 
-fn record_schema_of(kind: Kind) -> Value {
+pub(crate) fn record_schema_of(kind: Kind) -> Value {
     match kind {
         Kind::Policy => generate::<model::Policy>(),
         Kind::StatementOfApplicability => generate::<model::StatementOfApplicability>(),

@@ -8,7 +8,7 @@
 //! JSON first (see [`crate::instance`]).
 
 mod compile;
-mod generate;
+pub(crate) mod generate;
 pub mod messages;
 
 pub use compile::{validators, Validators};

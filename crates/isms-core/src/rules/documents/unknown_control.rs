@@ -1,6 +1,7 @@
 use crate::catalog;
+use crate::fields::{self, Reference};
 use crate::finding::Severity;
-use crate::model::{Kind, Standard};
+use crate::model::Standard;
 use crate::rules::certification::legacy_control_reference::is_2013_reference;
 use crate::rules::{Category, Rule, RuleContext, RuleId, RuleMeta};
 
@@ -35,18 +36,6 @@ Annex A). A clause of the standard (4–10) belongs in an audit's `scope.clauses
     deadlines: false,
 };
 
-/// Where records name Annex A controls (`*` is every item of a list).
-const CONTROL_FIELDS: &[(Kind, &[&str])] = &[
-    (
-        Kind::StatementOfApplicability,
-        &["controls", "*", "control"],
-    ),
-    (Kind::Policy, &["controls", "*"]),
-    (Kind::Risk, &["controls", "*"]),
-    (Kind::Audit, &["scope", "controls", "*"]),
-    (Kind::Audit, &["findings", "*", "control"]),
-];
-
 impl Rule for UnknownControl {
     fn meta(&self) -> &'static RuleMeta {
         &META
@@ -57,10 +46,11 @@ impl Rule for UnknownControl {
             return; // its ids are the 2013 edition's
         }
         for record in &cx.repo.records {
-            for (kind, pattern) in CONTROL_FIELDS {
-                if record.kind != *kind {
-                    continue;
-                }
+            let controls = fields::of(record.kind)
+                .iter()
+                .filter(|f| f.reference == Reference::Control);
+            for field in controls {
+                let pattern = &field.path;
                 for m in record.node.matching(pattern) {
                     let node = m.node;
                     let Some(written) = node.as_text() else {

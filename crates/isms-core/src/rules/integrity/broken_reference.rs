@@ -1,5 +1,6 @@
 use std::collections::{HashMap, HashSet};
 
+use crate::fields::{self, Field, Reference};
 use crate::finding::Severity;
 use crate::model::Kind;
 use crate::problem::ProblemKind;
@@ -34,44 +35,6 @@ they are written in; `/evidence/x.pdf` is relative to the repository root.",
     deadlines: false,
 };
 
-/// Where records refer to other records by id, and the kind expected.
-/// `None` means any record or audit finding.
-const ID_FIELDS: &[(Kind, &[&str], Option<Kind>)] = &[
-    (Kind::CorrectiveAction, &["source"], None),
-    (
-        Kind::Audit,
-        &["findings", "*", "actions", "*"],
-        Some(Kind::CorrectiveAction),
-    ),
-    (Kind::Audit, &["scope", "policies", "*"], Some(Kind::Policy)),
-    (Kind::Audit, &["scope", "risks", "*"], Some(Kind::Risk)),
-    (Kind::Risk, &["actions", "*"], None),
-    (
-        Kind::StatementOfApplicability,
-        &["controls", "*", "policies", "*"],
-        Some(Kind::Policy),
-    ),
-    (
-        Kind::ManagementReview,
-        &["decisions", "*", "actions", "*"],
-        None,
-    ),
-];
-
-/// Where records link to evidence files.
-const LINK_FIELDS: &[(Kind, &[&str])] = &[
-    (Kind::Policy, &["evidence", "*"]),
-    (
-        Kind::StatementOfApplicability,
-        &["controls", "*", "evidence", "*"],
-    ),
-    (Kind::CorrectiveAction, &["evidence", "*"]),
-    (Kind::AwarenessActivity, &["evidence", "*"]),
-    (Kind::Audit, &["report"]),
-    (Kind::ManagementReview, &["minutes"]),
-    (Kind::People, &["people", "*", "training", "*", "evidence"]),
-];
-
 impl Rule for BrokenReference {
     fn meta(&self) -> &'static RuleMeta {
         &META
@@ -96,31 +59,36 @@ impl Rule for BrokenReference {
             .collect();
         let mut suggest = Suggestions::default();
         for record in &repo.records {
-            for (kind, pattern, expected) in ID_FIELDS {
-                if record.kind != *kind {
-                    continue;
+            check_record(cx, &dirs, &mut suggest, record, fields::of(record.kind));
+        }
+    }
+}
+
+/// Check the references of one record, in the fields given (for a record,
+/// those of its kind in the model).
+fn check_record<'r>(
+    cx: &mut RuleContext<'r>,
+    dirs: &HashSet<&str>,
+    suggest: &mut Suggestions<'r>,
+    record: &'r Record,
+    fields: &[Field],
+) {
+    for field in fields {
+        for m in record.node.matching(&field.path) {
+            let node = m.node;
+            let Some(text) = node.as_text() else { continue };
+            match field.reference {
+                Reference::Record(expected) => {
+                    check_id(cx, suggest, record, &m, node.span, text, expected)
                 }
-                for m in record.node.matching(pattern) {
-                    let node = m.node;
-                    let Some(id) = node.as_text() else { continue };
-                    check_id(cx, &mut suggest, record, &m, node.span, id, *expected);
-                }
+                Reference::Link => check_link(cx, dirs, record, &m, node.span, text),
+                Reference::Control => {}
             }
-            for (kind, pattern) in LINK_FIELDS {
-                if record.kind != *kind {
-                    continue;
-                }
-                for m in record.node.matching(pattern) {
-                    let node = m.node;
-                    let Some(link) = node.as_text() else { continue };
-                    check_link(cx, &dirs, record, &m, node.span, link);
-                }
-            }
-            if let Some(body) = &record.body {
-                for link in &body.links {
-                    check_link(cx, &dirs, record, &"body", link.span, &link.dest);
-                }
-            }
+        }
+    }
+    if let Some(body) = &record.body {
+        for link in &body.links {
+            check_link(cx, dirs, record, &"body", link.span, &link.dest);
         }
     }
 }
@@ -214,4 +182,143 @@ fn check_link(
         .record(record.id.as_deref())
         .key(format!("{path}->{link}"));
     cx.emit(f);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::TestRepo;
+
+    const RULE: &str = "broken-reference";
+
+    fn repo() -> TestRepo {
+        TestRepo::new()
+            .file("policies/p.md", "---\nkind: policy\nid: POL-1\ntitle: Access\n---\n# Access\n\nSee [the test](../evidence/2025/restore.pdf) and [the site](https://example.com).\n")
+            .file("risks/r.yaml", "kind: risk\nid: RISK-1\ntitle: Theft\n")
+            .file("audits/a.yaml", "kind: audit\nid: IA-1\ntitle: t\ntype: internal\nstatus: completed\ncompleted: 2025-01-10\nfindings:\n  - id: IA-1-F1\n    type: observation\n    description: d\n")
+            .file("evidence/2025/restore.pdf", "%PDF")
+    }
+
+    #[test]
+    fn an_id_that_names_nothing_with_a_suggestion() {
+        let r = repo().file(
+            "actions/a.yaml",
+            "kind: corrective-action\nid: CA-1\ntitle: t\nstatus: open\nsource: IA-1-F2\n",
+        );
+        let report = r.report("2025-06-01");
+        let f: Vec<_> = report.findings.iter().filter(|f| f.rule == RULE).collect();
+        assert_eq!(
+            crate::testing::lines(&report, |r| r == RULE),
+            ["actions/a.yaml:5:9: error[broken-reference] `IA-1-F2` does not name any record or audit finding (in `source` of corrective-action CA-1)"]
+        );
+        assert_eq!(f[0].help.as_deref(), Some("did you mean `IA-1-F1`?"));
+    }
+
+    #[test]
+    fn an_id_of_the_wrong_kind() {
+        let r = repo().file(
+            "audits/b.yaml",
+            "kind: audit\nid: IA-2\ntitle: t\ntype: internal\nstatus: planned\nplanned: 2025-09-01\nscope:\n  policies: [RISK-1, POL-1]\n  risks: [IA-1-F1]\n",
+        );
+        assert_eq!(
+            r.check_rule(RULE, "2025-06-01"),
+            [
+                "audits/b.yaml:8:14: error[broken-reference] `RISK-1` is a risk, not a policy (in `scope.policies[0]` of audit IA-2)",
+                "audits/b.yaml:9:11: error[broken-reference] `IA-1-F1` is an audit finding, not a risk (in `scope.risks[0]` of audit IA-2)",
+            ]
+        );
+    }
+
+    #[test]
+    fn any_record_or_audit_finding_may_be_a_source() {
+        for source in ["IA-1-F1", "RISK-1", "POL-1"] {
+            let r = repo().file(
+                "actions/a.yaml",
+                &format!(
+                    "kind: corrective-action\nid: CA-1\ntitle: t\nstatus: open\nsource: {source}\n"
+                ),
+            );
+            assert!(r.check_rule(RULE, "2025-06-01").is_empty(), "{source}");
+        }
+    }
+
+    #[test]
+    fn links_to_missing_files_and_out_of_the_repository() {
+        let r = repo().file(
+            "actions/a.yaml",
+            "kind: corrective-action\nid: CA-1\ntitle: t\nstatus: open\nevidence:\n  - ../evidence/2025/restore.pdf\n  - ../evidence/2025\n  - ../evidence/missing.pdf\n  - ../../../etc/passwd\n  - https://tickets.example/42\n",
+        )
+        .file("policies/q.md", "---\nkind: policy\nid: POL-2\ntitle: Q\n---\n# Q\n\nSee [the procedure](procedure.md#scope).\n");
+        assert_eq!(
+            r.check_rule(RULE, "2025-06-01"),
+            [
+                "actions/a.yaml:8:5: error[broken-reference] the link `../evidence/missing.pdf` names `evidence/missing.pdf`, which is not in the repository",
+                "actions/a.yaml:9:5: error[broken-reference] the link `../../../etc/passwd` points outside the repository",
+                "policies/q.md:8:5: error[broken-reference] the link `procedure.md#scope` names `policies/procedure.md`, which is not in the repository",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_missing_waivers_file_is_reported_where_the_manifest_names_it() {
+        let r = repo().manifest("organisation:\n  name: T\nwaivers-file: waivers.yaml\n");
+        assert_eq!(
+            r.check_rule(RULE, "2025-06-01"),
+            ["isms.yaml:3:15: error[broken-reference] the waivers file `waivers.yaml` named by `waivers-file` is not in the repository; its waivers apply to nothing"]
+        );
+    }
+
+    /// A reference field added to a model type is checked through the
+    /// fields derived from its schema: nothing here lists it by hand.
+    #[test]
+    fn a_new_reference_field_is_checked_without_touching_the_rule() {
+        #[allow(dead_code)]
+        #[derive(schemars::JsonSchema)]
+        #[serde(rename_all = "kebab-case")]
+        struct Extended {
+            #[schemars(with = "Vec<crate::model::Ref<crate::model::Policy>>")]
+            covered_by: Vec<String>,
+            #[schemars(with = "Option<crate::model::LinkSchema>")]
+            register: Option<String>,
+        }
+        let extra = fields::from_schema(&crate::schema::generate::generate::<Extended>());
+        assert_eq!(
+            extra.iter().map(|f| f.path.join(".")).collect::<Vec<_>>(),
+            ["covered-by.*", "register"]
+        );
+        let report = repo()
+            .file(
+                "risks/x.yaml",
+                "kind: risk\nid: RISK-2\ntitle: t\ncovered-by: [POL-1, POL-9]\nregister: ../nowhere.csv\n",
+            )
+            .report("2025-06-01");
+        let mut run_fields = fields::of(Kind::Risk).to_vec();
+        run_fields.extend(extra);
+        let settings = crate::config::Settings::new();
+        let run = crate::rules::context::Run {
+            repo: &report.repo,
+            as_of: report.as_of,
+            settings: &settings,
+            horizon: crate::engine::DEFAULT_HORIZON,
+            waivers: &[],
+        };
+        let mut cx = RuleContext::new(&run, &META).unwrap();
+        let record = report.repo.record_by_id("RISK-2").unwrap();
+        let dirs = HashSet::new();
+        check_record(
+            &mut cx,
+            &dirs,
+            &mut Suggestions::default(),
+            record,
+            &run_fields,
+        );
+        let messages: Vec<_> = cx.findings.iter().map(|f| f.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "`POL-9` does not name any record or audit finding (in `covered-by[1]` of risk RISK-2)",
+                "the link `../nowhere.csv` names `nowhere.csv`, which is not in the repository",
+            ]
+        );
+    }
 }

@@ -1,0 +1,167 @@
+//! The fields of each record kind that refer to something else: another
+//! record by id, an Annex A control, an evidence file.
+//!
+//! Derived from the model: a field whose type's schema carries the
+//! [`REFERENCE_KEYWORD`] (see [`crate::model::Ref`], `ControlIdSchema`,
+//! `LinkSchema`) is found here, so a reference field added to a model type is
+//! checked by `broken-reference` and `unknown-control` without touching them.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use serde_json::Value;
+
+use crate::model::{Kind, REFERENCE_KEYWORD};
+
+/// What a field refers to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reference {
+    /// A record id; of that kind, or of any record or audit finding.
+    Record(Option<Kind>),
+    /// An Annex A control.
+    Control,
+    /// An evidence file or a URL.
+    Link,
+}
+
+/// A field that holds references, as a path pattern into the record: keys,
+/// and `*` for every item of a list (see [`crate::yaml::Node::matching`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Field {
+    pub path: Vec<&'static str>,
+    pub reference: Reference,
+}
+
+/// The reference fields of a kind of record.
+pub fn of(kind: Kind) -> &'static [Field] {
+    static ALL: OnceLock<HashMap<Kind, Vec<Field>>> = OnceLock::new();
+    ALL.get_or_init(|| {
+        Kind::ALL
+            .iter()
+            .map(|&k| {
+                (
+                    k,
+                    from_schema(&crate::schema::generate::record_schema_of(k)),
+                )
+            })
+            .collect()
+    })[&kind]
+        .as_slice()
+}
+
+/// The reference fields of a record type's schema, as generated from the
+/// model (a root schema with its `$defs`).
+pub fn from_schema(schema: &Value) -> Vec<Field> {
+    let mut out = Vec::new();
+    walk(schema, schema, &mut Vec::new(), &mut out, 0);
+    out
+}
+
+/// Schemas nest a handful of levels; a recursive `$ref` stops here.
+const MAX_DEPTH: usize = 16;
+
+fn walk(
+    root: &Value,
+    schema: &Value,
+    path: &mut Vec<&'static str>,
+    out: &mut Vec<Field>,
+    depth: usize,
+) {
+    if depth > MAX_DEPTH {
+        return;
+    }
+    let Some(obj) = schema.as_object() else {
+        return;
+    };
+    if let Some(tag) = obj.get(REFERENCE_KEYWORD).and_then(Value::as_str) {
+        let reference = match tag {
+            "control" => Reference::Control,
+            "link" => Reference::Link,
+            "any" => Reference::Record(None),
+            kind => Reference::Record(Some(Kind::parse(kind).expect("reference tags name a kind"))),
+        };
+        out.push(Field {
+            path: path.clone(),
+            reference,
+        });
+        return;
+    }
+    if let Some(target) = obj.get("$ref").and_then(Value::as_str) {
+        if let Some(def) = target.strip_prefix('#').and_then(|p| root.pointer(p)) {
+            walk(root, def, path, out, depth + 1);
+        }
+    }
+    for key in ["anyOf", "oneOf", "allOf"] {
+        for sub in obj.get(key).and_then(Value::as_array).into_iter().flatten() {
+            walk(root, sub, path, out, depth + 1);
+        }
+    }
+    if let Some(items) = obj.get("items") {
+        path.push("*");
+        walk(root, items, path, out, depth + 1);
+        path.pop();
+    }
+    if let Some(props) = obj.get("properties").and_then(Value::as_object) {
+        for (name, sub) in props {
+            path.push(intern(name));
+            walk(root, sub, path, out, depth + 1);
+            path.pop();
+        }
+    }
+}
+
+/// Field names live as long as the process: there are a few dozen, read once.
+fn intern(name: &str) -> &'static str {
+    Box::leak(name.to_owned().into_boxed_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn paths(kind: Kind, reference: fn(Reference) -> bool) -> Vec<String> {
+        let mut v: Vec<String> = of(kind)
+            .iter()
+            .filter(|f| reference(f.reference))
+            .map(|f| f.path.join("."))
+            .collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn references_come_from_the_model() {
+        let ids = |r| matches!(r, Reference::Record(_));
+        let controls = |r| r == Reference::Control;
+        let links = |r| r == Reference::Link;
+        assert_eq!(paths(Kind::CorrectiveAction, ids), ["source"]);
+        assert_eq!(
+            paths(Kind::Audit, ids),
+            ["findings.*.actions.*", "scope.policies.*", "scope.risks.*"]
+        );
+        assert_eq!(
+            paths(Kind::Audit, controls),
+            ["findings.*.control", "scope.controls.*"]
+        );
+        assert_eq!(paths(Kind::Audit, links), ["report"]);
+        assert_eq!(
+            paths(Kind::StatementOfApplicability, ids),
+            ["controls.*.policies.*"]
+        );
+        assert_eq!(paths(Kind::People, links), ["people.*.training.*.evidence"]);
+        // The kind a reference must name is the model's too.
+        let audit = of(Kind::Audit);
+        let scope_policies = audit
+            .iter()
+            .find(|f| f.path == ["scope", "policies", "*"])
+            .unwrap();
+        assert_eq!(
+            scope_policies.reference,
+            Reference::Record(Some(Kind::Policy))
+        );
+        // A record's own id is not a reference.
+        assert!(Kind::ALL
+            .iter()
+            .all(|&k| of(k).iter().all(|f| f.path != ["id"])));
+    }
+}
