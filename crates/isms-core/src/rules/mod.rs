@@ -7,6 +7,7 @@
 //! `lint.rules` part of the manifest schema.
 
 pub(crate) mod context;
+pub mod example;
 mod options;
 
 pub mod awareness;
@@ -23,6 +24,7 @@ pub mod schedule;
 pub mod waivers;
 
 pub use context::{due_in, Deadline, DueState, RuleContext};
+pub use example::{Example, ExampleCommit};
 pub use options::{
     Basis, IntervalSource, Opt, OptionKind, OptionType, OptionValue, RuleOption, HORIZON,
 };
