@@ -61,7 +61,9 @@ pub type Settings = HashMap<RuleId, RuleSettings>;
 
 /// Read `lint.rules` from the manifest. Unknown rules, unknown options and
 /// values of the wrong type are left out: the manifest schema reports them.
-pub fn rule_settings(manifest: &Node) -> Settings {
+/// An integrity rule cannot be turned off from the repository: the setting
+/// is refused, and `refused` gets where it is written.
+pub fn rule_settings(manifest: &Node, refused: &mut Vec<(RuleId, Span)>) -> Settings {
     let mut out = HashMap::new();
     let Some(rules) = manifest.at(["lint", "rules"]).and_then(Node::as_map) else {
         return out;
@@ -99,6 +101,10 @@ pub fn rule_settings(manifest: &Node) -> Settings {
                     }
                 }
             }
+        }
+        if settings.level == Some(Level::Off) && !rule.can_be_turned_off() {
+            settings.level = None;
+            refused.push((rule, entry.value.span));
         }
         out.insert(rule, settings);
     }

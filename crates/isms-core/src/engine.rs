@@ -5,15 +5,15 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use rayon::prelude::*;
 
-use crate::config::{self};
+use crate::config::Level;
 use crate::finding::{fingerprint, Finding, Severity};
 use crate::interval::Interval;
 use crate::model::Standard;
 use crate::repository::Repository;
 use crate::rules::context::Run;
 use crate::rules::waivers::{self, WaiverEntry};
-use crate::rules::{registry, Category, Deadline, Rule, RuleContext};
-use crate::source::LineCol;
+use crate::rules::{registry, Category, Deadline, Rule, RuleContext, RuleId};
+use crate::source::{LineCol, Span};
 
 /// Default look-ahead for deadlines.
 pub const DEFAULT_HORIZON: Interval = Interval::days(30);
@@ -37,6 +37,17 @@ pub struct Report {
     /// Every deadline the rules computed, sorted by date.
     pub deadlines: Vec<Deadline>,
     pub waivers: Vec<WaiverEntry>,
+    /// The rules `lint.rules` turns off, with where: every output says so,
+    /// so that a rule switched off is never invisible.
+    pub disabled: Vec<DisabledRule>,
+}
+
+/// A rule turned off in the manifest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DisabledRule {
+    pub rule: RuleId,
+    /// Where `lint.rules` names it.
+    pub span: Span,
 }
 
 /// Counts of unwaived findings by severity, and of waived ones.
@@ -86,7 +97,7 @@ impl Report {
 
 /// Run every enabled rule over a loaded repository.
 pub fn check(repo: Repository, opts: &CheckOptions) -> Report {
-    let settings = config::rule_settings(&repo.manifest_node);
+    let settings = &repo.settings;
     let horizon = opts
         .horizon
         .or(repo.manifest.lint.horizon)
@@ -102,7 +113,7 @@ pub fn check(repo: Repository, opts: &CheckOptions) -> Report {
     let mut run = Run {
         repo: &repo,
         as_of: opts.as_of,
-        settings: &settings,
+        settings,
         horizon,
         waivers: &[],
     };
@@ -121,6 +132,13 @@ pub fn check(repo: Repository, opts: &CheckOptions) -> Report {
     run_rules(&run, &waiver_rules, &mut findings, &mut deadlines);
 
     finish(&repo, &mut findings);
+    let mut disabled: Vec<DisabledRule> = repo
+        .settings
+        .iter()
+        .filter(|(_, s)| s.level == Some(Level::Off))
+        .map(|(&rule, s)| DisabledRule { rule, span: s.span })
+        .collect();
+    disabled.sort_by_key(|d| d.span.start);
     deadlines.sort_by(|a, b| a.due.cmp(&b.due).then(a.rule.cmp(&b.rule)));
     Report {
         repo,
@@ -128,6 +146,7 @@ pub fn check(repo: Repository, opts: &CheckOptions) -> Report {
         findings,
         deadlines,
         waivers,
+        disabled,
     }
 }
 
@@ -183,5 +202,70 @@ fn finish(repo: &Repository, findings: &mut [Finding]) {
         let n = seen.entry(base.clone()).or_insert(0);
         *n += 1;
         f.fingerprint = if *n == 1 { base } else { format!("{base}:{n}") };
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::testing::TestRepo;
+
+    const BROKEN: &str = "kind: risk\nid: R-1\ntitle: t\nreviewed: 2025-02-30\n";
+
+    #[test]
+    fn an_integrity_rule_cannot_be_turned_off_from_the_repository() {
+        let r = TestRepo::new()
+            .manifest("organisation:\n  name: T\nlint:\n  rules:\n    invalid-date: off\n    parse-error: {severity: off}\n")
+            .file("risks/r.yaml", BROKEN);
+        let report = r.report("2025-06-01");
+        assert_eq!(
+            crate::testing::lines(&report, |rule| rule == "invalid-date" || rule == "schema-violation"),
+            [
+                "isms.yaml:5:19: error[schema-violation] `invalid-date` cannot be turned off: it says whether the repository could be read at all; give it another severity, or waive its findings one by one with a reason",
+                "isms.yaml:6:18: error[schema-violation] `parse-error` cannot be turned off: it says whether the repository could be read at all; give it another severity, or waive its findings one by one with a reason",
+                "risks/r.yaml:4:11: error[invalid-date] `reviewed` is not a real date: 2025-02-30 does not exist (February 2025 has 28 days)",
+            ]
+        );
+        assert!(report.disabled.is_empty());
+        // Another severity is the repository's to choose.
+        let lowered = TestRepo::new()
+            .manifest("organisation:\n  name: T\nlint:\n  rules:\n    invalid-date: warning\n")
+            .file("risks/r.yaml", BROKEN);
+        assert_eq!(
+            lowered.check_rule("invalid-date", "2025-06-01")[0],
+            "risks/r.yaml:4:11: warning[invalid-date] `reviewed` is not a real date: 2025-02-30 does not exist (February 2025 has 28 days)"
+        );
+    }
+
+    #[test]
+    fn rules_turned_off_are_listed_with_where() {
+        let report = TestRepo::new()
+            .manifest("organisation:\n  name: T\nlint:\n  rules:\n    risk-owner-missing: off\n    corrective-action-stale:\n      severity: off\n    training-overdue: warning\n")
+            .report("2025-06-01");
+        let off: Vec<_> = report
+            .disabled
+            .iter()
+            .map(|d| {
+                let at = report
+                    .repo
+                    .file(report.repo.manifest_file)
+                    .line_col(d.span.start);
+                format!("{}@{}", d.rule, at.line)
+            })
+            .collect();
+        assert_eq!(off, ["risk-owner-missing@5", "corrective-action-stale@6"]);
+    }
+
+    #[test]
+    fn standards_that_isms_lint_does_not_check_are_an_error_not_an_empty_run() {
+        let r = TestRepo::new().manifest("organisation:\n  name: T\nstandards: [GDPR, POPIA]\n");
+        assert_eq!(
+            r.check_rule("schema-violation", "2025-06-01"),
+            ["isms.yaml:3:12: error[schema-violation] `standards` names no standard isms-lint checks, so no rule of a standard would run: add `ISO/IEC 27001:2022`"]
+        );
+        let with_27001 = TestRepo::new()
+            .manifest("organisation:\n  name: T\nstandards: [GDPR, \"ISO/IEC 27001:2022\"]\n");
+        assert!(with_27001
+            .check_rule("schema-violation", "2025-06-01")
+            .is_empty());
     }
 }

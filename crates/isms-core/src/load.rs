@@ -154,6 +154,21 @@ pub fn load(source: &dyn FileSource, opts: &LoadOptions) -> Result<Repository, L
         node.map(|n| (id, n))
     });
 
+    let mut refused = Vec::new();
+    let settings = crate::config::rule_settings(&manifest_node, &mut refused);
+    problems.extend(
+        refused.into_iter().map(|(rule, span)| {
+            Problem::new(FileId(0), span, ProblemKind::IntegrityRuleOff { rule })
+        }),
+    );
+    if !manifest.standards.is_empty() && !manifest.standards.iter().any(|s| s.is_checked()) {
+        problems.push(Problem::new(
+            FileId(0),
+            manifest_node.locate(["standards"]),
+            ProblemKind::NoCheckedStandard,
+        ));
+    }
+
     let ids = index_ids(&records);
     let stats = LoadStats {
         files_listed: listed.len(),
@@ -173,6 +188,7 @@ pub fn load(source: &dyn FileSource, opts: &LoadOptions) -> Result<Repository, L
         paths,
         stats,
         history: None,
+        settings,
         problems,
     })
 }

@@ -77,6 +77,10 @@ pub enum ProblemKind {
     },
     /// `waivers-file` names a place outside the repository.
     WaiversFileOutside { written: String },
+    /// `lint.rules` turns off an integrity rule, which cannot be.
+    IntegrityRuleOff { rule: RuleId },
+    /// `standards` lists no standard that isms-lint has rules for.
+    NoCheckedStandard,
     /// A `lint.exclude` pattern that is not a glob.
     InvalidExclude { pattern: String, error: String },
 
@@ -111,6 +115,8 @@ impl Problem {
             | WaiversFileNotMapping
             | RecordUnreadable { .. }
             | WaiversFileOutside { .. }
+            | IntegrityRuleOff { .. }
+            | NoCheckedStandard
             | InvalidExclude { .. } => RuleId::SchemaViolation,
             WaiversFileMissing { .. } => RuleId::BrokenReference,
         }

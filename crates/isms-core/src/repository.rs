@@ -125,6 +125,8 @@ pub struct Repository {
     /// What git says about the files; `None` when not read from git or when
     /// the history is incomplete.
     pub history: Option<crate::history::History>,
+    /// The settings of `lint.rules`, read once.
+    pub settings: crate::config::Settings,
     /// What the loader found wrong; the integrity rules report it.
     pub problems: Vec<crate::problem::Problem>,
 }

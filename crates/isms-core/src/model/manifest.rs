@@ -99,6 +99,12 @@ pub enum Standard {
 }
 
 impl Standard {
+    /// Whether isms-lint has rules for the standard: those of the other
+    /// standards that `standards` may name arrive with their own catalogues.
+    pub const fn is_checked(self) -> bool {
+        matches!(self, Standard::Iso27001_2022 | Standard::Iso27001_2013)
+    }
+
     pub const fn as_str(self) -> &'static str {
         match self {
             Standard::Iso27001_2022 => "ISO/IEC 27001:2022",

@@ -117,6 +117,13 @@ impl RuleId {
         self.rule().meta()
     }
 
+    /// Whether `lint.rules` may turn the rule off. The integrity rules say
+    /// whether the repository could be read at all: a repository that
+    /// turns them off would be reported clean however broken it is.
+    pub fn can_be_turned_off(self) -> bool {
+        self.meta().category != Category::Integrity
+    }
+
     /// The rule named `name`, if there is one.
     pub fn parse(name: &str) -> Option<RuleId> {
         RuleId::ALL.iter().copied().find(|r| r.as_str() == name)

@@ -174,7 +174,7 @@ pub fn manifest() -> Value {
         let mut props = Map::new();
         props.insert(
             "severity".into(),
-            json!({"enum": ["error", "warning", "note", "off"], "description": format!("Severity of `{}` findings, or `off`. Default `{}`.", m.name(), m.default_severity)}),
+            json!({"enum": ["error", "warning", "note", "off"], "description": severity_description(m)}),
         );
         for o in m.options {
             props.insert(
@@ -222,6 +222,22 @@ pub fn manifest() -> Value {
         obj.insert("$id".into(), json!(format!("{SCHEMA_BASE}{MANIFEST_FILE}")));
     }
     v
+}
+
+fn severity_description(m: &crate::rules::RuleMeta) -> String {
+    if m.id.can_be_turned_off() {
+        format!(
+            "Severity of `{}` findings, or `off`. Default `{}`.",
+            m.name(),
+            m.default_severity
+        )
+    } else {
+        format!(
+            "Severity of `{}` findings. Default `{}`. An integrity rule cannot be turned off.",
+            m.name(),
+            m.default_severity
+        )
+    }
 }
 
 fn option_schema(kind: OptionKind, description: &str) -> Value {

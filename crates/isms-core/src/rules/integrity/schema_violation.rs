@@ -39,6 +39,8 @@ impl Rule for SchemaViolation {
                 ProblemKind::WaiversFileNotMapping => "a waivers file is a mapping with a `waivers:` list, written as in `isms.yaml`".to_owned(),
                 ProblemKind::RecordUnreadable { kind, message, .. } => format!("{} cannot be read: {message}", kind.with_article()),
                 ProblemKind::WaiversFileOutside { written } => format!("`waivers-file` must be a path inside the repository, relative to its root, such as `waivers.yaml` — found \"{written}\""),
+                ProblemKind::IntegrityRuleOff { rule } => format!("`{rule}` cannot be turned off: it says whether the repository could be read at all; give it another severity, or waive its findings one by one with a reason"),
+                ProblemKind::NoCheckedStandard => "`standards` names no standard isms-lint checks, so no rule of a standard would run: add `ISO/IEC 27001:2022`".to_owned(),
                 ProblemKind::InvalidExclude { pattern, error } => format!("`{pattern}` is not a valid glob pattern: {error}"),
                 _ => continue,
             };
