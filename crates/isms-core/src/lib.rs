@@ -21,6 +21,7 @@ pub mod de;
 pub mod engine;
 pub mod fields;
 pub mod finding;
+pub mod gate;
 pub mod history;
 pub mod instance;
 pub mod interval;
