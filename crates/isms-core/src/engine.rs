@@ -76,11 +76,12 @@ impl Report {
         c
     }
 
-    /// Whether any unwaived finding is at or above `fail_on`.
+    /// Whether any unwaived finding that is not advisory is at or above
+    /// `fail_on`.
     pub fn fails(&self, fail_on: Severity) -> bool {
         self.findings
             .iter()
-            .any(|f| !f.is_waived() && f.severity >= fail_on)
+            .any(|f| !f.is_waived() && !f.advisory && f.severity >= fail_on)
     }
 
     pub fn path(&self, f: &Finding) -> &str {

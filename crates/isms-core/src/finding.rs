@@ -85,6 +85,9 @@ pub struct Finding {
     pub due: Option<NaiveDate>,
     /// Index into the manifest's waivers, when a waiver accepts this finding.
     pub waiver: Option<usize>,
+    /// Shown, but never failing the run: a finding the change being checked
+    /// did not cause (see `check --staged`).
+    pub advisory: bool,
     /// Stable identity: set by the engine once all findings are known.
     pub fingerprint: String,
 }
@@ -103,6 +106,7 @@ impl Finding {
             related: Vec::new(),
             due: None,
             waiver: None,
+            advisory: false,
             fingerprint: String::new(),
         }
     }
