@@ -22,7 +22,51 @@ the place of the first.",
     why: "Records refer to each other by id: a corrective action names the audit finding it \
 answers, a waiver names the record it accepts. With two records behind one id, a reference \
 means whichever one the reader happens to find, and a closed action can hide an open one.",
-    example: "```yaml\n# actions/2025.yaml\nkind: corrective-action\nentries:\n  - id: CA-2025-004\n    title: Enforce MFA on VPN\n    status: closed\n  - id: CA-2025-004   # duplicate-id\n    title: Review firewall rules\n    status: open\n```",
+    example: crate::rules::Example::new(
+        &[(
+            "actions/2025.yaml",
+            "\
+kind: corrective-action
+title: Corrective action register 2025
+entries:
+  - id: CA-2025-004
+    title: Enforce MFA on the VPN
+    owner: IT Manager
+    raised: 2025-03-14
+    due: 2025-06-30
+    status: in-progress
+    updated: 2025-05-12
+  - id: CA-2025-004
+    title: Review the firewall rules of the office network
+    owner: IT Manager
+    raised: 2025-04-02
+    due: 2025-07-31
+    status: open
+",
+        )],
+        "2025-05-20",
+        &[(
+            "actions/2025.yaml",
+            "\
+kind: corrective-action
+title: Corrective action register 2025
+entries:
+  - id: CA-2025-004
+    title: Enforce MFA on the VPN
+    owner: IT Manager
+    raised: 2025-03-14
+    due: 2025-06-30
+    status: in-progress
+    updated: 2025-05-12
+  - id: CA-2025-005
+    title: Review the firewall rules of the office network
+    owner: IT Manager
+    raised: 2025-04-02
+    due: 2025-07-31
+    status: open
+",
+        )],
+    ),
     fix: "Give one of the records a new id, and update the references to it. Never reuse the id \
 of a deleted record: history and old reports still point at it.",
     options: &[],

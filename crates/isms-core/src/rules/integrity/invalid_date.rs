@@ -18,7 +18,35 @@ static META: RuleMeta = RuleMeta {
     why: "Dates set the clocks of the ISMS: when an action falls due, when the next review is \
 owed, when the certificate expires. A date that does not exist cannot be compared, so the \
 deadline it sets is never checked.",
-    example: "```yaml\nkind: corrective-action\nid: CA-2025-011\ntitle: Rotate backup keys\nstatus: open\ndue: 2025-02-30   # February 2025 has 28 days\n```",
+    example: crate::rules::Example::new(
+        &[(
+            "actions/CA-2025-011.yaml",
+            "\
+kind: corrective-action
+id: CA-2025-011
+title: Rotate the backup encryption keys
+nonconformity: The backup encryption keys have not been rotated since 2022.
+raised: 2025-01-20
+owner: Head of Platform
+status: open
+due: 2025-02-30
+",
+        )],
+        "2025-02-10",
+        &[(
+            "actions/CA-2025-011.yaml",
+            "\
+kind: corrective-action
+id: CA-2025-011
+title: Rotate the backup encryption keys
+nonconformity: The backup encryption keys have not been rotated since 2022.
+raised: 2025-01-20
+owner: Head of Platform
+status: open
+due: 2025-02-28
+",
+        )],
+    ),
     fix: "Write the intended date as YYYY-MM-DD. Month ends are a common slip: February has 28 \
 days (29 in leap years), and April, June, September and November have 30.",
     options: &[],

@@ -20,7 +20,38 @@ closed.",
     why: "A record that does not parse is not evidence: isms-lint cannot read its dates, so the \
 deadlines it sets are not checked. A duplicate key is worse: other tools silently keep one of \
 the two values, so the record says something different depending on who reads it.",
-    example: "```yaml\nkind: corrective-action\nid: CA-2025-004\nstatus: open\nstatus: closed   # duplicate key `status`\n```",
+    example: crate::rules::Example::new(
+        &[(
+            "actions/CA-2025-004.yaml",
+            "\
+kind: corrective-action
+id: CA-2025-004
+title: Enforce MFA on the VPN
+status: open
+nonconformity: Contractor VPN profiles allow logging in without MFA (IA-2025-03).
+raised: 2025-03-14
+owner: IT Manager
+due: 2025-06-30
+status: in-progress
+updated: 2025-05-12
+",
+        )],
+        "2025-05-20",
+        &[(
+            "actions/CA-2025-004.yaml",
+            "\
+kind: corrective-action
+id: CA-2025-004
+title: Enforce MFA on the VPN
+nonconformity: Contractor VPN profiles allow logging in without MFA (IA-2025-03).
+raised: 2025-03-14
+owner: IT Manager
+due: 2025-06-30
+status: in-progress
+updated: 2025-05-12
+",
+        )],
+    ),
     fix: "Correct the YAML at the line shown. For a duplicate key, keep the value that is true \
 and delete the other. Close front matter with a line holding only `---`.",
     options: &[],

@@ -19,7 +19,37 @@ types, and unknown keys (your own keys are welcome if they start with `x-`).",
     why: "Rules read records by their keys. A misspelt key (`approvedby`) or an unexpected value \
 (`status: done`) means a date or a status the rules never see, and a deadline that passes in \
 silence. The schema catches these at the line they are written.",
-    example: "```yaml\nkind: audit\nid: IA-2025-03\ntitle: Access control\ntype: internal\nstatus: done   # must be one of planned, completed or cancelled\n```",
+    example: crate::rules::Example::new(
+        &[(
+            "audits/internal/2025-03-access-control.yaml",
+            r#"kind: audit
+id: IA-2025-03
+title: Access control
+type: internal
+status: done
+planned: 2025-03-12
+completed: 2025-03-12
+auditor: pnowak
+scope:
+  controls: ["5.15", "5.18", "8.2", "8.5"]
+"#,
+        )],
+        "2025-03-20",
+        &[(
+            "audits/internal/2025-03-access-control.yaml",
+            r#"kind: audit
+id: IA-2025-03
+title: Access control
+type: internal
+status: completed
+planned: 2025-03-12
+completed: 2025-03-12
+auditor: pnowak
+scope:
+  controls: ["5.15", "5.18", "8.2", "8.5"]
+"#,
+        )],
+    ),
     fix: "Use one of the values the message lists, add the missing key, or correct the key's \
 spelling. Editors that support yaml-language-server show the same errors as you type: see \
 docs/format.md.",

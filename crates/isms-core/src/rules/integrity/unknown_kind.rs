@@ -24,8 +24,43 @@ static META: RuleMeta = RuleMeta {
     why: "A record without a known kind is not checked by any rule: an audit typed `kind: adit` \
 does not count towards the audit programme, and the missing audit is reported instead of the \
 typo.",
-    example:
-        "```yaml\nkind: managment-review   # did you mean `management-review`?\nid: MR-2025-H1\n```",
+    example: crate::rules::Example::new(
+        &[(
+            "reviews/2025-06-management-review.md",
+            "\
+---
+kind: managment-review
+id: MR-2025-06
+title: Management review, June 2025
+date: 2025-06-12
+attendees:
+  - hmarsh
+  - twhitfield
+---
+# Management review, June 2025
+
+Minutes approved by Helen Marsh on 2025-06-19.
+",
+        )],
+        "2025-06-20",
+        &[(
+            "reviews/2025-06-management-review.md",
+            "\
+---
+kind: management-review
+id: MR-2025-06
+title: Management review, June 2025
+date: 2025-06-12
+attendees:
+  - hmarsh
+  - twhitfield
+---
+# Management review, June 2025
+
+Minutes approved by Helen Marsh on 2025-06-19.
+",
+        )],
+    ),
     fix: "Correct the `kind`, or add it. A Markdown record needs a front matter block at the very \
 top of the file: a line `---`, the keys, and a closing `---`.",
     options: &[],

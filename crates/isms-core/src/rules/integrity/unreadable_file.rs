@@ -19,7 +19,42 @@ to a place outside the repository (such links are never followed).",
     why: "Documented information must be available and suitable for use (7.5.3 a). A record \
 that cannot be read is evidence no one can see — not the auditor, and not isms-lint, so \
 none of its deadlines are checked either.",
-    example: "```text\nrisks/legacy.yaml: the file is not valid UTF-8 (byte 0xE9 here); save it as UTF-8 — it was not read\n```",
+    example: crate::rules::Example {
+        files: &[
+            (
+                "risks/legacy-register.yaml",
+                "\
+# Exported from the 2023 risk spreadsheet.
+kind: risk
+entries:
+  - id: RISK-019
+    title: Café Wi-Fi used for administrator access
+    owner: Head of IT
+    identified: 2023-05-10
+    reviewed: 2025-09-15
+",
+            ),
+        ],
+        commits: &[],
+        as_of: "2025-11-03",
+        fixed: &[
+            (
+                "risks/legacy-register.yaml",
+                "\
+# Exported from the 2023 risk spreadsheet.
+kind: risk
+entries:
+  - id: RISK-019
+    title: Café Wi-Fi used for administrator access
+    owner: Head of IT
+    identified: 2023-05-10
+    reviewed: 2025-09-15
+",
+            ),
+        ],
+        fixed_commits: &[],
+        latin1: &["risks/legacy-register.yaml"],
+    },
     fix: "Save the file as UTF-8 text (most editors: *Save with encoding → UTF-8*). Replace a \
 symbolic link that leaves the repository with the file itself. Split a register that has \
 outgrown the size limit into several files, or raise `lint.max-file-size`.",
