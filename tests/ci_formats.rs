@@ -690,14 +690,14 @@ fn a_bad_output_is_a_usage_error() {
     isms_lint()
         .arg("check")
         .arg(dir.path())
-        .args(["--output", "pdf=report.pdf"])
+        .args(["--as-of", DAY, "--output", "pdf=report.pdf"])
         .assert()
         .code(2)
         .stderr(predicates::str::contains("`pdf` is not a format"));
     isms_lint()
         .arg("check")
         .arg(dir.path())
-        .args(["--output", "results.sarif"])
+        .args(["--as-of", DAY, "--output", "results.sarif"])
         .assert()
         .code(2)
         .stderr(predicates::str::contains("FORMAT=PATH"));

@@ -98,6 +98,45 @@ fn check(dir: &Path, args: &[&str]) -> Out {
         .args(args))
 }
 
+/// The one test that reads the clock, because what it checks is the clock:
+/// without `--date`, init dates the new records today, and without
+/// `--as-of`, a check is as of today. Every other test passes the day. The
+/// clock is read just before and just after each run, so a run across
+/// midnight still passes.
+#[test]
+fn the_default_day_is_today() {
+    let today = || chrono::Local::now().date_naive().to_string();
+    let dir = tempfile::tempdir().unwrap();
+
+    let before = today();
+    let out = run(isms_lint()
+        .arg("init")
+        .arg(dir.path())
+        .args(["--organisation", "Example Ltd"]));
+    let after = today();
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let soa = fs::read_to_string(dir.path().join("soa.yaml")).unwrap();
+    assert!(
+        [&before, &after]
+            .iter()
+            .any(|d| soa.contains(&format!("\napproved: {d}\n"))),
+        "init did not date the records {before} or {after}:\n{soa}"
+    );
+
+    let before = today();
+    let out = run(isms_lint()
+        .arg("check")
+        .arg(dir.path())
+        .args(["--format", "json"]));
+    let after = today();
+    let doc: Value = serde_json::from_str(&out.stdout).expect(&out.stderr);
+    let as_of = doc["as_of"].as_str().unwrap();
+    assert!(
+        as_of == before || as_of == after,
+        "checked as of {as_of}, not today ({before})"
+    );
+}
+
 // ---------------------------------------------------------------- exit codes
 
 #[test]
@@ -220,7 +259,10 @@ fn exit_2_on_bad_flags_and_unknown_commands() {
     assert_usage_error(&out, "there is no rule `zzz`");
     let out = run(isms_lint().args(["schema", "nope"]));
     assert_usage_error(&out, "there is no schema `nope`");
-    let out = run(isms_lint().arg("init").arg(dir.path()));
+    let out = run(isms_lint()
+        .arg("init")
+        .arg(dir.path())
+        .args(["--date", DAY]));
     assert_usage_error(&out, "already exists");
 }
 

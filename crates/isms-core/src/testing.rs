@@ -142,9 +142,17 @@ impl TestRepo {
         lines(&self.report(as_of), |_| true)
     }
 
-    /// Only the findings of one rule.
+    /// Only the findings of one rule, named as in `lint.rules`. Panics on a
+    /// name that is no rule: a misspelt name would otherwise find nothing,
+    /// and a test expecting nothing would pass.
     pub fn check_rule(&self, rule: &str, as_of: &str) -> Vec<String> {
-        lines(&self.report(as_of), |r| r == rule)
+        let Some(id) = crate::rules::RuleId::parse(rule) else {
+            let hint = crate::rules::suggest(rule)
+                .map(|s| format!("; did you mean `{s}`?"))
+                .unwrap_or_default();
+            panic!("check_rule: there is no rule `{rule}`{hint}");
+        };
+        lines(&self.report(as_of), |r| r == id.as_str())
     }
 }
 
@@ -167,4 +175,35 @@ pub fn lines(report: &Report, keep: impl Fn(&str) -> bool) -> Vec<String> {
             )
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::TestRepo;
+
+    const RISK: &str = "kind: risk\nid: R-1\ntitle: Laptop theft\n";
+
+    #[test]
+    fn check_rule_keeps_the_findings_of_one_rule() {
+        let r = TestRepo::new().file("risks/r.yaml", RISK);
+        assert_eq!(
+            r.check_rule("risk-owner-missing", "2025-06-01"),
+            ["risks/r.yaml:2:5: error[risk-owner-missing] Risk R-1 has no owner: 6.1.2 requires each risk to have an owner with the accountability and authority to manage it"]
+        );
+        assert_eq!(r.check_rule("risk-review-overdue", "2025-06-01").len(), 1);
+    }
+
+    #[test]
+    #[should_panic(
+        expected = "check_rule: there is no rule `risk-owner-mising`; did you mean `risk-owner-missing`?"
+    )]
+    fn check_rule_fails_on_a_misspelt_rule() {
+        TestRepo::new().check_rule("risk-owner-mising", "2025-06-01");
+    }
+
+    #[test]
+    #[should_panic(expected = "check_rule: there is no rule `zzz`")]
+    fn check_rule_fails_on_an_unknown_rule() {
+        TestRepo::new().check_rule("zzz", "2025-06-01");
+    }
 }

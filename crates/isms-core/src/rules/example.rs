@@ -36,6 +36,10 @@ pub struct Example {
     /// The fix's history, when the fix is in the history; empty for the
     /// example's own.
     pub fixed_commits: &'static [ExampleCommit],
+    /// Paths of `files` saved as ISO 8859-1 (Latin-1) instead of UTF-8, as
+    /// old spreadsheet exports are: every character is written as one byte.
+    /// Their fixed form is saved as UTF-8.
+    pub latin1: &'static [&'static str],
 }
 
 impl Example {
@@ -51,14 +55,21 @@ impl Example {
             as_of,
             fixed,
             fixed_commits: &[],
+            latin1: &[],
         }
     }
 
-    fn repo(files: &[(&'static str, &'static str)], commits: &[ExampleCommit]) -> TestRepo {
+    fn repo(
+        files: &[(&'static str, &'static str)],
+        commits: &[ExampleCommit],
+        latin1: &[&str],
+    ) -> TestRepo {
         let mut repo = TestRepo::new();
         for (path, text) in files {
             repo = if *path == crate::load::MANIFEST {
                 repo.manifest(text)
+            } else if latin1.contains(path) {
+                repo.bytes(path, &latin1_bytes(text))
             } else {
                 repo.file(path, text)
             };
@@ -71,13 +82,15 @@ impl Example {
 
     /// The example's repository.
     pub fn repository(&self) -> TestRepo {
-        Self::repo(self.files, self.commits)
+        Self::repo(self.files, self.commits, self.latin1)
     }
 
     /// The repository with the fix applied.
     pub fn fixed_repository(&self) -> TestRepo {
         let mut files: Vec<(&'static str, &'static str)> = self.files.to_vec();
+        let mut latin1 = self.latin1.to_vec();
         for (path, text) in self.fixed {
+            latin1.retain(|p| p != path);
             match files.iter_mut().find(|(p, _)| p == path) {
                 Some(f) => f.1 = text,
                 None => files.push((path, text)),
@@ -88,7 +101,7 @@ impl Example {
         } else {
             self.fixed_commits
         };
-        Self::repo(&files, commits)
+        Self::repo(&files, commits, &latin1)
     }
 
     /// The findings of `rule` on the example, one line each
@@ -110,7 +123,11 @@ impl Example {
     pub fn markdown(&self, rule: RuleId) -> String {
         let mut s = String::new();
         for (path, text) in self.files {
-            s.push_str(&file_block(path, text));
+            let encoding = self
+                .latin1
+                .contains(path)
+                .then_some("saved as Latin-1, not UTF-8");
+            s.push_str(&file_block(path, text, encoding));
         }
         if !self.commits.is_empty() {
             s.push_str(&history_table(self.commits));
@@ -125,7 +142,8 @@ impl Example {
         }
         s.push_str("```\n\nFixed:\n\n");
         for (path, text) in self.fixed {
-            s.push_str(&file_block(path, text));
+            let encoding = self.latin1.contains(path).then_some("saved as UTF-8");
+            s.push_str(&file_block(path, text, encoding));
         }
         if !self.fixed_commits.is_empty() {
             s.push_str(&history_table(self.fixed_commits));
@@ -134,13 +152,37 @@ impl Example {
     }
 }
 
-fn file_block(path: &str, text: &str) -> String {
+/// Files longer than this are folded in the docs, under their name.
+const FOLD_LINES: usize = 40;
+
+fn file_block(path: &str, text: &str, note: Option<&str>) -> String {
     let lang = if path.ends_with(".md") {
         "markdown"
-    } else {
+    } else if path.ends_with(".yaml") || path.ends_with(".yml") {
         "yaml"
+    } else {
+        "text"
     };
-    format!("`{path}`:\n\n```{lang}\n{}\n```\n\n", text.trim_end())
+    let note = note.map(|n| format!(" ({n})")).unwrap_or_default();
+    let text = text.trim_end();
+    let lines = text.lines().count();
+    if lines > FOLD_LINES {
+        format!(
+            "<details><summary><code>{path}</code>{note}, {lines} lines</summary>\n\n```{lang}\n{text}\n```\n\n</details>\n\n"
+        )
+    } else {
+        format!("`{path}`{note}:\n\n```{lang}\n{text}\n```\n\n")
+    }
+}
+
+/// `text` in ISO 8859-1. Panics on a character it cannot hold: an example
+/// is written so that it can.
+fn latin1_bytes(text: &str) -> Vec<u8> {
+    text.chars()
+        .map(|c| {
+            u8::try_from(u32::from(c)).expect("a Latin-1 example holds only Latin-1 characters")
+        })
+        .collect()
 }
 
 fn history_table(commits: &[ExampleCommit]) -> String {

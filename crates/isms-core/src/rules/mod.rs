@@ -8,6 +8,8 @@
 
 pub(crate) mod context;
 pub mod example;
+#[cfg(test)]
+mod meta_tests;
 mod options;
 
 pub mod awareness;
@@ -247,8 +249,9 @@ pub struct RuleMeta {
     pub what: &'static str,
     /// Why it matters, citing the clause (Markdown).
     pub why: &'static str,
-    /// A record that triggers the rule and the finding it gets (Markdown).
-    pub example: &'static str,
+    /// A small repository that triggers the rule, checked when the docs are
+    /// generated (so the finding shown is the real one), and its fix.
+    pub example: Example,
     /// How to fix it (Markdown).
     pub fix: &'static str,
     pub options: &'static [RuleOption],
@@ -282,7 +285,7 @@ impl RuleMeta {
             "\n## What it checks\n\n{}\n\n## Why it matters\n\n{}\n\n## Example\n\n{}\n\n## How to fix\n\n{}\n",
             self.what.trim(),
             self.why.trim(),
-            self.example.trim(),
+            self.example.markdown(self.id),
             self.fix.trim()
         ));
         s.push_str("\n## Configuration\n\nIn `isms.yaml`:\n\n```yaml\nlint:\n  rules:\n");
@@ -347,7 +350,7 @@ pub fn suggest(name: &str) -> Option<&'static str> {
 /// category) and one `docs/rules/<rule>.md` per rule, as (file name, text).
 pub fn docs() -> Vec<(String, String)> {
     let mut index = String::from(
-        "# Rules\n\nGenerated from the rule registry (`isms-lint rules`, `isms-lint explain RULE`); do not edit by hand.\n\nEvery rule can be set to another severity or turned off in `isms.yaml` under `lint.rules`, and every finding can be waived with a reason, an owner and an expiry date (see [the format](../format.md#waivers)).\n",
+        "# Rules\n\nGenerated from the rule registry (`isms-lint rules`, `isms-lint explain RULE`); do not edit by hand.\n\nEach rule's example is a small repository that isms-lint checks when these pages are generated: the findings shown are its real output, and a test holds every rule to its example (which must give the rule's finding) and to the example's fix (which must not).\n\nEvery rule can be set to another severity or turned off in `isms.yaml` under `lint.rules`, and every finding can be waived with a reason, an owner and an expiry date (see [the format](../format.md#waivers)).\n",
     );
     let mut out = Vec::new();
     for category in Category::ALL {
@@ -424,7 +427,7 @@ mod tests {
                 "{}: summary ends with a period",
                 m.name()
             );
-            for part in [m.what, m.why, m.example, m.fix, m.clause, m.summary] {
+            for part in [m.what, m.why, m.fix, m.clause, m.summary] {
                 assert!(
                     !part.trim().is_empty(),
                     "{} has empty documentation",

@@ -42,7 +42,54 @@ conforming; 7.4 requires the organisation to decide what to communicate and *whe
 fades: an auditor asks for the communication plan and the evidence that it runs. The standard \
 sets no frequency; a monthly activity (a newsletter, a poster, a short briefing) is common \
 practice, not a requirement — declare your own rhythm in `schedule.awareness-activity`.",
-    example: "```yaml\nkind: awareness-activity\nid: AW-2025-05\ntitle: Poster: lock your screen\ntype: poster\ndate: 2025-05-31   # + 1 month = 2025-06-30\n# checked on 2025-07-01, with nothing newer or planned: overdue by 1 day\n```",
+    example: crate::rules::Example::new(
+        &[(
+            "awareness/2025.yaml",
+            r#"kind: awareness-activity
+title: Awareness programme 2025
+entries:
+  - id: AW-2025-04
+    title: "Newsletter: spotting invoice fraud"
+    type: newsletter
+    date: 2025-04-28
+    audience: all staff
+  - id: AW-2025-05
+    title: "Poster: lock your screen"
+    type: poster
+    date: 2025-05-31
+    audience: Bristol office
+"#,
+        )],
+        "2025-07-01",
+        &[(
+            "awareness/2025.yaml",
+            r#"kind: awareness-activity
+title: Awareness programme 2025
+entries:
+  - id: AW-2025-04
+    title: "Newsletter: spotting invoice fraud"
+    type: newsletter
+    date: 2025-04-28
+    audience: all staff
+  - id: AW-2025-05
+    title: "Poster: lock your screen"
+    type: poster
+    date: 2025-05-31
+    audience: Bristol office
+  - id: AW-2025-06
+    title: "Newsletter: new rules for AI tools"
+    type: newsletter
+    date: 2025-06-26
+    audience: all staff
+  - id: AW-2025-07
+    title: "Briefing: travelling with a laptop"
+    type: briefing
+    date: 2025-07-24
+    status: planned
+    audience: all staff
+"#,
+        )],
+    ),
     fix: "Run the next activity and record it, or plan it now: an activity with `status: planned` \
 and a date on or before the due date keeps the programme on track until that date. If the \
 organisation communicates less often on purpose, declare the interval in \

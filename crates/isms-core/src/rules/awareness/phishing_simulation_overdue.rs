@@ -41,7 +41,50 @@ their awareness plan are audited against it, and a programme that silently stopp
 finding. The 3-month default is common practice (monthly or quarterly is usual), not a \
 requirement: declare your own rhythm in `schedule.phishing-simulation`, or turn the rule off \
 if you do not run simulations.",
-    example: "```yaml\nkind: awareness-activity\nid: PH-2025-Q1\ntitle: Phishing simulation: fake parcel notice\ntype: phishing-simulation\ndate: 2025-03-31   # + 3 months = 2025-06-30\nresults:\n  recipients: 120\n  clicked: 9\n  reported: 61\n# checked on 2025-07-01, with nothing newer or planned: overdue by 1 day\n```",
+    example: crate::rules::Example::new(
+        &[(
+            "awareness/phishing-2025.yaml",
+            r#"kind: awareness-activity
+title: Phishing simulations 2025
+entries:
+  - id: PH-2025-Q1
+    title: "Phishing simulation: fake parcel notice"
+    type: phishing-simulation
+    date: 2025-03-31
+    audience: all staff
+    results:
+      recipients: 120
+      clicked: 9
+      reported: 61
+"#,
+        )],
+        "2025-07-01",
+        &[(
+            "awareness/phishing-2025.yaml",
+            r#"kind: awareness-activity
+title: Phishing simulations 2025
+entries:
+  - id: PH-2025-Q1
+    title: "Phishing simulation: fake parcel notice"
+    type: phishing-simulation
+    date: 2025-03-31
+    audience: all staff
+    results:
+      recipients: 120
+      clicked: 9
+      reported: 61
+  - id: PH-2025-Q2
+    title: "Phishing simulation: shared document from a customer"
+    type: phishing-simulation
+    date: 2025-06-24
+    audience: all staff
+    results:
+      recipients: 122
+      clicked: 5
+      reported: 78
+"#,
+        )],
+    ),
     fix: "Run the next simulation and record it with its results, or plan it now: a \
 simulation with `status: planned` and a date on or before the due date covers the programme \
 until that date. If you run simulations less often, declare the interval in \

@@ -60,7 +60,56 @@ list and ask for each one's training record: a lapsed or missing record is a non
 The 12-month refresh is common practice (and a requirement of PCI DSS 12.6.3 where card data \
 is in scope), and training joiners within their first month is common practice too; neither is \
 fixed by ISO/IEC 27001. Declare your own interval in `schedule.training`.",
-    example: "```yaml\nkind: people\nid: PEOPLE\npeople:\n  - id: asmith\n    name: Ann Smith\n    joined: 2023-02-01\n    training:\n      - date: 2024-06-30   # + 12 months = 2025-06-30: overdue on 2025-07-01\n        course: Security awareness 2024\n  - id: bjones\n    name: Ben Jones\n    joined: 2025-06-02   # + 30 days = 2025-07-02: the induction is due\n```",
+    example: crate::rules::Example::new(
+        &[
+            (
+                "people.yaml",
+                "\
+kind: people
+id: ROSTER
+people:
+  - id: asmith
+    name: Ann Smith
+    role: Customer Success Manager
+    joined: 2023-02-01
+    training:
+      - date: 2024-06-30
+        course: Security awareness 2024
+  - id: bjones
+    name: Ben Jones
+    role: Platform Engineer
+    joined: 2025-06-02
+",
+            ),
+        ],
+        "2025-07-01",
+        &[
+            (
+                "people.yaml",
+                "\
+kind: people
+id: ROSTER
+people:
+  - id: asmith
+    name: Ann Smith
+    role: Customer Success Manager
+    joined: 2023-02-01
+    training:
+      - date: 2024-06-30
+        course: Security awareness 2024
+      - date: 2025-06-26
+        course: Security awareness 2025
+  - id: bjones
+    name: Ben Jones
+    role: Platform Engineer
+    joined: 2025-06-02
+    training:
+      - date: 2025-06-04
+        course: Induction, security module
+",
+            ),
+        ],
+    ),
     fix: "Train the person and record it: an entry under their `training:` with `date` and \
 `course`, or their id in the `attendees` of the training or refresher activity. If the \
 training is booked, record the activity now with `status: planned`. People who have left need \

@@ -37,7 +37,53 @@ activities are complete (9.6.3.2.5); after that, at least a new stage 2 audit is
 Customers and tenders ask for a valid certificate, and an expired one cannot be shown to them. \
 The expiry date is set by the certification body (a rule for certification bodies), not chosen \
 by the organisation.",
-    example: "```yaml\n# isms.yaml, checked on 2027-02-20\ncertification:\n  body: Meridian Certification Ltd\n  certificate: MCL-24017\n  standard: ISO/IEC 27001:2022\n  decision: 2024-02-16\n  expiry: 2027-02-15   # expired 5 days ago\n```",
+    example: crate::rules::Example::new(
+        &[
+            (
+                "isms.yaml",
+                "\
+organisation:
+  name: Kestrel Data Services Ltd
+certification:
+  body: Meridian Certification Ltd
+  certificate: MCL-ISMS-24017
+  standard: ISO/IEC 27001:2022
+  decision: 2024-02-16
+  expiry: 2027-02-15
+",
+            ),
+            (
+                "audits/external/2027-01-recertification.yaml",
+                r#"kind: audit
+id: RA-2027
+title: Recertification audit
+type: recertification
+status: completed
+planned: 2027-01-18
+completed: 2027-01-20
+body: Meridian Certification Ltd
+auditor: Claire Duval
+scope:
+  clauses: ["4", "5", "6", "7", "8", "9", "10"]
+"#,
+            ),
+        ],
+        "2027-02-20",
+        &[(
+            "isms.yaml",
+            "\
+organisation:
+  name: Kestrel Data Services Ltd
+certification:
+  body: Meridian Certification Ltd
+  certificate: MCL-ISMS-27003
+  standard: ISO/IEC 27001:2022
+  initial-decision: 2024-02-16
+  decision: 2027-02-08
+  expiry: 2030-02-15
+",
+        )],
+    ),
     fix: "If the certification body has taken the recertification decision, record the new \
 certificate: the new `decision` and `expiry` (and the certificate number if it changed) under \
 `certification:` in `isms.yaml`; this also starts the new cycle for the other certification \

@@ -40,7 +40,41 @@ shows the comparison with Annex A that 6.1.3 c and d require, and the auditor ha
 2022 control is meant. isms-lint does not rewrite 2013 ids as 2022 ids: the editions do not \
 map one to one, and the authoritative correspondence is the table in ISO/IEC 27002:2022 \
 Annex B.",
-    example: "```yaml\nkind: risk\nid: RISK-007\ntitle: Loss of the CRM database\ncontrols: [\"A.12.3.1\"]   # the 2013 control \"Information backup\"; in 2022: 8.13\n```",
+    example: crate::rules::Example::new(
+        &[
+            (
+                "risks/RISK-007.yaml",
+                r#"kind: risk
+id: RISK-007
+title: Loss of the CRM database
+owner: Head of Platform
+identified: 2023-10-04
+likelihood: 2
+impact: 4
+treatment: mitigate
+controls: ["A.12.3.1"]
+reviewed: 2025-11-20
+"#,
+            ),
+        ],
+        "2026-01-12",
+        &[
+            (
+                "risks/RISK-007.yaml",
+                r#"kind: risk
+id: RISK-007
+title: Loss of the CRM database
+owner: Head of Platform
+identified: 2023-10-04
+likelihood: 2
+impact: 4
+treatment: mitigate
+controls: ["8.13"]
+reviewed: 2025-11-20
+"#,
+            ),
+        ],
+    ),
     fix: "Replace each 2013 reference with the 2022 control or controls that now cover it, \
 using the correspondence table in ISO/IEC 27002:2022 Annex B. Records that are evidence of the \
 past (an internal audit of 2023 against the 2013 edition) should not be rewritten: waive the \

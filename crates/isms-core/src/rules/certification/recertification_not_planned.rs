@@ -37,7 +37,36 @@ ISO/IEC 27006-1). Certification bodies book auditors months ahead, and a recerti
 is not decided by the expiry date lets the certificate lapse. The 6-month window is common \
 practice for booking the audit, not a number in the standard; set it to your certification \
 body's lead time.",
-    example: "```yaml\n# isms.yaml, checked on 2026-10-01; no audit record has type: recertification\ncertification:\n  body: Meridian Certification Ltd\n  certificate: MCL-24017\n  standard: ISO/IEC 27001:2022\n  decision: 2024-02-16\n  expiry: 2027-02-15   # 137 days left, and no recertification audit planned\n```",
+    example: crate::rules::Example::new(
+        &[(
+            "isms.yaml",
+            "\
+organisation:
+  name: Kestrel Data Services Ltd
+certification:
+  body: Meridian Certification Ltd
+  certificate: MCL-ISMS-24017
+  standard: ISO/IEC 27001:2022
+  decision: 2024-02-16
+  expiry: 2027-02-15
+",
+        )],
+        "2026-10-01",
+        &[(
+            "audits/external/2027-01-recertification.yaml",
+            r#"kind: audit
+id: RA-2027
+title: Recertification audit
+type: recertification
+status: planned
+planned: 2027-01-18
+body: Meridian Certification Ltd
+auditor: Claire Duval
+scope:
+  clauses: ["4", "5", "6", "7", "8", "9", "10"]
+"#,
+        )],
+    ),
     fix: "Agree the recertification audit dates with the certification body and record them as \
 an audit with `type: recertification`, `status: planned` and the `planned` date, so that the \
 audit and the body's decision both fall before the expiry.",

@@ -44,7 +44,42 @@ and hold the first surveillance audit no later than 12 months after the certific
 decision. These are rules for certification bodies, but the organisation feels them: a missed \
 surveillance audit can lead the body to suspend the certificate. Booking the dates early, and \
 recording them, keeps the cycle on track.",
-    example: "```yaml\n# isms.yaml, checked on 2025-03-01; no audit record has type: surveillance\ncertification:\n  body: Meridian Certification Ltd\n  certificate: MCL-24017\n  standard: ISO/IEC 27001:2022\n  decision: 2024-02-16   # the first surveillance audit was due by 2025-02-16\n  expiry: 2027-02-15\n```",
+    example: crate::rules::Example::new(
+        &[
+            (
+                "isms.yaml",
+                "\
+organisation:
+  name: Kestrel Data Services Ltd
+certification:
+  body: Meridian Certification Ltd
+  certificate: MCL-ISMS-24017
+  standard: ISO/IEC 27001:2022
+  decision: 2024-02-16
+  expiry: 2027-02-15
+",
+            ),
+        ],
+        "2025-03-01",
+        &[
+            (
+                "audits/external/2025-02-surveillance-1.yaml",
+                r#"kind: audit
+id: SA-2025
+title: Surveillance audit 1
+type: surveillance
+status: completed
+planned: 2025-02-04
+completed: 2025-02-05
+body: Meridian Certification Ltd
+auditor: Claire Duval
+scope:
+  clauses: ["9", "10"]
+  controls: ["5.15", "8.13", "8.15"]
+"#,
+            ),
+        ],
+    ),
     fix: "Agree the surveillance audit dates with the certification body and record each as an \
 audit with `type: surveillance`, `status: planned` and its `planned` date; once held, set \
 `status: completed` and the `completed` date. If the body agreed a different programme (for \

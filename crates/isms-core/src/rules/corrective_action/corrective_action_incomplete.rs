@@ -28,7 +28,43 @@ accountable for, and without a due date no one can tell whether it is late. A cl
 without its root cause shows a correction, not a corrective action; without the action taken \
 or the closing date there is no evidence of what was done, or when — and no date from which to \
 review its effectiveness.",
-    example: "```yaml\nkind: corrective-action\nid: CA-2025-014\ntitle: Enforce MFA on the VPN\nstatus: closed        # error: no root-cause; error: no closed date\naction-taken: MFA enforced for all VPN profiles.\n```",
+    example: crate::rules::Example::new(
+        &[
+            (
+                "actions/CA-2025-014.yaml",
+                "\
+kind: corrective-action
+id: CA-2025-014
+title: Enforce MFA on the VPN
+nonconformity: Contractor VPN profiles allow logging in without MFA (IA-2025-03).
+raised: 2025-03-14
+owner: IT Manager
+due: 2025-05-31
+status: closed
+action-taken: MFA enforced on every VPN profile.
+",
+            ),
+        ],
+        "2025-06-10",
+        &[
+            (
+                "actions/CA-2025-014.yaml",
+                "\
+kind: corrective-action
+id: CA-2025-014
+title: Enforce MFA on the VPN
+nonconformity: Contractor VPN profiles allow logging in without MFA (IA-2025-03).
+raised: 2025-03-14
+owner: IT Manager
+due: 2025-05-31
+status: closed
+root-cause: The VPN was set up before the access control policy required MFA.
+action-taken: MFA enforced on every VPN profile.
+closed: 2025-05-28
+",
+            ),
+        ],
+    ),
     fix: "Fill in what is missing. For an open action: who owns it (`owner`) and by when it is \
 to be done (`due`). For a closed action: why the nonconformity happened (`root-cause`), what \
 was done to remove the cause (`action-taken`) and the day it was closed (`closed`). If the \

@@ -18,7 +18,38 @@ days are left. Closed and cancelled actions are not checked.",
     why: "10.2 c requires the organisation to *implement* any action needed. An action that is \
 logged and then left open is the most common nonconformity at a surveillance audit, and the \
 easiest to avoid: the auditor samples the register and asks why the due date passed.",
-    example: "```yaml\nkind: corrective-action\nid: CA-2025-014\ntitle: Enforce MFA on the VPN\nstatus: open\nowner: IT Manager\ndue: 2025-05-31   # checked on 2025-06-10: overdue by 10 days\n```",
+    example: crate::rules::Example::new(
+        &[(
+            "actions/CA-2025-014.yaml",
+            "\
+kind: corrective-action
+id: CA-2025-014
+title: Enforce MFA on the VPN
+nonconformity: Contractor VPN profiles allow logging in without MFA (IA-2025-03).
+raised: 2025-03-14
+owner: IT Manager
+due: 2025-05-31
+status: open
+",
+        )],
+        "2025-06-10",
+        &[(
+            "actions/CA-2025-014.yaml",
+            "\
+kind: corrective-action
+id: CA-2025-014
+title: Enforce MFA on the VPN
+nonconformity: Contractor VPN profiles allow logging in without MFA (IA-2025-03).
+raised: 2025-03-14
+owner: IT Manager
+due: 2025-05-31
+status: closed
+root-cause: The VPN was set up before the access control policy required MFA.
+action-taken: MFA enforced on every VPN profile; new profiles are created from a template with MFA.
+closed: 2025-06-06
+",
+        )],
+    ),
     fix: "Close the action (with its root cause, the action taken and the closing date), or — if \
 the plan changed — record the new due date with the reason and the decision in the action's \
 history. Do not move due dates silently: the git history shows it.",

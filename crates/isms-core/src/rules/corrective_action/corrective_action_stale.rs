@@ -40,7 +40,42 @@ actions that were logged and then forgotten are the most common nonconformity at
 surveillance audit, and a dated progress note is the evidence that the action is alive. The \
 30-day default is common practice (a monthly corrective-action meeting), not a requirement: \
 set `schedule.corrective-action-staleness` to the rhythm your ISMS has declared.",
-    example: "```yaml\nkind: corrective-action\nid: CA-2025-014\ntitle: Enforce MFA on the VPN\nstatus: in-progress\nowner: IT Manager\ndue: 2025-09-30\nupdated: 2025-06-01   # checked on 2025-07-02: stale since 2025-07-01\n```",
+    example: crate::rules::Example::new(
+        &[
+            (
+                "actions/CA-2025-014.yaml",
+                "\
+kind: corrective-action
+id: CA-2025-014
+title: Enforce MFA on the VPN
+nonconformity: Contractor VPN profiles allow logging in without MFA (IA-2025-03).
+raised: 2025-03-14
+owner: IT Manager
+due: 2025-09-30
+status: in-progress
+updated: 2025-06-01
+",
+            ),
+        ],
+        "2025-07-02",
+        &[
+            (
+                "actions/CA-2025-014.yaml",
+                "\
+kind: corrective-action
+id: CA-2025-014
+title: Enforce MFA on the VPN
+nonconformity: Contractor VPN profiles allow logging in without MFA (IA-2025-03).
+raised: 2025-03-14
+owner: IT Manager
+due: 2025-09-30
+status: in-progress
+updated: 2025-07-02
+correction: MFA enforced on the staff VPN profiles on 2025-06-30; the contractor profiles follow in August.
+",
+            ),
+        ],
+    ),
     fix: "Record the progress made and set `updated` to the day of the update. If the action is \
 blocked, record why and what was decided (a new due date, more resources, escalation to top \
 management); if it is done, close it with its root cause, the action taken and the closing \

@@ -20,7 +20,8 @@ static META: RuleMeta = RuleMeta {
     default_severity: Severity::Error,
     standard: Some(Standard::Iso27001_2022),
     clause: "ISO/IEC 27001:2022 10.2 d",
-    summary: "A closed corrective action has no effectiveness review within the interval after closure",
+    summary:
+        "A closed corrective action has no effectiveness review within the interval after closure",
     what: "A corrective action with `status: closed` and a `closed` date must record a review of \
 its effectiveness (`effectiveness.reviewed`) within `within` (90 days) of closure. Inside the \
 warning window before that date a warning says how many days are left; past it, the finding \
@@ -36,7 +37,46 @@ whether the nonconformity has recurred: \"closed\" without a review only shows t
 was done, not that it worked. The standard sets no deadline; 90 days is common practice — long \
 enough to see whether the nonconformity comes back, short enough to still act on it. An \
 ineffective action means 10.2 is not yet met, and 10.2 e may call for changes to the ISMS.",
-    example: "```yaml\nkind: corrective-action\nid: CA-2025-014\ntitle: Enforce MFA on the VPN\nstatus: closed\nroot-cause: No policy required MFA for remote access.\naction-taken: Policy updated; MFA enforced for all VPN profiles.\nclosed: 2025-04-01   # + 90 days = 2025-06-30: overdue on 2025-07-01\n# effectiveness:\n#   reviewed: 2025-06-20\n#   effective: true\n#   by: Internal auditor\n```",
+    example: crate::rules::Example::new(
+        &[(
+            "actions/CA-2025-006.yaml",
+            "\
+kind: corrective-action
+id: CA-2025-006
+title: Require MFA for remote access
+nonconformity: Remote access to the office NAS did not require MFA.
+raised: 2025-01-15
+owner: IT Manager
+due: 2025-03-31
+status: closed
+root-cause: No policy required MFA for remote access.
+action-taken: Policy updated; MFA enforced for all remote access.
+closed: 2025-04-01
+",
+        )],
+        "2025-07-01",
+        &[(
+            "actions/CA-2025-006.yaml",
+            "\
+kind: corrective-action
+id: CA-2025-006
+title: Require MFA for remote access
+nonconformity: Remote access to the office NAS did not require MFA.
+raised: 2025-01-15
+owner: IT Manager
+due: 2025-03-31
+status: closed
+root-cause: No policy required MFA for remote access.
+action-taken: Policy updated; MFA enforced for all remote access.
+closed: 2025-04-01
+effectiveness:
+  reviewed: 2025-06-20
+  effective: true
+  by: Piotr Nowak, internal auditor
+  notes: No remote login without MFA in the VPN and NAS logs since April.
+",
+        )],
+    ),
     fix: "Check whether the action removed the cause — has the nonconformity recurred? — and \
 record it under `effectiveness:` with `reviewed` (the date), `effective` (`true` or `false`), \
 `by` and `notes`. If it was not effective, reopen the action (`status: open`, a new due date) \

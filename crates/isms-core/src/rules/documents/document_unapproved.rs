@@ -23,7 +23,35 @@ and adequacy; 5.1 and 5.2 require top management to establish the information se
 policy; the Statement of Applicability (6.1.3 d) is documented information too. A policy \
 presented as in force with no approval record cannot be shown to have been approved — the \
 auditor will ask who approved it and when, and the answer must be in the record.",
-    example: "```markdown\n---\nkind: policy\nid: POL-004\ntitle: Access Control Policy\nversion: \"2.0\"\nowner: dokafor\n# no status: counts as approved, but no `approved` nor `approved-by`\n---\n```",
+    example: crate::rules::Example::new(
+        &[(
+            "policies/cryptography.md",
+            r#"---
+kind: policy
+id: POL-004
+title: Cryptography Policy
+version: "2.0"
+owner: dokafor
+---
+# Cryptography Policy
+"#,
+        )],
+        "2025-04-01",
+        &[(
+            "policies/cryptography.md",
+            r#"---
+kind: policy
+id: POL-004
+title: Cryptography Policy
+version: "2.0"
+owner: dokafor
+approved: 2025-03-12
+approved-by: Executive Committee
+---
+# Cryptography Policy
+"#,
+        )],
+    ),
     fix: "Record the approval: `approved: YYYY-MM-DD` and `approved-by:` the person or body \
 that approved this version. A document still being written gets `status: draft` until it is \
 approved.",

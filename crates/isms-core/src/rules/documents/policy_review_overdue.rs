@@ -37,7 +37,41 @@ documented information to be reviewed and approved for suitability and adequacy.
 past its own review date is the first thing an auditor finds in the document register. \
 ISO/IEC 27001 sets no interval: 12 months is common practice, used only when you declare \
 none.",
-    example: "```markdown\n---\nkind: policy\nid: POL-009\ntitle: Backup Policy\nstatus: approved\napproved: 2024-03-05\napproved-by: dokafor\nreviewed: 2025-02-18   # checked on 2026-03-01 with a 12-month interval: overdue since 2026-02-18\n---\n```",
+    example: crate::rules::Example::new(
+        &[(
+            "policies/backup.md",
+            r#"---
+kind: policy
+id: POL-009
+title: Backup Policy
+version: "1.3"
+owner: dokafor
+status: approved
+approved: 2024-03-05
+approved-by: hmarsh
+reviewed: 2025-02-18
+---
+# Backup Policy
+"#,
+        )],
+        "2026-03-01",
+        &[(
+            "policies/backup.md",
+            r#"---
+kind: policy
+id: POL-009
+title: Backup Policy
+version: "1.3"
+owner: dokafor
+status: approved
+approved: 2024-03-05
+approved-by: hmarsh
+reviewed: 2026-02-24
+---
+# Backup Policy
+"#,
+        )],
+    ),
     fix: "Review the policy with its owner — is it still suitable, adequate and effective? — \
 and record the day in `reviewed` (a new version gets a new `approved` date and `version`). A \
 policy that is no longer in force gets `status: retired`. If your planned interval differs, \

@@ -36,7 +36,217 @@ missing from the SoA is one nobody decided on. Certification bodies review the S
 and every audit after, and the 11 controls new in 2022 (5.7 Threat intelligence, 8.9 \
 Configuration management, 8.28 Secure coding, …) are the ones most often forgotten by an SoA \
 carried over from the 2013 edition. Two entries for one control can contradict each other.",
-    example: "```yaml\nkind: statement-of-applicability\nid: SOA\ntitle: Statement of Applicability\ncontrols:   # 5.7 and 8.28 are not listed\n  - control: \"5.1\"\n    applicable: true\n    justification: Required to direct the ISMS.\n    status: implemented\n  # …\n```",
+    example: crate::rules::Example::new(
+        &[(
+            "soa.yaml",
+            r#"kind: statement-of-applicability
+id: SOA
+title: Statement of Applicability
+version: "3.2"
+owner: twhitfield
+approved: 2026-02-02
+approved-by: hmarsh
+controls:
+  - {control: "5.1", applicable: true, status: implemented, justification: "Needed to direct the ISMS."}
+  - {control: "5.2", applicable: true, status: implemented, justification: "Roles for the ISMS, control owners and risk owners must be defined for accountability."}
+  - {control: "5.3", applicable: true, status: implemented, justification: "Risk of a single engineer making and approving a production change or access grant (RISK-008)."}
+  - {control: "5.4", applicable: true, status: implemented, justification: "Top management must require staff and contractors to apply security."}
+  - {control: "5.5", applicable: true, status: implemented, justification: "Breach notification duties under UK GDPR and customer contracts need known contacts with the ICO, NCSC and Action Fraud."}
+  - {control: "5.6", applicable: true, status: implemented, justification: "Membership of the NCSC CiSP and a regional cyber resilience centre gives early warning and peer advice for a small team."}
+  - {control: "5.8", applicable: true, status: implemented, justification: "New features add data flows and suppliers."}
+  - {control: "5.9", applicable: true, status: implemented, justification: "Controls must be applied to known assets."}
+  - {control: "5.10", applicable: true, status: implemented, justification: "Staff handle customer data and credentials."}
+  - {control: "5.11", applicable: true, status: implemented, justification: "Leavers hold laptops, keys and passes with access to customer data (RISK-017)."}
+  - {control: "5.12", applicable: true, status: implemented, justification: "Customer data must be distinguished from internal and public information to apply the right handling."}
+  - {control: "5.13", applicable: true, status: implemented, justification: "Labels drive the sharing restrictions in Google Workspace and the naming of customer exports."}
+  - {control: "5.14", applicable: true, status: implemented, justification: "Customer data is exchanged with customers daily."}
+  - {control: "5.15", applicable: true, status: implemented, justification: "Tenant isolation and least privilege are core customer requirements (RISK-001, RISK-008)."}
+  - {control: "5.16", applicable: true, status: implemented, justification: "One identity per person in the identity provider is the basis for single sign-on, access reviews and leaver processing."}
+  - {control: "5.17", applicable: true, status: implemented, justification: "Stolen credentials are the most likely route to a breach (RISK-001, RISK-005)."}
+  - {control: "5.18", applicable: true, status: implemented, justification: "Access must follow joiners, movers and leavers and be reviewed."}
+  - {control: "5.19", applicable: true, status: implemented, justification: "The platform depends on critical suppliers that process customer data (RISK-009)."}
+  - {control: "5.20", applicable: true, status: implemented, justification: "Security and data protection terms are required in every supplier contract that touches customer data."}
+  - {control: "5.21", applicable: true, status: implemented, justification: "Open-source dependencies and cloud services form our ICT supply chain (RISK-004, RISK-009)."}
+  - {control: "5.22", applicable: true, status: implemented, justification: "Supplier security can change over a contract."}
+  - {control: "5.23", applicable: true, status: implemented, justification: "Production and most business tools are cloud services."}
+  - {control: "5.24", applicable: true, status: implemented, justification: "Customers require prompt incident handling and notification."}
+  - {control: "5.25", applicable: true, status: implemented, justification: "Events must be triaged consistently to decide which are incidents."}
+  - {control: "5.26", applicable: true, status: implemented, justification: "Containment and recovery must follow a known procedure to limit harm to customers."}
+  - {control: "5.27", applicable: true, status: implemented, justification: "Blameless reviews turn incidents into improvements."}
+  - {control: "5.28", applicable: true, status: implemented, justification: "Evidence may be needed for customers, insurers or legal action."}
+  - {control: "5.29", applicable: true, status: implemented, justification: "Security must be maintained during a disruption, when rebuilt environments are most exposed."}
+  - {control: "5.30", applicable: true, status: implemented, justification: "Customers depend on pipeline availability with a 4-hour RTO (RISK-007, RISK-002)."}
+  - {control: "5.31", applicable: true, status: implemented, justification: "UK GDPR, the Data Protection Act 2018 and customer security schedules apply."}
+  - {control: "5.32", applicable: true, status: implemented, justification: "We license commercial software and use open-source components whose licences must be respected."}
+  - {control: "5.33", applicable: true, status: implemented, justification: "Contracts, financial and HR records and ISMS records must be kept for set periods and protected."}
+  - {control: "5.34", applicable: true, status: implemented, justification: "We process personal data as a processor for customers and as a controller for staff (RISK-010)."}
+  - {control: "5.35", applicable: true, status: implemented, justification: "An independent view of the ISMS is needed."}
+  - {control: "5.36", applicable: true, status: implemented, justification: "Compliance with our own policies must be checked."}
+  - {control: "5.37", applicable: true, status: implemented, justification: "Operations are run by a small on-call rota."}
+  - {control: "6.1", applicable: true, status: implemented, justification: "Staff get access to customer data."}
+  - {control: "6.2", applicable: true, status: implemented, justification: "Contracts must state security responsibilities and confidentiality."}
+  - {control: "6.3", applicable: true, status: implemented, justification: "People are the first line against phishing (RISK-005)."}
+  - {control: "6.4", applicable: true, status: implemented, justification: "A fair disciplinary process is needed to act on policy violations."}
+  - {control: "6.5", applicable: true, status: implemented, justification: "Confidentiality duties continue after leaving."}
+  - {control: "6.6", applicable: true, status: implemented, justification: "Staff, contractors and some suppliers see confidential information."}
+  - {control: "6.7", applicable: true, status: implemented, justification: "Most staff work from home part of the week (RISK-006)."}
+  - {control: "6.8", applicable: true, status: implemented, justification: "Early reporting by staff limits the harm of incidents."}
+  - {control: "7.1", applicable: true, status: implemented, justification: "The Bristol office holds laptops and staff."}
+  - {control: "7.2", applicable: true, status: implemented, justification: "Entry to the suite is by personal pass."}
+  - {control: "7.3", applicable: true, status: implemented, justification: "The suite's meeting rooms and storage cupboard must be secured out of hours."}
+  - {control: "7.4", applicable: true, status: implemented, justification: "The building is monitored by the landlord's CCTV and intruder alarm under the lease."}
+  - {control: "7.5", applicable: true, status: implemented, justification: "Fire and flood protection of the office is provided by the landlord."}
+  - {control: "7.6", applicable: false, justification: "Not applicable: Kestrel has no secure areas."}
+  - {control: "7.7", applicable: true, status: implemented, justification: "Screens and whiteboards in a shared building and in homes can expose customer information."}
+  - {control: "7.8", applicable: true, status: implemented, justification: "Office network equipment and laptop storage must be sited away from public areas."}
+  - {control: "7.9", applicable: true, status: implemented, justification: "Laptops travel and are used at home (RISK-006)."}
+  - {control: "7.10", applicable: true, status: implemented, justification: "Removable media are blocked by device management except for approved encrypted drives used by IT."}
+  - {control: "7.11", applicable: false, justification: "Not applicable: no information processing facilities on our premises depend on our utilities."}
+  - {control: "7.12", applicable: false, justification: "Not applicable: Kestrel owns no cabling."}
+  - {control: "7.13", applicable: true, status: implemented, justification: "Laptops and office network equipment are maintained under the manufacturers' warranty, by approved repairers only."}
+  - {control: "7.14", applicable: true, status: implemented, justification: "Laptops hold cached confidential data."}
+  - {control: "8.1", applicable: true, status: implemented, justification: "Endpoints access customer data and production."}
+  - {control: "8.2", applicable: true, status: implemented, justification: "Production administrator rights are the highest-impact access we grant (RISK-001, RISK-008)."}
+  - {control: "8.3", applicable: true, status: implemented, justification: "Tenant isolation in the platform and role-based access to internal tools."}
+  - {control: "8.4", applicable: true, status: implemented, justification: "Source code is our core intellectual property and its integrity protects customers (RISK-014)."}
+  - {control: "8.5", applicable: true, status: implemented, justification: "Security keys and single sign-on protect against phishing and credential stuffing (RISK-001, RISK-005)."}
+  - {control: "8.6", applicable: true, status: implemented, justification: "Customer growth of about 40% a year needs capacity planning to keep within the SLA (RISK-018)."}
+  - {control: "8.7", applicable: true, status: implemented, justification: "Endpoints and container images can be infected (RISK-002)."}
+  - {control: "8.8", applicable: true, status: implemented, justification: "Exploitable vulnerabilities in images, hosts and dependencies (RISK-004)."}
+  - {control: "8.9", applicable: true, status: implemented, justification: "Misconfiguration of cloud storage is a leading cause of data exposure (RISK-003)."}
+  - {control: "8.10", applicable: true, status: implemented, justification: "Contracts require deletion of customer data within 30 days of termination (RISK-011)."}
+  - {control: "8.11", applicable: true, status: partially-implemented, justification: "Customer data must not appear in test or support tools (RISK-012)."}
+  - {control: "8.12", applicable: true, status: partially-implemented, justification: "Leakage of customer data by e-mail or file sharing (RISK-019, RISK-020)."}
+  - {control: "8.13", applicable: true, status: implemented, justification: "Loss or corruption of platform data must be recoverable within the RPO (RISK-002)."}
+  - {control: "8.14", applicable: true, status: implemented, justification: "The 4-hour RTO needs redundancy across availability zones and a recovery region (RISK-007)."}
+  - {control: "8.15", applicable: true, status: implemented, justification: "Logs are needed to detect and investigate incidents and to answer customers (RISK-015)."}
+  - {control: "8.16", applicable: true, status: implemented, justification: "Anomalous access to production must be detected quickly (RISK-001, RISK-008)."}
+  - {control: "8.17", applicable: true, status: implemented, justification: "Correlating events across services needs synchronised clocks (RISK-015)."}
+  - {control: "8.18", applicable: true, status: implemented, justification: "Database consoles and container exec can bypass application controls."}
+  - {control: "8.19", applicable: true, status: implemented, justification: "Production software must come only from reviewed, built images."}
+  - {control: "8.20", applicable: true, status: implemented, justification: "Production networks must be protected from the internet and from each other (RISK-003, RISK-018)."}
+  - {control: "8.21", applicable: true, status: implemented, justification: "DNS, CDN and VPN services are provided by suppliers and need agreed security features (RISK-018)."}
+  - {control: "8.22", applicable: true, status: implemented, justification: "Tenant workers and environments are separated by network policy and account boundaries."}
+  - {control: "8.23", applicable: true, status: implemented, justification: "Malicious sites are a common phishing and malware route (RISK-005)."}
+  - {control: "8.24", applicable: true, status: implemented, justification: "Customer data and credentials must be encrypted in transit and at rest, with keys managed."}
+  - {control: "8.25", applicable: true, status: implemented, justification: "We build and run our own platform."}
+  - {control: "8.26", applicable: true, status: implemented, justification: "Customer-facing APIs and the console need security requirements defined with each feature."}
+  - {control: "8.27", applicable: true, status: implemented, justification: "Multi-tenant architecture needs agreed principles: tenant isolation, least privilege, defence in depth."}
+  - {control: "8.29", applicable: true, status: implemented, justification: "Changes must be shown to keep tenant isolation."}
+  - {control: "8.30", applicable: false, justification: "Not applicable: all development is done in-house by Kestrel employees."}
+  - {control: "8.31", applicable: true, status: implemented, justification: "Production data must not reach development or test (RISK-012)."}
+  - {control: "8.32", applicable: true, status: implemented, justification: "Unreviewed changes to production are a cause of outages and security gaps."}
+  - {control: "8.33", applicable: true, status: implemented, justification: "Test data must be generated or masked (RISK-012)."}
+  - {control: "8.34", applicable: true, status: implemented, justification: "Penetration tests and audits touch production and must not disrupt customers."}
+"#,
+        )],
+        "2026-02-10",
+        &[(
+            "soa.yaml",
+            r#"kind: statement-of-applicability
+id: SOA
+title: Statement of Applicability
+version: "3.2"
+owner: twhitfield
+approved: 2026-02-02
+approved-by: hmarsh
+controls:
+  - {control: "5.1", applicable: true, status: implemented, justification: "Needed to direct the ISMS."}
+  - {control: "5.2", applicable: true, status: implemented, justification: "Roles for the ISMS, control owners and risk owners must be defined for accountability."}
+  - {control: "5.3", applicable: true, status: implemented, justification: "Risk of a single engineer making and approving a production change or access grant (RISK-008)."}
+  - {control: "5.4", applicable: true, status: implemented, justification: "Top management must require staff and contractors to apply security."}
+  - {control: "5.5", applicable: true, status: implemented, justification: "Breach notification duties under UK GDPR and customer contracts need known contacts with the ICO, NCSC and Action Fraud."}
+  - {control: "5.6", applicable: true, status: implemented, justification: "Membership of the NCSC CiSP and a regional cyber resilience centre gives early warning and peer advice for a small team."}
+  - {control: "5.7", applicable: true, status: implemented, justification: "Credential phishing and supply-chain attacks on SaaS providers (RISK-004, RISK-005)."}
+  - {control: "5.8", applicable: true, status: implemented, justification: "New features add data flows and suppliers."}
+  - {control: "5.9", applicable: true, status: implemented, justification: "Controls must be applied to known assets."}
+  - {control: "5.10", applicable: true, status: implemented, justification: "Staff handle customer data and credentials."}
+  - {control: "5.11", applicable: true, status: implemented, justification: "Leavers hold laptops, keys and passes with access to customer data (RISK-017)."}
+  - {control: "5.12", applicable: true, status: implemented, justification: "Customer data must be distinguished from internal and public information to apply the right handling."}
+  - {control: "5.13", applicable: true, status: implemented, justification: "Labels drive the sharing restrictions in Google Workspace and the naming of customer exports."}
+  - {control: "5.14", applicable: true, status: implemented, justification: "Customer data is exchanged with customers daily."}
+  - {control: "5.15", applicable: true, status: implemented, justification: "Tenant isolation and least privilege are core customer requirements (RISK-001, RISK-008)."}
+  - {control: "5.16", applicable: true, status: implemented, justification: "One identity per person in the identity provider is the basis for single sign-on, access reviews and leaver processing."}
+  - {control: "5.17", applicable: true, status: implemented, justification: "Stolen credentials are the most likely route to a breach (RISK-001, RISK-005)."}
+  - {control: "5.18", applicable: true, status: implemented, justification: "Access must follow joiners, movers and leavers and be reviewed."}
+  - {control: "5.19", applicable: true, status: implemented, justification: "The platform depends on critical suppliers that process customer data (RISK-009)."}
+  - {control: "5.20", applicable: true, status: implemented, justification: "Security and data protection terms are required in every supplier contract that touches customer data."}
+  - {control: "5.21", applicable: true, status: implemented, justification: "Open-source dependencies and cloud services form our ICT supply chain (RISK-004, RISK-009)."}
+  - {control: "5.22", applicable: true, status: implemented, justification: "Supplier security can change over a contract."}
+  - {control: "5.23", applicable: true, status: implemented, justification: "Production and most business tools are cloud services."}
+  - {control: "5.24", applicable: true, status: implemented, justification: "Customers require prompt incident handling and notification."}
+  - {control: "5.25", applicable: true, status: implemented, justification: "Events must be triaged consistently to decide which are incidents."}
+  - {control: "5.26", applicable: true, status: implemented, justification: "Containment and recovery must follow a known procedure to limit harm to customers."}
+  - {control: "5.27", applicable: true, status: implemented, justification: "Blameless reviews turn incidents into improvements."}
+  - {control: "5.28", applicable: true, status: implemented, justification: "Evidence may be needed for customers, insurers or legal action."}
+  - {control: "5.29", applicable: true, status: implemented, justification: "Security must be maintained during a disruption, when rebuilt environments are most exposed."}
+  - {control: "5.30", applicable: true, status: implemented, justification: "Customers depend on pipeline availability with a 4-hour RTO (RISK-007, RISK-002)."}
+  - {control: "5.31", applicable: true, status: implemented, justification: "UK GDPR, the Data Protection Act 2018 and customer security schedules apply."}
+  - {control: "5.32", applicable: true, status: implemented, justification: "We license commercial software and use open-source components whose licences must be respected."}
+  - {control: "5.33", applicable: true, status: implemented, justification: "Contracts, financial and HR records and ISMS records must be kept for set periods and protected."}
+  - {control: "5.34", applicable: true, status: implemented, justification: "We process personal data as a processor for customers and as a controller for staff (RISK-010)."}
+  - {control: "5.35", applicable: true, status: implemented, justification: "An independent view of the ISMS is needed."}
+  - {control: "5.36", applicable: true, status: implemented, justification: "Compliance with our own policies must be checked."}
+  - {control: "5.37", applicable: true, status: implemented, justification: "Operations are run by a small on-call rota."}
+  - {control: "6.1", applicable: true, status: implemented, justification: "Staff get access to customer data."}
+  - {control: "6.2", applicable: true, status: implemented, justification: "Contracts must state security responsibilities and confidentiality."}
+  - {control: "6.3", applicable: true, status: implemented, justification: "People are the first line against phishing (RISK-005)."}
+  - {control: "6.4", applicable: true, status: implemented, justification: "A fair disciplinary process is needed to act on policy violations."}
+  - {control: "6.5", applicable: true, status: implemented, justification: "Confidentiality duties continue after leaving."}
+  - {control: "6.6", applicable: true, status: implemented, justification: "Staff, contractors and some suppliers see confidential information."}
+  - {control: "6.7", applicable: true, status: implemented, justification: "Most staff work from home part of the week (RISK-006)."}
+  - {control: "6.8", applicable: true, status: implemented, justification: "Early reporting by staff limits the harm of incidents."}
+  - {control: "7.1", applicable: true, status: implemented, justification: "The Bristol office holds laptops and staff."}
+  - {control: "7.2", applicable: true, status: implemented, justification: "Entry to the suite is by personal pass."}
+  - {control: "7.3", applicable: true, status: implemented, justification: "The suite's meeting rooms and storage cupboard must be secured out of hours."}
+  - {control: "7.4", applicable: true, status: implemented, justification: "The building is monitored by the landlord's CCTV and intruder alarm under the lease."}
+  - {control: "7.5", applicable: true, status: implemented, justification: "Fire and flood protection of the office is provided by the landlord."}
+  - {control: "7.6", applicable: false, justification: "Not applicable: Kestrel has no secure areas."}
+  - {control: "7.7", applicable: true, status: implemented, justification: "Screens and whiteboards in a shared building and in homes can expose customer information."}
+  - {control: "7.8", applicable: true, status: implemented, justification: "Office network equipment and laptop storage must be sited away from public areas."}
+  - {control: "7.9", applicable: true, status: implemented, justification: "Laptops travel and are used at home (RISK-006)."}
+  - {control: "7.10", applicable: true, status: implemented, justification: "Removable media are blocked by device management except for approved encrypted drives used by IT."}
+  - {control: "7.11", applicable: false, justification: "Not applicable: no information processing facilities on our premises depend on our utilities."}
+  - {control: "7.12", applicable: false, justification: "Not applicable: Kestrel owns no cabling."}
+  - {control: "7.13", applicable: true, status: implemented, justification: "Laptops and office network equipment are maintained under the manufacturers' warranty, by approved repairers only."}
+  - {control: "7.14", applicable: true, status: implemented, justification: "Laptops hold cached confidential data."}
+  - {control: "8.1", applicable: true, status: implemented, justification: "Endpoints access customer data and production."}
+  - {control: "8.2", applicable: true, status: implemented, justification: "Production administrator rights are the highest-impact access we grant (RISK-001, RISK-008)."}
+  - {control: "8.3", applicable: true, status: implemented, justification: "Tenant isolation in the platform and role-based access to internal tools."}
+  - {control: "8.4", applicable: true, status: implemented, justification: "Source code is our core intellectual property and its integrity protects customers (RISK-014)."}
+  - {control: "8.5", applicable: true, status: implemented, justification: "Security keys and single sign-on protect against phishing and credential stuffing (RISK-001, RISK-005)."}
+  - {control: "8.6", applicable: true, status: implemented, justification: "Customer growth of about 40% a year needs capacity planning to keep within the SLA (RISK-018)."}
+  - {control: "8.7", applicable: true, status: implemented, justification: "Endpoints and container images can be infected (RISK-002)."}
+  - {control: "8.8", applicable: true, status: implemented, justification: "Exploitable vulnerabilities in images, hosts and dependencies (RISK-004)."}
+  - {control: "8.9", applicable: true, status: implemented, justification: "Misconfiguration of cloud storage is a leading cause of data exposure (RISK-003)."}
+  - {control: "8.10", applicable: true, status: implemented, justification: "Contracts require deletion of customer data within 30 days of termination (RISK-011)."}
+  - {control: "8.11", applicable: true, status: partially-implemented, justification: "Customer data must not appear in test or support tools (RISK-012)."}
+  - {control: "8.12", applicable: true, status: partially-implemented, justification: "Leakage of customer data by e-mail or file sharing (RISK-019, RISK-020)."}
+  - {control: "8.13", applicable: true, status: implemented, justification: "Loss or corruption of platform data must be recoverable within the RPO (RISK-002)."}
+  - {control: "8.14", applicable: true, status: implemented, justification: "The 4-hour RTO needs redundancy across availability zones and a recovery region (RISK-007)."}
+  - {control: "8.15", applicable: true, status: implemented, justification: "Logs are needed to detect and investigate incidents and to answer customers (RISK-015)."}
+  - {control: "8.16", applicable: true, status: implemented, justification: "Anomalous access to production must be detected quickly (RISK-001, RISK-008)."}
+  - {control: "8.17", applicable: true, status: implemented, justification: "Correlating events across services needs synchronised clocks (RISK-015)."}
+  - {control: "8.18", applicable: true, status: implemented, justification: "Database consoles and container exec can bypass application controls."}
+  - {control: "8.19", applicable: true, status: implemented, justification: "Production software must come only from reviewed, built images."}
+  - {control: "8.20", applicable: true, status: implemented, justification: "Production networks must be protected from the internet and from each other (RISK-003, RISK-018)."}
+  - {control: "8.21", applicable: true, status: implemented, justification: "DNS, CDN and VPN services are provided by suppliers and need agreed security features (RISK-018)."}
+  - {control: "8.22", applicable: true, status: implemented, justification: "Tenant workers and environments are separated by network policy and account boundaries."}
+  - {control: "8.23", applicable: true, status: implemented, justification: "Malicious sites are a common phishing and malware route (RISK-005)."}
+  - {control: "8.24", applicable: true, status: implemented, justification: "Customer data and credentials must be encrypted in transit and at rest, with keys managed."}
+  - {control: "8.25", applicable: true, status: implemented, justification: "We build and run our own platform."}
+  - {control: "8.26", applicable: true, status: implemented, justification: "Customer-facing APIs and the console need security requirements defined with each feature."}
+  - {control: "8.27", applicable: true, status: implemented, justification: "Multi-tenant architecture needs agreed principles: tenant isolation, least privilege, defence in depth."}
+  - {control: "8.28", applicable: true, status: implemented, justification: "Injection and deserialisation flaws in connectors could expose tenants' data (RISK-004)."}
+  - {control: "8.29", applicable: true, status: implemented, justification: "Changes must be shown to keep tenant isolation."}
+  - {control: "8.30", applicable: false, justification: "Not applicable: all development is done in-house by Kestrel employees."}
+  - {control: "8.31", applicable: true, status: implemented, justification: "Production data must not reach development or test (RISK-012)."}
+  - {control: "8.32", applicable: true, status: implemented, justification: "Unreviewed changes to production are a cause of outages and security gaps."}
+  - {control: "8.33", applicable: true, status: implemented, justification: "Test data must be generated or masked (RISK-012)."}
+  - {control: "8.34", applicable: true, status: implemented, justification: "Penetration tests and audits touch production and must not disrupt customers."}
+"#,
+        )],
+    ),
     fix: "Add an entry for each missing control — `control`, `applicable`, a `justification` \
 and, if it applies, its implementation `status` — and merge duplicate entries into one. \
 `isms-lint init` writes an SoA with all 93 controls to start from.",

@@ -26,7 +26,53 @@ including each necessary control, whether it is implemented or not, and the just
 for excluding any Annex A control. An exclusion without a reason is the classic stage-1 \
 finding: the auditor will ask why the control does not apply, and the answer should come \
 from your risk assessment, in writing.",
-    example: "```yaml\ncontrols:\n  - control: \"7.4\"   # Physical security monitoring\n    applicable: false\n    # no justification: why does it not apply?\n  - control: \"8.28\"  # Secure coding\n    applicable: true\n    justification: We develop the platform in-house (RISK-004).\n    # no status: is it implemented?\n```",
+    example: crate::rules::Example::new(
+        &[
+            (
+                "soa.yaml",
+                r#"kind: statement-of-applicability
+id: SOA
+title: Statement of Applicability
+approved: 2026-02-02
+approved-by: hmarsh
+controls:
+  - control: "7.3"
+    applicable: true
+    justification: The office meeting rooms and storage cupboard must be secured out of hours.
+    status: implemented
+  - control: "7.4"
+    applicable: false
+  - control: "8.28"
+    applicable: true
+    justification: Injection flaws in connectors could expose tenants' data (RISK-004).
+"#,
+            ),
+        ],
+        "2026-02-10",
+        &[
+            (
+                "soa.yaml",
+                r#"kind: statement-of-applicability
+id: SOA
+title: Statement of Applicability
+approved: 2026-02-02
+approved-by: hmarsh
+controls:
+  - control: "7.3"
+    applicable: true
+    justification: The office meeting rooms and storage cupboard must be secured out of hours.
+    status: implemented
+  - control: "7.4"
+    applicable: false
+    justification: The landlord monitors the building; we hold no equipment or paper that calls for our own monitoring.
+  - control: "8.28"
+    applicable: true
+    justification: Injection flaws in connectors could expose tenants' data (RISK-004).
+    status: implemented
+"#,
+            ),
+        ],
+    ),
     fix: "Write the justification in one or two sentences, naming the risks, legal or \
 contractual requirements behind it (for an exclusion: why no risk calls for the control), \
 and set `status` for every applicable control.",

@@ -28,7 +28,37 @@ reported.",
 Applicability. A control id that does not exist — a typo, a clause number, a control of \
 another standard — breaks that chain: the risk looks treated, the audit looks scoped, but by \
 nothing the auditor can find in the SoA.",
-    example: "```yaml\nkind: risk\nid: RISK-002\ntitle: Ransomware destroys production data\ncontrols: [\"8.13\", \"8.35\"]   # there is no 8.35\n```",
+    example: crate::rules::Example::new(
+        &[(
+            "risks/RISK-002.yaml",
+            r#"kind: risk
+id: RISK-002
+title: Ransomware destroys production data
+owner: dokafor
+identified: 2023-10-04
+likelihood: 2
+impact: 5
+treatment: mitigate
+controls: ["8.7", "8.13", "8.35"]
+reviewed: 2025-10-02
+"#,
+        )],
+        "2025-11-03",
+        &[(
+            "risks/RISK-002.yaml",
+            r#"kind: risk
+id: RISK-002
+title: Ransomware destroys production data
+owner: dokafor
+identified: 2023-10-04
+likelihood: 2
+impact: 5
+treatment: mitigate
+controls: ["8.7", "8.13", "5.30"]
+reviewed: 2025-10-02
+"#,
+        )],
+    ),
     fix: "Correct the id to the 2022 control meant (see `soa.yaml`, or ISO/IEC 27001:2022 \
 Annex A). A clause of the standard (4–10) belongs in an audit's `scope.clauses`, not in \
 `controls`.",

@@ -17,6 +17,18 @@ const MAX_DELAY: Opt<Interval> = Opt::new(
     Basis::Practice,
 );
 
+/// Versions of the example's file, as in its files and in its history.
+const EXAMPLE_REVIEW: &str = "\
+---
+kind: management-review
+id: MR-2025-06
+title: Management review, June 2025
+date: 2025-06-12
+attendees: [hmarsh, dokafor, twhitfield]
+---
+# Management review, June 2025
+";
+
 static META: RuleMeta = RuleMeta {
     id: RuleId::RecordBackdated,
     category: Category::History,
@@ -46,7 +58,33 @@ history (not a git repository, a shallow clone, no commits yet).",
 week before the surveillance audit is not evidence that it was held in June. Records written \
 long after the fact are a classic sign of an ISMS kept for the audit rather than run. The \
 30-day allowance is common practice (minutes take time to approve); the standard sets no number.",
-    example: "```yaml\n# reviews/2025-06.md, first committed on 2025-11-20\nkind: management-review\nid: MR-2025-06\ntitle: Management review, June 2025\ndate: 2025-06-12   # first committed on 2025-11-20: 161 days later\n```",
+    example: crate::rules::Example {
+        files: &[("reviews/2025-06-management-review.md", EXAMPLE_REVIEW)],
+        commits: &[crate::rules::ExampleCommit {
+            date: "2025-11-20",
+            author: "Tom Whitfield",
+            summary: "Add the June management review",
+            files: &[("reviews/2025-06-management-review.md", EXAMPLE_REVIEW)],
+        }],
+        as_of: "2025-12-01",
+        fixed: &[(
+            "isms.yaml",
+            "\
+organisation:
+  name: Kestrel Data Services Ltd
+waivers:
+  - rule: record-backdated
+    target: MR-2025-06
+    reason: >-
+      The minutes were kept on paper, signed by Helen Marsh on 2025-06-19
+      and typed up in November; the signed copy is in the board minute book.
+    owner: twhitfield
+    expires: 2026-06-30
+",
+        )],
+        fixed_commits: &[],
+        latin1: &[],
+    },
     fix: "Commit records when the event happens (minutes the week of the meeting, the audit \
 report when it is issued). For a record that genuinely had to be written late, keep the \
 evidence of the date — the signed minutes, the calendar invitation, the e-mailed report — \

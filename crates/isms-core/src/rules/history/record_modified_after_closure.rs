@@ -17,6 +17,57 @@ const GRACE: Opt<Interval> = Opt::new(
     Basis::Practice,
 );
 
+/// Versions of the example's file, as in its files and in its history.
+const EXAMPLE_CLOSED: &str = "\
+kind: corrective-action
+title: Corrective action register 2025
+entries:
+  - id: CA-2025-004
+    title: Rotate the backup encryption key
+    owner: Head of Platform
+    raised: 2025-01-20
+    due: 2025-03-31
+    status: closed
+    root-cause: Key rotation was in no runbook.
+    action-taken: Key rotated; yearly rotation added to the platform runbook.
+    closed: 2025-03-10
+";
+const EXAMPLE_EDITED: &str = "\
+kind: corrective-action
+title: Corrective action register 2025
+entries:
+  - id: CA-2025-004
+    title: Rotate the backup encryption key
+    owner: Head of Platform
+    raised: 2025-01-20
+    due: 2025-03-31
+    status: closed
+    root-cause: Key rotation was in no runbook.
+    action-taken: Key rotated; yearly rotation added to the platform runbook and automated in the backup vault.
+    closed: 2025-03-10
+";
+const EXAMPLE_FOLLOW_UP: &str = "\
+kind: corrective-action
+title: Corrective action register 2025
+entries:
+  - id: CA-2025-004
+    title: Rotate the backup encryption key
+    owner: Head of Platform
+    raised: 2025-01-20
+    due: 2025-03-31
+    status: closed
+    root-cause: Key rotation was in no runbook.
+    action-taken: Key rotated; yearly rotation added to the platform runbook.
+    closed: 2025-03-10
+  - id: CA-2025-012
+    title: Automate the yearly backup key rotation
+    source: CA-2025-004
+    owner: Head of Platform
+    raised: 2025-05-02
+    due: 2025-07-31
+    status: open
+";
+
 static META: RuleMeta = RuleMeta {
     id: RuleId::RecordModifiedAfterClosure,
     category: Category::History,
@@ -46,7 +97,70 @@ results to be retained. A closed record is that evidence: once the action is clo
 report issued, rewriting it (softening a finding, adding a root cause after the fact, changing \
 what was decided) destroys what the auditor relies on. The grace period is common practice — \
 typos and late attachments are fixed in the days after closure; the standard sets no number.",
-    example: "```yaml\nkind: corrective-action\nentries:\n  - id: CA-2025-004\n    title: Rotate the backup encryption key\n    status: closed\n    closed: 2025-03-10   # changed in commit 1a2b3c4 on 2025-05-02: 53 days later\n```",
+    example: crate::rules::Example {
+        files: &[
+            (
+                "actions/2025.yaml",
+                EXAMPLE_EDITED,
+            ),
+        ],
+        commits: &[
+            crate::rules::ExampleCommit {
+                date: "2025-03-10",
+                author: "Tom Whitfield",
+                summary: "Close CA-2025-004",
+                files: &[
+                    (
+                        "actions/2025.yaml",
+                        EXAMPLE_CLOSED,
+                    ),
+                ],
+            },
+            crate::rules::ExampleCommit {
+                date: "2025-05-02",
+                author: "Marcus Bell",
+                summary: "Update CA-2025-004",
+                files: &[
+                    (
+                        "actions/2025.yaml",
+                        EXAMPLE_EDITED,
+                    ),
+                ],
+            },
+        ],
+        as_of: "2025-05-20",
+        fixed: &[
+            (
+                "actions/2025.yaml",
+                EXAMPLE_FOLLOW_UP,
+            ),
+        ],
+        fixed_commits: &[
+            crate::rules::ExampleCommit {
+                date: "2025-03-10",
+                author: "Tom Whitfield",
+                summary: "Close CA-2025-004",
+                files: &[
+                    (
+                        "actions/2025.yaml",
+                        EXAMPLE_CLOSED,
+                    ),
+                ],
+            },
+            crate::rules::ExampleCommit {
+                date: "2025-05-02",
+                author: "Marcus Bell",
+                summary: "Raise CA-2025-012 to automate the key rotation",
+                files: &[
+                    (
+                        "actions/2025.yaml",
+                        EXAMPLE_FOLLOW_UP,
+                    ),
+                ],
+            },
+        ],
+        latin1: &[],
+    },
     fix: "If the change corrected a real mistake, say so in the record: a dated note of what \
 changed, why and by whom (and waive the finding with that reason). If new facts came up, record \
 them in a new record — a new corrective action, a follow-up audit — and leave the closed one as \

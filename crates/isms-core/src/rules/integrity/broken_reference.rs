@@ -28,7 +28,72 @@ a tracked file). URLs are not fetched.",
     why: "\"Show me the evidence\" is the auditor's first question. A corrective action whose \
 source finding does not exist, or a policy that links to a deleted procedure, is a chain of \
 evidence with a missing link — found by the auditor, at the worst moment, instead of by you.",
-    example: "```yaml\nkind: corrective-action\nid: CA-2025-007\ntitle: Restore-test the CRM backups\nsource: IA-2025-05-F3   # no audit finding has this id\nstatus: open\nevidence:\n  - ../evidence/restore-test.pdf   # not in the repository\n```",
+    example: crate::rules::Example::new(
+        &[
+            (
+                "audits/internal/2025-05-backup.yaml",
+                r#"kind: audit
+id: IA-2025-05
+title: Backup and restore
+type: internal
+status: completed
+planned: 2025-05-14
+completed: 2025-05-14
+auditor: pnowak
+scope:
+  controls: ["8.13"]
+findings:
+  - id: IA-2025-05-F2
+    type: minor-nonconformity
+    control: "8.13"
+    description: No restore test of the CRM backups since the migration in 2024.
+"#,
+            ),
+            (
+                "actions/CA-2025-007.yaml",
+                "\
+kind: corrective-action
+id: CA-2025-007
+title: Restore-test the CRM backups
+source: IA-2025-05-F3
+raised: 2025-05-14
+owner: Head of Platform
+due: 2025-06-30
+status: in-progress
+updated: 2025-06-02
+evidence:
+  - ../evidence/crm-restore-test-2025-06.txt
+",
+            ),
+        ],
+        "2025-06-10",
+        &[
+            (
+                "actions/CA-2025-007.yaml",
+                "\
+kind: corrective-action
+id: CA-2025-007
+title: Restore-test the CRM backups
+source: IA-2025-05-F2
+raised: 2025-05-14
+owner: Head of Platform
+due: 2025-06-30
+status: in-progress
+updated: 2025-06-02
+evidence:
+  - ../evidence/crm-restore-test-2025-06.txt
+",
+            ),
+            (
+                "evidence/crm-restore-test-2025-06.txt",
+                "\
+CRM restore test, 2 June 2025
+Restored the backup of 1 June to the staging account: 14 212 customer
+records compared with production, no differences. Marcus Bell
+",
+            ),
+        ],
+    ),
     fix: "Correct the id or the path, or commit the missing file. Links are relative to the file \
 they are written in; `/evidence/x.pdf` is relative to the repository root.",
     options: &[],

@@ -18,7 +18,35 @@ static META: RuleMeta = RuleMeta {
     why: "Dates set the clocks of the ISMS: when an action falls due, when the next review is \
 owed, when the certificate expires. A date that does not exist cannot be compared, so the \
 deadline it sets is never checked.",
-    example: "```yaml\nkind: corrective-action\nid: CA-2025-011\ntitle: Rotate backup keys\nstatus: open\ndue: 2025-02-30   # February 2025 has 28 days\n```",
+    example: crate::rules::Example::new(
+        &[(
+            "actions/CA-2025-011.yaml",
+            "\
+kind: corrective-action
+id: CA-2025-011
+title: Rotate the backup encryption keys
+nonconformity: The backup encryption keys have not been rotated since 2022.
+raised: 2025-01-20
+owner: Head of Platform
+status: open
+due: 2025-02-30
+",
+        )],
+        "2025-02-10",
+        &[(
+            "actions/CA-2025-011.yaml",
+            "\
+kind: corrective-action
+id: CA-2025-011
+title: Rotate the backup encryption keys
+nonconformity: The backup encryption keys have not been rotated since 2022.
+raised: 2025-01-20
+owner: Head of Platform
+status: open
+due: 2025-02-28
+",
+        )],
+    ),
     fix: "Write the intended date as YYYY-MM-DD. Month ends are a common slip: February has 28 \
 days (29 in leap years), and April, June, September and November have 30.",
     options: &[],
@@ -75,6 +103,36 @@ fn days_in_month(y: i32, m: u32) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::date_message;
+    use crate::testing::TestRepo;
+
+    const RULE: &str = "invalid-date";
+    const DAY: &str = "2025-06-01";
+
+    #[test]
+    fn dates_in_records_and_in_the_manifest() {
+        let r = TestRepo::new()
+            .manifest("organisation:\n  name: T\ncertification:\n  body: Meridian Certification Ltd\n  certificate: MCL-1\n  standard: ISO/IEC 27001:2022\n  decision: 2024-02-16\n  expiry: 2027-02-29\n")
+            .file("actions/ca.yaml", "kind: corrective-action\nid: CA-1\ntitle: Rotate keys\nstatus: open\ndue: 31/03/2025\n")
+            .file("risks/r.yaml", "kind: risk\nid: R-1\ntitle: Laptop theft\nreviewed: 2025-04-31\n");
+        assert_eq!(r.check_rule(RULE, DAY), ["actions/ca.yaml:5:6: error[invalid-date] `due` is not a date: found \"31/03/2025\"; write dates as YYYY-MM-DD, such as 2025-03-31", "isms.yaml:8:11: error[invalid-date] `expiry` is not a real date: 2027-02-29 does not exist (February 2027 has 28 days)", "risks/r.yaml:4:11: error[invalid-date] `reviewed` is not a real date: 2025-04-31 does not exist (April 2025 has 30 days)"]);
+        // Real dates are clean.
+        let ok = TestRepo::new().file(
+            "risks/r.yaml",
+            "kind: risk\nid: R-1\ntitle: Laptop theft\nreviewed: 2024-02-29\n",
+        );
+        assert!(ok.check_rule(RULE, DAY).is_empty());
+    }
+
+    #[test]
+    fn configuration() {
+        let r = TestRepo::new()
+            .manifest("organisation:\n  name: T\nlint:\n  rules:\n    invalid-date: off\n")
+            .file(
+                "risks/r.yaml",
+                "kind: risk\nid: R-1\ntitle: Laptop theft\nreviewed: 2025-02-30\n",
+            );
+        assert!(r.check_rule(RULE, DAY).is_empty());
+    }
 
     #[test]
     fn date_messages() {

@@ -44,7 +44,136 @@ organisation's own programme to do the same: auditing clauses 4 to 10 and every 
 Annex A control at least once per cycle is common practice, not a number of the standard. A \
 control no internal audit has looked at is one whose effectiveness nobody has checked when the \
 recertification auditor asks.",
-    example: "```yaml\n# isms.yaml, checked on 2026-10-01: the cycle ends on 2027-02-15, and no\n# completed internal audit since 2024-02-16 has clause 6 or control 8.23 in scope\ncertification:\n  body: Meridian Certification Ltd\n  certificate: MCL-24017\n  standard: ISO/IEC 27001:2022\n  decision: 2024-02-16\n  expiry: 2027-02-15\n```",
+    example: crate::rules::Example::new(
+        &[
+            (
+                "isms.yaml",
+                "\
+organisation:
+  name: Kestrel Data Services Ltd
+certification:
+  body: Meridian Certification Ltd
+  certificate: MCL-ISMS-24017
+  standard: ISO/IEC 27001:2022
+  decision: 2024-02-16
+  expiry: 2027-02-15
+",
+            ),
+            (
+                "soa.yaml",
+                r#"kind: statement-of-applicability
+id: SOA
+title: Statement of Applicability
+approved: 2026-02-02
+approved-by: hmarsh
+controls:
+  - control: "5.1"
+    applicable: true
+    justification: Needed to direct the ISMS.
+    status: implemented
+  - control: "5.15"
+    applicable: true
+    justification: Tenant isolation and least privilege are customer requirements (RISK-001).
+    status: implemented
+  - control: "8.13"
+    applicable: true
+    justification: Platform data must be recoverable within the RPO (RISK-002).
+    status: implemented
+  - control: "8.23"
+    applicable: true
+    justification: Malicious sites are a common phishing route (RISK-005).
+    status: implemented
+"#,
+            ),
+            (
+                "audits/internal/programme.yaml",
+                r#"kind: audit
+title: Internal audit programme 2024-2027
+entries:
+  - id: IA-2024-04
+    title: Context, leadership and support
+    type: internal
+    status: completed
+    completed: 2024-04-17
+    auditor: pnowak
+    scope:
+      clauses: ["4", "5", "7"]
+      controls: ["5.1"]
+  - id: IA-2025-02
+    title: Risk assessment and treatment
+    type: internal
+    status: completed
+    completed: 2025-02-19
+    auditor: pnowak
+    scope:
+      clauses: ["8.2", "8.3"]
+  - id: IA-2025-11
+    title: Access, endpoints and networks
+    type: internal
+    status: completed
+    completed: 2025-11-12
+    auditor: pnowak
+    scope:
+      clauses: ["8.1"]
+      controls: ["5.15"]
+  - id: IA-2026-05
+    title: Performance evaluation and improvement
+    type: internal
+    status: completed
+    completed: 2026-05-13
+    auditor: pnowak
+    scope:
+      clauses: ["9", "10"]
+      controls: ["8.13"]
+"#,
+            ),
+        ],
+        "2026-10-01",
+        &[
+            (
+                "audits/internal/programme.yaml",
+                r#"kind: audit
+title: Internal audit programme 2024-2027
+entries:
+  - id: IA-2024-04
+    title: Context, leadership and support
+    type: internal
+    status: completed
+    completed: 2024-04-17
+    auditor: pnowak
+    scope:
+      clauses: ["4", "5", "7"]
+      controls: ["5.1"]
+  - id: IA-2025-02
+    title: Risk assessment and treatment
+    type: internal
+    status: completed
+    completed: 2025-02-19
+    auditor: pnowak
+    scope:
+      clauses: ["6.1", "8.2", "8.3"]
+  - id: IA-2025-11
+    title: Access, endpoints and networks
+    type: internal
+    status: completed
+    completed: 2025-11-12
+    auditor: pnowak
+    scope:
+      clauses: ["8.1"]
+      controls: ["5.15", "8.23"]
+  - id: IA-2026-05
+    title: Performance evaluation and improvement
+    type: internal
+    status: completed
+    completed: 2026-05-13
+    auditor: pnowak
+    scope:
+      clauses: ["9", "10"]
+      controls: ["8.13"]
+"#,
+            ),
+        ],
+    ),
     fix: "Plan internal audits whose `scope.clauses` and `scope.controls` take in what is \
 listed, before the cycle ends. An audit that did cover them but does not say so needs its \
 `scope` completed.",

@@ -32,7 +32,70 @@ ensure the objectivity and impartiality of the audit process. An auditor who aud
 risk or control they own, or who interviews themselves, is auditing their own work: the \
 certification body's auditor will not rely on such an audit, and it is a classic \
 nonconformity. This is a requirement of the standard.",
-    example: "```yaml\nkind: audit\nid: IA-2025-04\ntitle: Access control\ntype: internal\nstatus: planned\nplanned: 2025-04-16\nauditor: jsmith          # Jane Smith owns POL-002\nscope:\n  policies: [POL-002]\n```",
+    example: crate::rules::Example::new(
+        &[
+            (
+                "people.yaml",
+                "\
+kind: people
+id: ROSTER
+people:
+  - id: twhitfield
+    name: Tom Whitfield
+    role: Information Security Manager
+  - id: pnowak
+    name: Piotr Nowak
+    role: Finance Manager, trained internal auditor
+",
+            ),
+            (
+                "policies/access-control.md",
+                r#"---
+kind: policy
+id: POL-002
+title: Access Control Policy
+version: "2.1"
+owner: Tom Whitfield
+approved: 2025-01-15
+approved-by: hmarsh
+controls: ["5.15", "5.18"]
+---
+# Access Control Policy
+"#,
+            ),
+            (
+                "audits/internal/2025-04-access-control.yaml",
+                r#"kind: audit
+id: IA-2025-04
+title: Access control
+type: internal
+status: planned
+planned: 2025-04-16
+auditor: twhitfield
+auditees: [Head of IT]
+scope:
+  policies: [POL-002]
+  controls: ["5.15", "5.18"]
+"#,
+            ),
+        ],
+        "2025-04-01",
+        &[(
+            "audits/internal/2025-04-access-control.yaml",
+            r#"kind: audit
+id: IA-2025-04
+title: Access control
+type: internal
+status: planned
+planned: 2025-04-16
+auditor: pnowak
+auditees: [Head of IT]
+scope:
+  policies: [POL-002]
+  controls: ["5.15", "5.18"]
+"#,
+        )],
+    ),
     fix: "Choose an auditor (and audit team) independent of what is audited: a colleague from \
 another area, a second-party or an external auditor. In a small organisation, have areas \
 audit each other, or buy in the audit of the areas the usual auditor owns.",

@@ -41,7 +41,68 @@ that the organisation keeps to its own plan. An audit planned for March and neve
 programme that stopped in the summer, is a nonconformity with 9.2. The 1-month default is \
 common practice (a programme spread over the year, one area a month), not a requirement: \
 declare your own interval in `schedule.internal-audit`.",
-    example: "```yaml\n# audits/internal-2025.yaml, checked on 2025-06-20\nkind: audit\nentries:\n  - id: IA-2025-05\n    title: Supplier relationships\n    type: internal\n    status: planned\n    planned: 2025-05-14   # overdue: planned, not completed\n```",
+    example: crate::rules::Example::new(
+        &[
+            (
+                "audits/internal/2025.yaml",
+                "\
+kind: audit
+title: Internal audit programme 2025
+entries:
+  - id: IA-2025-04
+    title: Access control
+    type: internal
+    status: completed
+    planned: 2025-04-16
+    completed: 2025-04-16
+    auditor: pnowak
+  - id: IA-2025-05
+    title: Supplier relationships
+    type: internal
+    status: planned
+    planned: 2025-05-14
+    auditor: pnowak
+  - id: IA-2025-07
+    title: Backup and restore
+    type: internal
+    status: planned
+    planned: 2025-07-09
+    auditor: pnowak
+",
+            ),
+        ],
+        "2025-06-20",
+        &[
+            (
+                "audits/internal/2025.yaml",
+                "\
+kind: audit
+title: Internal audit programme 2025
+entries:
+  - id: IA-2025-04
+    title: Access control
+    type: internal
+    status: completed
+    planned: 2025-04-16
+    completed: 2025-04-16
+    auditor: pnowak
+  - id: IA-2025-05
+    title: Supplier relationships
+    type: internal
+    status: completed
+    planned: 2025-05-14
+    completed: 2025-06-18
+    auditor: pnowak
+  - id: IA-2025-07
+    title: Backup and restore
+    type: internal
+    status: planned
+    planned: 2025-07-09
+    auditor: pnowak
+",
+            ),
+        ],
+    ),
     fix: "Hold the audit and record it as completed (`status: completed`, the `completed` date, \
 its findings); or, if the programme changed, move the `planned` date (the git history keeps the \
 old one) or set `status: cancelled` and cover its scope in another audit. Keep at least one \

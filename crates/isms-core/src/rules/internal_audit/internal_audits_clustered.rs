@@ -55,7 +55,102 @@ practitioners warn about: it leaves no time to act on what the audits find befor
 external auditor samples it, and it tells the auditor that internal audit is run for the \
 certificate rather than to manage the ISMS. The thresholds are common practice, not numbers \
 of the standard.",
-    example: "```yaml\n# audits/2025.yaml: 7 of the 9 internal audits of the last 12 months were\n# completed between 2025-05-13 and 2025-06-12\nkind: audit\nid: SA-2025\ntitle: Surveillance audit 1\ntype: surveillance\nstatus: completed\ncompleted: 2025-06-12\n```",
+    example: crate::rules::Example::new(
+        &[
+            (
+                "audits/internal/2024-25.yaml",
+                "\
+kind: audit
+title: Internal audit programme, financial year 2024/25
+entries:
+  - id: IA-FY25-CTX
+    title: Context and leadership
+    type: internal
+    status: completed
+    completed: 2024-09-18
+  - id: IA-FY25-RISK
+    title: Risk assessment
+    type: internal
+    status: completed
+    completed: 2025-01-22
+  - id: IA-FY25-ACC
+    title: Access control
+    type: internal
+    status: completed
+    completed: 2025-05-13
+  - id: IA-FY25-SUP
+    title: Suppliers
+    type: internal
+    status: completed
+    completed: 2025-05-20
+  - id: IA-FY25-INC
+    title: Incident management
+    type: internal
+    status: completed
+    completed: 2025-06-03
+  - id: IA-FY25-BCM
+    title: Backup and continuity
+    type: internal
+    status: completed
+    completed: 2025-06-10
+",
+            ),
+            (
+                "audits/external/2025-06-surveillance-1.yaml",
+                "\
+kind: audit
+id: SA-2025
+title: Surveillance audit 1
+type: surveillance
+status: completed
+planned: 2025-06-12
+completed: 2025-06-12
+body: Meridian Certification Ltd
+",
+            ),
+        ],
+        "2025-06-30",
+        &[
+            (
+                "audits/internal/2024-25.yaml",
+                "\
+kind: audit
+title: Internal audit programme, financial year 2024/25
+entries:
+  - id: IA-FY25-CTX
+    title: Context and leadership
+    type: internal
+    status: completed
+    completed: 2024-07-16
+  - id: IA-FY25-RISK
+    title: Risk assessment
+    type: internal
+    status: completed
+    completed: 2024-09-18
+  - id: IA-FY25-ACC
+    title: Access control
+    type: internal
+    status: completed
+    completed: 2024-11-20
+  - id: IA-FY25-SUP
+    title: Suppliers
+    type: internal
+    status: completed
+    completed: 2025-01-22
+  - id: IA-FY25-INC
+    title: Incident management
+    type: internal
+    status: completed
+    completed: 2025-03-19
+  - id: IA-FY25-BCM
+    title: Backup and continuity
+    type: internal
+    status: completed
+    completed: 2025-05-13
+",
+            ),
+        ],
+    ),
     fix: "Spread the internal audit programme over the year (one area a month is common), and \
 plan it at the start of the cycle rather than back from the external audit date.",
     options: &[LOOKBACK.def, WINDOW.def, MAX_SHARE.def, MIN_AUDITS.def],

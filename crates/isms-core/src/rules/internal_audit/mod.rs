@@ -134,7 +134,4 @@ mod tests {
         assert_eq!(main_clause("A.5.1"), None);
         assert_eq!(main_clause(""), None);
     }
-
-    #[test]
-    fn names_compare_loosely() {}
 }

@@ -28,7 +28,43 @@ taken (10.2 f, g). An audit finding with no corrective action is the first thing
 auditor follows up: a nonconformity of the certification body's audit left without an \
 accepted corrective action plan can stop certification, and one of an internal audit shows \
 that the results of 9.2 are not acted upon.",
-    example: "```yaml\nkind: audit\nid: IA-2025-04\ntitle: Access control\ntype: internal\nstatus: completed\ncompleted: 2025-04-16\nfindings:\n  - id: IA-2025-04-F1   # no corrective action has source: IA-2025-04-F1\n    type: minor-nonconformity\n    control: \"5.18\"\n    description: The Q1 access review was not done.\n```",
+    example: crate::rules::Example::new(
+        &[(
+            "audits/internal/2025-04-access-control.yaml",
+            r#"kind: audit
+id: IA-2025-04
+title: Access control
+type: internal
+status: completed
+planned: 2025-04-16
+completed: 2025-04-16
+auditor: pnowak
+scope:
+  controls: ["5.18"]
+findings:
+  - id: IA-2025-04-F1
+    type: minor-nonconformity
+    control: "5.18"
+    description: The access review of the first quarter was not done.
+"#,
+        )],
+        "2025-05-05",
+        &[(
+            "actions/CA-2025-009.yaml",
+            "\
+kind: corrective-action
+id: CA-2025-009
+title: Hold the quarterly access reviews
+source: IA-2025-04-F1
+nonconformity: The access review of the first quarter was not done.
+raised: 2025-04-22
+owner: Head of IT
+due: 2025-06-30
+status: open
+correction: The first-quarter review was done on 2025-04-30.
+",
+        )],
+    ),
     fix: "Raise a corrective action with `source:` the finding's id (or list its id in the \
 finding's `actions`), recording the correction, the root cause, the action to remove it, an \
 owner and a due date.",

@@ -39,7 +39,65 @@ inputs: it is a requirement, not a recommendation. Auditors read the minutes aga
 and an input that is not visibly considered is a nonconformity. The 2022 edition added c) \
 (changes in needs and expectations of interested parties), which moved performance feedback \
 and its four trends from c) to d) — minutes built on a 2013 template miss c).",
-    example: "```yaml\n---\nkind: management-review\nid: MR-2025-09\ntitle: Management review, September 2025\ndate: 2025-09-12\ninputs:\n  previous-actions: All three actions from MR-2025-03 closed.\n  issues: New data protection law in force from 2026.\n  # no interested-parties, no objectives\n  nonconformities: See the corrective action register.\n  monitoring: Dashboard Q3.\n  audit-results: IA-2025-07, IA-2025-08.\n  feedback: Two customer questionnaires.\n  risk-assessment: Risk register reviewed 2025-09-01.\n  improvement: Automate access reviews.\n---\n# error: missing 9.3.2 c) changes in needs and expectations of interested parties;\n#        d4) fulfilment of information security objectives\n```",
+    example: crate::rules::Example::new(
+        &[(
+            "reviews/2025-09-management-review.md",
+            "\
+---
+kind: management-review
+id: MR-2025-09
+title: Management review, September 2025
+date: 2025-09-12
+attendees: [hmarsh, dokafor, twhitfield]
+inputs:
+  previous-actions: All three actions from MR-2025-03 closed.
+  issues: New data protection law in force from 2026.
+  nonconformities: Two minor nonconformities from IA-2025-07, actions on time.
+  monitoring: Phishing click rate 6 % (target below 5 %).
+  audit-results: IA-2025-07 and IA-2025-08 completed.
+  feedback: Two customer security questionnaires, no concerns raised.
+  risk-assessment: Risk register reviewed on 2025-09-01; RISK-007 raised to high.
+  improvement: Automate the quarterly access reviews.
+decisions:
+  - type: improvement
+    description: Automate the quarterly access reviews in the identity provider.
+    owner: Head of IT
+    due: 2026-01-31
+---
+# Management review, September 2025
+",
+        )],
+        "2025-09-20",
+        &[(
+            "reviews/2025-09-management-review.md",
+            "\
+---
+kind: management-review
+id: MR-2025-09
+title: Management review, September 2025
+date: 2025-09-12
+attendees: [hmarsh, dokafor, twhitfield]
+inputs:
+  previous-actions: All three actions from MR-2025-03 closed.
+  issues: New data protection law in force from 2026.
+  interested-parties: Two enterprise customers now ask for yearly penetration tests.
+  nonconformities: Two minor nonconformities from IA-2025-07, actions on time.
+  monitoring: Phishing click rate 6 % (target below 5 %).
+  audit-results: IA-2025-07 and IA-2025-08 completed.
+  objectives: 5 of 6 objectives met; MFA coverage 98 % against 100 %.
+  feedback: Two customer security questionnaires, no concerns raised.
+  risk-assessment: Risk register reviewed on 2025-09-01; RISK-007 raised to high.
+  improvement: Automate the quarterly access reviews.
+decisions:
+  - type: improvement
+    description: Automate the quarterly access reviews in the identity provider.
+    owner: Head of IT
+    due: 2026-01-31
+---
+# Management review, September 2025
+",
+        )],
+    ),
     fix: "Record what the review considered for each missing input: a key under `inputs:` in \
 the front matter, or a heading of its own in the minutes, such as `## c) Changes in needs and \
 expectations of interested parties`. If the input was not discussed, it cannot be added after \

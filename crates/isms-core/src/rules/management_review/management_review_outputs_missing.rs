@@ -33,7 +33,58 @@ improvement opportunities and any needs for changes to the ISMS, with documented
 available as evidence. 9.3.1 requires *top management* to review the ISMS, and 5.1 makes top \
 management demonstrate leadership of it: a review held by the ISMS manager alone is not a \
 management review, and an auditor will say so.",
-    example: "```yaml\n---\nkind: management-review\nid: MR-2025-09\ntitle: Management review, September 2025\ndate: 2025-09-12\nattendees:\n  - name: Jane Doe\n    role: ISMS Manager       # error: nobody from top management\ndecisions:\n  - type: resources          # error: no improvement or change decision\n    description: Budget for a second security engineer.\n---\n```",
+    example: crate::rules::Example::new(
+        &[
+            (
+                "reviews/2025-09-management-review.md",
+                "\
+---
+kind: management-review
+id: MR-2025-09
+title: Management review, September 2025
+date: 2025-09-12
+attendees:
+  - name: Tom Whitfield
+    role: Information Security Manager
+decisions:
+  - type: resources
+    description: Budget for a second security engineer from January.
+    owner: Chief Operating Officer
+---
+# Management review, September 2025
+",
+            ),
+        ],
+        "2025-09-20",
+        &[
+            (
+                "reviews/2025-09-management-review.md",
+                "\
+---
+kind: management-review
+id: MR-2025-09
+title: Management review, September 2025
+date: 2025-09-12
+attendees:
+  - name: Helen Marsh
+    role: Chief Executive Officer
+    top-management: true
+  - name: Tom Whitfield
+    role: Information Security Manager
+decisions:
+  - type: improvement
+    description: Automate the quarterly access reviews in the identity provider.
+    owner: Head of IT
+    due: 2026-01-31
+  - type: resources
+    description: Budget for a second security engineer from January.
+    owner: Chief Operating Officer
+---
+# Management review, September 2025
+",
+            ),
+        ],
+    ),
     fix: "Record the decisions taken under `decisions:` with their `type` (`improvement`, \
 `change`), owner and due date — \"no change to the ISMS is needed\" is a decision too, of \
 `type: change`. Mark top-management attendees with `top-management: true`, or list top \

@@ -46,7 +46,35 @@ leaves the interval to the organisation, so the rule holds it to the interval de
 practice, not a requirement. The error threshold of 12 months is also practice: certification \
 bodies audit every year, and a surveillance auditor expects to see at least one management \
 review since the last visit — a year without one is a likely nonconformity.",
-    example: "```yaml\n# reviews/2025-08.md (front matter)\nkind: management-review\nid: MR-2025-08\ntitle: Management review, August 2025\ndate: 2025-08-31   # + 6 months = 2026-02-28\n# checked on 2026-03-01: warning, the next review was due on 2026-02-28\n# checked on 2026-09-01: error, the last review is more than 12 months old\n```",
+    example: crate::rules::Example::new(
+        &[(
+            "reviews/2025-08-management-review.md",
+            "\
+---
+kind: management-review
+id: MR-2025-08
+title: Management review, August 2025
+date: 2025-08-28
+attendees: [hmarsh, dokafor, twhitfield]
+---
+# Management review, August 2025
+",
+        )],
+        "2026-03-02",
+        &[(
+            "reviews/2026-02-management-review.md",
+            "\
+---
+kind: management-review
+id: MR-2026-02
+title: Management review, February 2026
+date: 2026-02-26
+attendees: [hmarsh, praman, twhitfield]
+---
+# Management review, February 2026
+",
+        )],
+    ),
     fix: "Hold the review and record it with `status: completed`, its inputs and its decisions. \
 If it is scheduled, record it now with `status: planned` and its date: a planned review covers \
 the obligation until that date. If the organisation reviews less often on purpose, declare the \

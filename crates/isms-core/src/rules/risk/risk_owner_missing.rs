@@ -18,7 +18,46 @@ the accountability and authority to manage each risk. 6.1.3 f then requires the 
 to approve the treatment plan and accept the residual risk, and 8.2 reviews go through them. \
 A risk without an owner is a risk nobody manages, and the auditor will ask who decided that \
 its treatment is enough.",
-    example: "```yaml\nkind: risk\nid: RISK-011\ntitle: Loss of the office lease\nlikelihood: 2\nimpact: 2\ntreatment: accept\n# no owner: who accepted it?\n```",
+    example: crate::rules::Example::new(
+        &[(
+            "risks/RISK-011.yaml",
+            "\
+kind: risk
+id: RISK-011
+title: Loss of the office lease
+description: The Bristol office lease ends in 2027 and may not be renewed.
+identified: 2025-01-14
+likelihood: 2
+impact: 2
+treatment: accept
+acceptance:
+  by: praman
+  date: 2025-01-20
+  rationale: Everyone can work from home; a move would take less than a month.
+reviewed: 2025-01-20
+",
+        )],
+        "2025-03-03",
+        &[(
+            "risks/RISK-011.yaml",
+            "\
+kind: risk
+id: RISK-011
+title: Loss of the office lease
+description: The Bristol office lease ends in 2027 and may not be renewed.
+owner: praman
+identified: 2025-01-14
+likelihood: 2
+impact: 2
+treatment: accept
+acceptance:
+  by: praman
+  date: 2025-01-20
+  rationale: Everyone can work from home; a move would take less than a month.
+reviewed: 2025-01-20
+",
+        )],
+    ),
     fix: "Name the person (or role) accountable for the risk in `owner` — someone with the \
 authority to decide its treatment and accept what remains. If people are listed in \
 `people.yaml`, use their roster id.",

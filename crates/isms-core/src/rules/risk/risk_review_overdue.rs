@@ -37,7 +37,37 @@ each risk's last review with the interval you declared: a risk not looked at for
 your own plan says is a nonconformity with 8.2. ISO/IEC 27001 sets no interval: 12 months is \
 common practice (a yearly refresh, plus reviews on significant change), used only when you \
 declare none.",
-    example: "```yaml\nkind: risk\nid: RISK-004\ntitle: Vulnerable open-source dependency in the platform\nowner: dokafor\nlikelihood: 3\nimpact: 4\ntreatment: mitigate\ncontrols: [\"8.8\", \"8.28\"]\nreviewed: 2025-02-17   # checked on 2026-03-01 with a 12-month interval: overdue since 2026-02-17\n```",
+    example: crate::rules::Example::new(
+        &[(
+            "risks/RISK-004.yaml",
+            r#"kind: risk
+id: RISK-004
+title: Vulnerable open-source dependency in the platform
+owner: dokafor
+identified: 2023-10-04
+likelihood: 3
+impact: 4
+treatment: mitigate
+controls: ["8.8", "8.28"]
+reviewed: 2025-02-17
+"#,
+        )],
+        "2026-03-01",
+        &[(
+            "risks/RISK-004.yaml",
+            r#"kind: risk
+id: RISK-004
+title: Vulnerable open-source dependency in the platform
+owner: dokafor
+identified: 2023-10-04
+likelihood: 3
+impact: 4
+treatment: mitigate
+controls: ["8.8", "8.28"]
+reviewed: 2026-02-24
+"#,
+        )],
+    ),
     fix: "Review the risk with its owner — is the likelihood and impact still right, is the \
 treatment working, is the residual risk still acceptable? — and record the day in \
 `reviewed`. A risk that no longer applies is closed with `status: closed`. If your planned \

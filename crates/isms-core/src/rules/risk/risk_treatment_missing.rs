@@ -33,7 +33,52 @@ that the treatment plan is implemented. 6.1.3 f requires the risk owners to appr
 and to accept the residual risks. A risk above your own criteria with no controls and no \
 acceptance is a risk the ISMS has not decided on; an acceptance not signed by the risk's owner \
 is not the acceptance 6.1.3 f asks for. The auditor checks both on a sample of the register.",
-    example: "```yaml\n# isms.yaml\nrisk-criteria:\n  acceptance-threshold: 8\n\n# risks/risk-004.yaml\nkind: risk\nid: RISK-004\ntitle: Vulnerable open-source dependency in the platform\nowner: dokafor\nlikelihood: 3   # score 12, above 8\nimpact: 4\ntreatment: mitigate\n# no controls, no acceptance\n```",
+    example: crate::rules::Example::new(
+        &[
+            (
+                "isms.yaml",
+                "\
+organisation:
+  name: Kestrel Data Services Ltd
+risk-criteria:
+  likelihood-levels: 5
+  impact-levels: 5
+  acceptance-threshold: 8
+",
+            ),
+            (
+                "risks/RISK-004.yaml",
+                "\
+kind: risk
+id: RISK-004
+title: Vulnerable open-source dependency in the platform
+owner: dokafor
+identified: 2025-10-04
+likelihood: 3
+impact: 4
+treatment: mitigate
+reviewed: 2026-02-17
+",
+            ),
+        ],
+        "2026-03-01",
+        &[
+            (
+                "risks/RISK-004.yaml",
+                r#"kind: risk
+id: RISK-004
+title: Vulnerable open-source dependency in the platform
+owner: dokafor
+identified: 2025-10-04
+likelihood: 3
+impact: 4
+treatment: mitigate
+controls: ["8.8", "8.28"]
+reviewed: 2026-02-17
+"#,
+            ),
+        ],
+    ),
     fix: "List the Annex A controls that treat the risk in `controls` (and the actions that \
 put them in place in `actions`), or have the risk owner accept it and record the acceptance:\n\n\
 ```yaml\ntreatment: accept\nacceptance:\n  by: dokafor        # the risk owner\n  date: 2026-02-17\n  rationale: Within appetite until the platform rewrite in Q3.\n```",

@@ -19,7 +19,55 @@ findings it no longer accepts.",
     why: "A waiver is a decision with an owner and a date to revisit it, like a risk acceptance. \
 An expired waiver is a decision no one has renewed: the auditor will ask who accepted the \
 finding after that date.",
-    example: "```yaml\nwaivers:\n  - rule: policy-review-overdue\n    target: POL-007\n    reason: Policy is being rewritten for the new supplier framework\n    owner: Head of Procurement\n    expires: 2025-06-30   # expired: the finding is back\n```",
+    example: crate::rules::Example::new(
+        &[
+            (
+                "isms.yaml",
+                "\
+organisation:
+  name: Kestrel Data Services Ltd
+waivers:
+  - rule: policy-review-overdue
+    target: POL-007
+    reason: Policy is being rewritten for the new supplier framework.
+    owner: Head of Procurement
+    expires: 2025-06-30
+    granted: 2025-03-03
+",
+            ),
+            (
+                "policies/supplier-security.md",
+                r#"---
+kind: policy
+id: POL-007
+title: Supplier Security Policy
+version: "1.2"
+owner: Head of Procurement
+approved: 2024-03-01
+approved-by: hmarsh
+---
+# Supplier Security Policy
+"#,
+            ),
+        ],
+        "2025-07-10",
+        &[
+            (
+                "isms.yaml",
+                "\
+organisation:
+  name: Kestrel Data Services Ltd
+waivers:
+  - rule: policy-review-overdue
+    target: POL-007
+    reason: The rewrite for the new supplier framework waits for the framework itself, now due in September; agreed by the Executive Committee on 2025-07-08.
+    owner: Head of Procurement
+    expires: 2025-10-31
+    granted: 2025-07-08
+",
+            ),
+        ],
+    ),
     fix: "Fix the finding and delete the waiver, or — if it is still accepted — renew the waiver \
 with a new `expires` date and a reason that says why.",
     options: &[],

@@ -20,7 +20,51 @@ turned off in `lint.rules`, or when the target is not a valid glob.",
     why: "A waiver that matches nothing is misleading: it suggests an accepted problem that no \
 longer exists, or it silently fails to accept the one it was written for. Stale waivers also \
 accept future findings nobody has looked at.",
-    example: "```yaml\nwaivers:\n  - rule: risk-reveiw-overdue   # no such rule\n    target: RISK-012\n    reason: Supplier exit in progress\n    owner: CISO\n    expires: 2026-03-31\n```",
+    example: crate::rules::Example::new(
+        &[
+            (
+                "isms.yaml",
+                "\
+organisation:
+  name: Kestrel Data Services Ltd
+waivers:
+  - rule: risk-reveiw-overdue
+    target: RISK-012
+    reason: The payroll supplier is being replaced; the risk closes with the exit in March.
+    owner: CISO
+    expires: 2026-03-31
+",
+            ),
+            (
+                "risks/RISK-012.yaml",
+                "\
+kind: risk
+id: RISK-012
+title: Payroll supplier without a current security assessment
+owner: praman
+identified: 2023-09-12
+likelihood: 2
+impact: 3
+treatment: avoid
+reviewed: 2024-09-10
+",
+            ),
+        ],
+        "2025-10-01",
+        &[(
+            "isms.yaml",
+            "\
+organisation:
+  name: Kestrel Data Services Ltd
+waivers:
+  - rule: risk-review-overdue
+    target: RISK-012
+    reason: The payroll supplier is being replaced; the risk closes with the exit in March.
+    owner: CISO
+    expires: 2026-03-31
+",
+        )],
+    ),
     fix: "Delete the waiver if its finding is fixed; otherwise correct its `rule` (see \
 `isms-lint rules`) or its `target`.",
     options: &[],
