@@ -228,7 +228,7 @@ fn build(cx: &Context<'_>, kept: &[usize], cut: Option<Truncation>, limits: Limi
 }
 
 fn rule(m: &'static RuleMeta) -> ReportingDescriptor {
-    let help = m.markdown();
+    let help = m.help_markdown();
     ReportingDescriptor {
         id: m.name(),
         name: pascal_case(m.name()),

@@ -121,6 +121,17 @@ impl Example {
 
     /// The example as Markdown: its files, the findings, and the fix.
     pub fn markdown(&self, rule: RuleId) -> String {
+        self.render(rule, true)
+    }
+
+    /// As [`Example::markdown`], without checking the example: the findings
+    /// are named, not shown. For SARIF's rule help, written on every run,
+    /// where checking 38 examples would cost more than the check itself.
+    pub fn markdown_unchecked(&self, rule: RuleId) -> String {
+        self.render(rule, false)
+    }
+
+    fn render(&self, rule: RuleId, checked: bool) -> String {
         let mut s = String::new();
         for (path, text) in self.files {
             let encoding = self
@@ -132,15 +143,22 @@ impl Example {
         if !self.commits.is_empty() {
             s.push_str(&history_table(self.commits));
         }
-        s.push_str(&format!(
-            "Checked on {} (`--as-of {}`), isms-lint reports:\n\n```text\n",
-            self.as_of, self.as_of
-        ));
-        for line in self.run(rule) {
-            s.push_str(&line);
-            s.push('\n');
+        if checked {
+            s.push_str(&format!(
+                "Checked on {} (`--as-of {}`), isms-lint reports:\n\n```text\n",
+                self.as_of, self.as_of
+            ));
+            for line in self.run(rule) {
+                s.push_str(&line);
+                s.push('\n');
+            }
+            s.push_str("```\n\nFixed:\n\n");
+        } else {
+            s.push_str(&format!(
+                "Checked on {} (`--as-of {}`), isms-lint reports `{rule}` (`isms-lint explain {rule}` shows the finding).\n\nFixed:\n\n",
+                self.as_of, self.as_of
+            ));
         }
-        s.push_str("```\n\nFixed:\n\n");
         for (path, text) in self.fixed {
             let encoding = self.latin1.contains(path).then_some("saved as UTF-8");
             s.push_str(&file_block(path, text, encoding));

@@ -269,8 +269,19 @@ impl RuleMeta {
         self.options.iter().find(|o| o.name == name)
     }
 
-    /// The rule's full documentation as Markdown, for `explain` and `docs/rules/`.
+    /// The rule's full documentation as Markdown, for `explain` and
+    /// `docs/rules/`, with its example checked.
     pub fn markdown(&self) -> String {
+        self.render(true)
+    }
+
+    /// The documentation without checking the example, for outputs written
+    /// on every run (SARIF's rule help).
+    pub fn help_markdown(&self) -> String {
+        self.render(false)
+    }
+
+    fn render(&self, checked: bool) -> String {
         let mut s = format!("# {}\n\n{}.\n\n", self.name(), self.summary);
         s.push_str(&format!(
             "| | |\n|---|---|\n| Category | {} |\n| Default severity | {} |\n| Clause | {} |\n",
@@ -285,7 +296,11 @@ impl RuleMeta {
             "\n## What it checks\n\n{}\n\n## Why it matters\n\n{}\n\n## Example\n\n{}\n\n## How to fix\n\n{}\n",
             self.what.trim(),
             self.why.trim(),
-            self.example.markdown(self.id),
+            if checked {
+                self.example.markdown(self.id)
+            } else {
+                self.example.markdown_unchecked(self.id)
+            },
             self.fix.trim()
         ));
         s.push_str("\n## Configuration\n\nIn `isms.yaml`:\n\n```yaml\nlint:\n  rules:\n");

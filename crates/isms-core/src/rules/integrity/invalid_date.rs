@@ -126,12 +126,20 @@ mod tests {
     #[test]
     fn configuration() {
         let r = TestRepo::new()
+            .manifest("organisation:\n  name: T\nlint:\n  rules:\n    invalid-date: note\n")
+            .file(
+                "risks/r.yaml",
+                "kind: risk\nid: R-1\ntitle: Laptop theft\nreviewed: 2025-02-30\n",
+            );
+        assert!(r.check_rule(RULE, DAY)[0].contains("note[invalid-date]"));
+        // An integrity rule cannot be turned off from the repository.
+        let off = TestRepo::new()
             .manifest("organisation:\n  name: T\nlint:\n  rules:\n    invalid-date: off\n")
             .file(
                 "risks/r.yaml",
                 "kind: risk\nid: R-1\ntitle: Laptop theft\nreviewed: 2025-02-30\n",
             );
-        assert!(r.check_rule(RULE, DAY).is_empty());
+        assert_eq!(off.check_rule(RULE, DAY).len(), 1);
     }
 
     #[test]

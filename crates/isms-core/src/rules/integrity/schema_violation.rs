@@ -164,8 +164,11 @@ mod tests {
     #[test]
     fn configuration() {
         let r = TestRepo::new()
-            .manifest("organisation:\n  name: T\nlint:\n  rules:\n    schema-violation: off\n")
+            .manifest("organisation:\n  name: T\nlint:\n  rules:\n    schema-violation: warning\n")
             .file("risks/r.yaml", "- RISK-1\n");
-        assert!(r.check_rule(RULE, DAY).is_empty());
+        assert_eq!(
+            r.check_rule(RULE, DAY),
+            ["risks/r.yaml:1:1: warning[schema-violation] a record must be a mapping of keys to values, starting with `kind:`"]
+        );
     }
 }
