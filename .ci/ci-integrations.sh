@@ -3,7 +3,8 @@
 #  1. SARIF from fixture repositories with findings, against the OASIS SARIF
 #     2.1.0 schema and Microsoft's SARIF multitool with GitHub's ingestion rules;
 #  2. the workflow and action metadata, against GitHub's schemas and actionlint;
-#  3. the pre-commit hooks, with `pre-commit try-repo` on scratch repositories:
+#  3. the action's steps, run as GitHub runs them (.ci/action_test.py);
+#  4. the pre-commit hooks, with `pre-commit try-repo` on scratch repositories:
 #     a broken one must fail, a sound one pass.
 #
 # Installs what it needs (PyPI and npm packages, pinned) into a cache outside
@@ -133,6 +134,9 @@ step "shell scripts in the action and the workflows, with shellcheck"
 "$py" .ci/shellcheck_yaml.py --shellcheck "$tools/venv/bin/shellcheck" action.yml .github/workflows/*.yml
 "$tools/venv/bin/pre-commit" validate-manifest .pre-commit-hooks.yaml
 echo ".pre-commit-hooks.yaml is a valid manifest"
+
+step "the action's steps, run as GitHub runs them"
+python3 .ci/action_test.py "$bin"
 
 step "pre-commit hooks on scratch repositories"
 bash .ci/pre-commit-hooks.sh "$tools" "$scratch/pre-commit"
