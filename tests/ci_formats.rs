@@ -731,3 +731,166 @@ fn paths_are_relative_to_the_enclosing_git_work_tree() {
         "{out}"
     );
 }
+
+/// Check a Code Quality report against GitLab's documented requirements
+/// (docs.gitlab.com, "Code Quality report format"): a JSON array of objects,
+/// each with a `description`, a `check_name`, a `fingerprint` unique in the
+/// report, a `severity` among `info`, `minor`, `major`, `critical` and
+/// `blocker`, a `location.path` relative to the repository (no `./`), and a
+/// 1-based `location.lines.begin`; nothing GitLab does not read.
+fn assert_gitlab_code_quality(doc: &Value) {
+    let issues = doc.as_array().expect("the report is a JSON array");
+    let mut fingerprints = std::collections::HashSet::new();
+    for issue in issues {
+        let obj = issue.as_object().expect("each issue is an object");
+        let mut keys: Vec<&str> = obj.keys().map(String::as_str).collect();
+        keys.sort_unstable();
+        assert_eq!(
+            keys,
+            [
+                "check_name",
+                "description",
+                "fingerprint",
+                "location",
+                "severity"
+            ],
+            "{issue:#}"
+        );
+        for field in ["description", "check_name", "fingerprint"] {
+            let s = issue[field].as_str().expect(field);
+            assert!(!s.trim().is_empty(), "{field} is empty: {issue:#}");
+        }
+        assert!(
+            fingerprints.insert(issue["fingerprint"].as_str().unwrap().to_owned()),
+            "fingerprints are unique: {issue:#}"
+        );
+        assert!(
+            ["info", "minor", "major", "critical", "blocker"]
+                .contains(&issue["severity"].as_str().unwrap()),
+            "{issue:#}"
+        );
+        let location = issue["location"].as_object().unwrap();
+        let mut keys: Vec<&str> = location.keys().map(String::as_str).collect();
+        keys.sort_unstable();
+        assert_eq!(keys, ["lines", "path"], "{issue:#}");
+        let path = location["path"].as_str().unwrap();
+        assert!(
+            !path.is_empty()
+                && !path.starts_with("./")
+                && !path.starts_with('/')
+                && !path.contains('\\'),
+            "a relative path: {path}"
+        );
+        let begin = location["lines"]["begin"].as_u64().expect("lines.begin");
+        assert!(begin >= 1);
+        let end = location["lines"]["end"].as_u64().expect("lines.end");
+        assert!(end >= begin, "{issue:#}");
+    }
+}
+
+#[test]
+fn gitlab_code_quality_has_gitlabs_fields_for_every_finding_not_waived() {
+    let dir = broken_repo();
+    let (code, out) = check(dir.path(), &["--format", "gitlab"]);
+    assert_eq!(code, 1, "the format does not change the exit code");
+    let doc: Value = serde_json::from_str(&out).unwrap();
+    assert_gitlab_code_quality(&doc);
+    let (_, json) = check(dir.path(), &["--format", "json"]);
+    let json: Value = serde_json::from_str(&json).unwrap();
+    let unwaived: Vec<&Value> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f.get("waiver").is_none())
+        .collect();
+    let issues = doc.as_array().unwrap();
+    assert_eq!(issues.len(), unwaived.len(), "waived findings are left out");
+    for (issue, f) in issues.iter().zip(&unwaived) {
+        assert_eq!(issue["check_name"], f["rule"]);
+        assert_eq!(issue["fingerprint"], f["fingerprint"]);
+        assert_eq!(issue["location"]["path"], f["path"]);
+        assert_eq!(issue["location"]["lines"]["begin"], f["line"]);
+        assert_eq!(issue["location"]["lines"]["end"], f["end_line"]);
+    }
+    let overdue = issues
+        .iter()
+        .find(|i| i["check_name"] == "corrective-action-overdue")
+        .unwrap();
+    assert_eq!(overdue["severity"], "critical");
+    assert_eq!(
+        overdue["location"],
+        serde_json::json!({"path": "actions/corrective-actions.yaml", "lines": {"begin": 9, "end": 9}})
+    );
+    // CA-002 falls due within the horizon: a warning.
+    let upcoming = issues
+        .iter()
+        .find(|i| i["location"]["lines"]["begin"] == 15)
+        .unwrap();
+    assert_eq!(upcoming["check_name"], "corrective-action-overdue");
+    assert_eq!(upcoming["severity"], "minor");
+    assert!(!issues.iter().any(
+        |i| i["location"]["path"] == "risks/RISK-002.yaml" && i["check_name"] == "invalid-date"
+    ));
+
+    // A sound repository: an empty array, which GitLab reads as no issue.
+    let sound = sound_repo();
+    let (code, out) = check(sound.path(), &["--format", "gitlab"]);
+    assert_eq!((code, out.as_str()), (0, "[]\n"));
+}
+
+/// A YAML document, as JSON.
+fn yaml(text: &str) -> Value {
+    let file = isms_core::source::SourceFile::new("doc.yaml", text);
+    let parsed = isms_core::yaml::parse(&file, text, 1);
+    assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
+    parsed.documents[0].to_json()
+}
+
+/// The first fenced block of `lang` in the `## heading` section of a doc.
+fn doc_block(doc: &str, heading: &str, lang: &str) -> String {
+    let text = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(doc)).unwrap();
+    let section = text
+        .split("\n## ")
+        .find(|s| s.starts_with(heading))
+        .unwrap_or_else(|| panic!("{doc} has a section {heading}"));
+    let fence = format!("```{lang}\n");
+    let start = section.find(&fence).expect("a block") + fence.len();
+    let len = section[start..].find("```").unwrap();
+    section[start..start + len].to_owned()
+}
+
+#[test]
+fn the_gitlab_ci_job_of_the_docs_writes_every_report_it_declares() {
+    let job = yaml(&doc_block("docs/ci.md", "GitLab CI", "yaml"));
+    let job = &job["isms-lint"];
+    let dir = broken_repo();
+    let mut ran = 0;
+    for line in job["script"].as_array().unwrap() {
+        let line = line.as_str().unwrap();
+        let Some(args) = line.strip_prefix("isms-lint ") else {
+            assert!(line.starts_with("cargo install"), "{line}");
+            continue;
+        };
+        assert!(!args.contains(['"', '\'', '$']), "plain words: {line}");
+        let out = isms_lint()
+            .current_dir(dir.path())
+            .args(args.split_whitespace())
+            .args(["--as-of", DAY])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{line}: {out:?}");
+        ran += 1;
+    }
+    assert_eq!(ran, 1);
+    let artifacts = &job["artifacts"];
+    assert_eq!(artifacts["when"], "always", "reports also of a failed job");
+    let reports = artifacts["reports"].as_object().unwrap();
+    let read = |name: &Value| fs::read_to_string(dir.path().join(name.as_str().unwrap())).unwrap();
+    let quality: Value = serde_json::from_str(&read(&reports["codequality"])).unwrap();
+    assert_gitlab_code_quality(&quality);
+    assert!(!quality.as_array().unwrap().is_empty());
+    roxmltree::Document::parse(&read(&reports["junit"])).unwrap();
+    for path in artifacts["paths"].as_array().unwrap() {
+        serde_json::from_str::<Value>(&read(path)).unwrap();
+    }
+}
