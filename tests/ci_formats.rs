@@ -555,6 +555,7 @@ fn junit_has_a_suite_per_rule_and_a_case_per_finding() {
     let dir = broken_repo();
     let (code, out) = check(dir.path(), &["--format", "junit"]);
     assert_eq!(code, 1);
+    assert_valid_junit(&out);
     let doc = roxmltree::Document::parse(&out).expect("well-formed XML");
     let root = doc.root_element();
     assert_eq!(root.tag_name().name(), "testsuites");
@@ -599,10 +600,6 @@ fn junit_has_a_suite_per_rule_and_a_case_per_finding() {
         case.attribute("classname"),
         Some("isms-lint.integrity.invalid-date")
     );
-    assert_eq!(
-        case.attribute("file"),
-        Some("actions/corrective-actions.yaml")
-    );
     let failure = case.children().find(|n| n.has_tag_name("failure")).unwrap();
     assert_eq!(failure.attribute("type"), Some("error"));
     assert_eq!(
@@ -620,6 +617,7 @@ fn junit_of_a_sound_repository_has_one_passing_case() {
     let dir = sound_repo();
     let (code, out) = check(dir.path(), &["--format", "junit"]);
     assert_eq!(code, 0);
+    assert_valid_junit(&out);
     let doc = roxmltree::Document::parse(&out).unwrap();
     assert_eq!(doc.root_element().attribute("tests"), Some("1"));
     assert_eq!(doc.root_element().attribute("failures"), Some("0"));
@@ -892,5 +890,163 @@ fn the_gitlab_ci_job_of_the_docs_writes_every_report_it_declares() {
     roxmltree::Document::parse(&read(&reports["junit"])).unwrap();
     for path in artifacts["paths"].as_array().unwrap() {
         serde_json::from_str::<Value>(&read(path)).unwrap();
+    }
+}
+
+/// What the XSD says of one element: its attributes (name → required, and
+/// whether the type is SUREFIRE_TIME), the elements it may hold, and whether
+/// it may hold text.
+#[derive(Debug, Default)]
+struct ElementRule {
+    attributes: std::collections::BTreeMap<String, (bool, bool)>,
+    children: std::collections::BTreeSet<String>,
+    text: bool,
+}
+
+/// The element rules of the JUnit schema Jenkins' xunit plugin validates
+/// against (`junit-10.xsd`, vendored from jenkinsci/xunit-plugin, MIT).
+fn junit_schema() -> std::collections::BTreeMap<String, ElementRule> {
+    let xsd = fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/junit/junit-10.xsd"),
+    )
+    .unwrap();
+    let doc = roxmltree::Document::parse(&xsd).unwrap();
+    let schema = doc.root_element();
+    let complex_type = |node: roxmltree::Node<'_, '_>| -> ElementRule {
+        let mut rule = ElementRule {
+            text: node.attribute("mixed") == Some("true"),
+            ..ElementRule::default()
+        };
+        for d in node.descendants().filter(|d| d.is_element()) {
+            match d.tag_name().name() {
+                "attribute" => {
+                    rule.attributes.insert(
+                        d.attribute("name").unwrap().to_owned(),
+                        (
+                            d.attribute("use") == Some("required"),
+                            d.attribute("type") == Some("SUREFIRE_TIME"),
+                        ),
+                    );
+                }
+                "element" => {
+                    let name = d.attribute("ref").or(d.attribute("name")).unwrap();
+                    rule.children.insert(name.to_owned());
+                }
+                _ => {}
+            }
+        }
+        rule
+    };
+    let named_types: std::collections::BTreeMap<&str, roxmltree::Node> = schema
+        .children()
+        .filter(|n| n.has_tag_name("complexType"))
+        .map(|n| (n.attribute("name").unwrap(), n))
+        .collect();
+    let mut rules = std::collections::BTreeMap::new();
+    for e in schema.children().filter(|n| n.has_tag_name("element")) {
+        let name = e.attribute("name").unwrap().to_owned();
+        let rule = match e.attribute("type") {
+            Some("xs:string") => ElementRule {
+                text: true,
+                ..ElementRule::default()
+            },
+            Some(t) => complex_type(named_types[t]),
+            None => complex_type(
+                e.children()
+                    .find(|n| n.has_tag_name("complexType"))
+                    .unwrap(),
+            ),
+        };
+        rules.insert(name, rule);
+    }
+    // Local elements of a named type (`stackTrace`) hold text.
+    let locals: Vec<String> = rules
+        .values()
+        .flat_map(|r| r.children.iter().cloned())
+        .filter(|c| !rules.contains_key(c))
+        .collect();
+    for l in locals {
+        rules.insert(
+            l,
+            ElementRule {
+                text: true,
+                ..ElementRule::default()
+            },
+        );
+    }
+    rules
+}
+
+/// Validate a JUnit report against the vendored xunit schema: the root is
+/// `<testsuites>`, every element is declared and allowed where it is, every
+/// attribute is declared, required ones are present, times match
+/// SUREFIRE_TIME, and text appears only where the schema allows it.
+fn assert_valid_junit(xml: &str) {
+    let rules = junit_schema();
+    let doc = roxmltree::Document::parse(xml).expect("well-formed XML");
+    assert_eq!(doc.root_element().tag_name().name(), "testsuites");
+    for node in doc.descendants().filter(|n| n.is_element()) {
+        let name = node.tag_name().name();
+        let rule = rules
+            .get(name)
+            .unwrap_or_else(|| panic!("<{name}> is not in the schema"));
+        for a in node.attributes() {
+            let (_, time) = rule
+                .attributes
+                .get(a.name())
+                .unwrap_or_else(|| panic!("<{name} {}> is not in the schema", a.name()));
+            if *time {
+                let (int, frac) = a.value().split_once('.').unwrap_or((a.value(), ""));
+                assert!(
+                    int.bytes().all(|b| b.is_ascii_digit())
+                        && frac.bytes().all(|b| b.is_ascii_digit()),
+                    "<{name} {}=\"{}\"> is not a SUREFIRE_TIME",
+                    a.name(),
+                    a.value()
+                );
+            }
+        }
+        for (attr, (required, _)) in &rule.attributes {
+            assert!(
+                !required || node.attribute(attr.as_str()).is_some(),
+                "<{name}> lacks its required `{attr}`"
+            );
+        }
+        for child in node.children() {
+            if child.is_element() {
+                let c = child.tag_name().name();
+                assert!(
+                    rule.children.contains(c),
+                    "<{c}> is not allowed in <{name}>"
+                );
+            } else if child.is_text() && !rule.text {
+                assert!(
+                    child.text().unwrap().trim().is_empty(),
+                    "<{name}> holds no text: {:?}",
+                    child.text()
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn the_junit_schema_check_rejects_what_the_schema_rejects() {
+    let ok = "<testsuites name=\"a\" tests=\"1\"><testsuite name=\"s\" tests=\"1\" failures=\"1\" errors=\"0\" time=\"0.5\"><testcase name=\"c\" classname=\"k\"><failure message=\"m\">text</failure></testcase></testsuite></testsuites>";
+    assert_valid_junit(ok);
+    for bad in [
+        ok.replace("<testsuites name=\"a\"", "<testsuites skipped=\"0\""),
+        ok.replace("classname=\"k\"", "file=\"a.yaml\""),
+        ok.replace(" failures=\"1\"", ""),
+        ok.replace("time=\"0.5\"", "time=\"soon\""),
+        ok.replace("<failure", "<warning")
+            .replace("</failure>", "</warning>"),
+        ok.replace(
+            "<testcase name=\"c\" classname=\"k\">",
+            "<testcase name=\"c\">stray",
+        ),
+    ] {
+        let result = std::panic::catch_unwind(|| assert_valid_junit(&bad));
+        assert!(result.is_err(), "accepted: {bad}");
     }
 }
