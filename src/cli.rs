@@ -103,6 +103,8 @@ pub enum Format {
     Github,
     /// JUnit XML, for GitLab, Jenkins and Azure DevOps test reports.
     Junit,
+    /// GitLab Code Quality (Code Climate JSON), for `artifacts: reports: codequality`.
+    Gitlab,
 }
 
 impl Format {
@@ -113,6 +115,7 @@ impl Format {
             Format::Sarif => "sarif",
             Format::Github => "github",
             Format::Junit => "junit",
+            Format::Gitlab => "gitlab",
         }
     }
 }

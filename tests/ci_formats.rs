@@ -555,6 +555,7 @@ fn junit_has_a_suite_per_rule_and_a_case_per_finding() {
     let dir = broken_repo();
     let (code, out) = check(dir.path(), &["--format", "junit"]);
     assert_eq!(code, 1);
+    assert_valid_junit(&out);
     let doc = roxmltree::Document::parse(&out).expect("well-formed XML");
     let root = doc.root_element();
     assert_eq!(root.tag_name().name(), "testsuites");
@@ -599,10 +600,6 @@ fn junit_has_a_suite_per_rule_and_a_case_per_finding() {
         case.attribute("classname"),
         Some("isms-lint.integrity.invalid-date")
     );
-    assert_eq!(
-        case.attribute("file"),
-        Some("actions/corrective-actions.yaml")
-    );
     let failure = case.children().find(|n| n.has_tag_name("failure")).unwrap();
     assert_eq!(failure.attribute("type"), Some("error"));
     assert_eq!(
@@ -620,6 +617,7 @@ fn junit_of_a_sound_repository_has_one_passing_case() {
     let dir = sound_repo();
     let (code, out) = check(dir.path(), &["--format", "junit"]);
     assert_eq!(code, 0);
+    assert_valid_junit(&out);
     let doc = roxmltree::Document::parse(&out).unwrap();
     assert_eq!(doc.root_element().attribute("tests"), Some("1"));
     assert_eq!(doc.root_element().attribute("failures"), Some("0"));
@@ -730,4 +728,325 @@ fn paths_are_relative_to_the_enclosing_git_work_tree() {
         out.contains("::error file=compliance/risks/RISK-009.yaml,line=9,"),
         "{out}"
     );
+}
+
+/// Check a Code Quality report against GitLab's documented requirements
+/// (docs.gitlab.com, "Code Quality report format"): a JSON array of objects,
+/// each with a `description`, a `check_name`, a `fingerprint` unique in the
+/// report, a `severity` among `info`, `minor`, `major`, `critical` and
+/// `blocker`, a `location.path` relative to the repository (no `./`), and a
+/// 1-based `location.lines.begin`; nothing GitLab does not read.
+fn assert_gitlab_code_quality(doc: &Value) {
+    let issues = doc.as_array().expect("the report is a JSON array");
+    let mut fingerprints = std::collections::HashSet::new();
+    for issue in issues {
+        let obj = issue.as_object().expect("each issue is an object");
+        let mut keys: Vec<&str> = obj.keys().map(String::as_str).collect();
+        keys.sort_unstable();
+        assert_eq!(
+            keys,
+            [
+                "check_name",
+                "description",
+                "fingerprint",
+                "location",
+                "severity"
+            ],
+            "{issue:#}"
+        );
+        for field in ["description", "check_name", "fingerprint"] {
+            let s = issue[field].as_str().expect(field);
+            assert!(!s.trim().is_empty(), "{field} is empty: {issue:#}");
+        }
+        assert!(
+            fingerprints.insert(issue["fingerprint"].as_str().unwrap().to_owned()),
+            "fingerprints are unique: {issue:#}"
+        );
+        assert!(
+            ["info", "minor", "major", "critical", "blocker"]
+                .contains(&issue["severity"].as_str().unwrap()),
+            "{issue:#}"
+        );
+        let location = issue["location"].as_object().unwrap();
+        let mut keys: Vec<&str> = location.keys().map(String::as_str).collect();
+        keys.sort_unstable();
+        assert_eq!(keys, ["lines", "path"], "{issue:#}");
+        let path = location["path"].as_str().unwrap();
+        assert!(
+            !path.is_empty()
+                && !path.starts_with("./")
+                && !path.starts_with('/')
+                && !path.contains('\\'),
+            "a relative path: {path}"
+        );
+        let begin = location["lines"]["begin"].as_u64().expect("lines.begin");
+        assert!(begin >= 1);
+        let end = location["lines"]["end"].as_u64().expect("lines.end");
+        assert!(end >= begin, "{issue:#}");
+    }
+}
+
+#[test]
+fn gitlab_code_quality_has_gitlabs_fields_for_every_finding_not_waived() {
+    let dir = broken_repo();
+    let (code, out) = check(dir.path(), &["--format", "gitlab"]);
+    assert_eq!(code, 1, "the format does not change the exit code");
+    let doc: Value = serde_json::from_str(&out).unwrap();
+    assert_gitlab_code_quality(&doc);
+    let (_, json) = check(dir.path(), &["--format", "json"]);
+    let json: Value = serde_json::from_str(&json).unwrap();
+    let unwaived: Vec<&Value> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f.get("waiver").is_none())
+        .collect();
+    let issues = doc.as_array().unwrap();
+    assert_eq!(issues.len(), unwaived.len(), "waived findings are left out");
+    for (issue, f) in issues.iter().zip(&unwaived) {
+        assert_eq!(issue["check_name"], f["rule"]);
+        assert_eq!(issue["fingerprint"], f["fingerprint"]);
+        assert_eq!(issue["location"]["path"], f["path"]);
+        assert_eq!(issue["location"]["lines"]["begin"], f["line"]);
+        assert_eq!(issue["location"]["lines"]["end"], f["end_line"]);
+    }
+    let overdue = issues
+        .iter()
+        .find(|i| i["check_name"] == "corrective-action-overdue")
+        .unwrap();
+    assert_eq!(overdue["severity"], "critical");
+    assert_eq!(
+        overdue["location"],
+        serde_json::json!({"path": "actions/corrective-actions.yaml", "lines": {"begin": 9, "end": 9}})
+    );
+    // CA-002 falls due within the horizon: a warning.
+    let upcoming = issues
+        .iter()
+        .find(|i| i["location"]["lines"]["begin"] == 15)
+        .unwrap();
+    assert_eq!(upcoming["check_name"], "corrective-action-overdue");
+    assert_eq!(upcoming["severity"], "minor");
+    assert!(!issues.iter().any(
+        |i| i["location"]["path"] == "risks/RISK-002.yaml" && i["check_name"] == "invalid-date"
+    ));
+
+    // A sound repository: an empty array, which GitLab reads as no issue.
+    let sound = sound_repo();
+    let (code, out) = check(sound.path(), &["--format", "gitlab"]);
+    assert_eq!((code, out.as_str()), (0, "[]\n"));
+}
+
+/// A YAML document, as JSON.
+fn yaml(text: &str) -> Value {
+    let file = isms_core::source::SourceFile::new("doc.yaml", text);
+    let parsed = isms_core::yaml::parse(&file, text, 1);
+    assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
+    parsed.documents[0].to_json()
+}
+
+/// The first fenced block of `lang` in the `## heading` section of a doc.
+fn doc_block(doc: &str, heading: &str, lang: &str) -> String {
+    let text = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(doc)).unwrap();
+    let section = text
+        .split("\n## ")
+        .find(|s| s.starts_with(heading))
+        .unwrap_or_else(|| panic!("{doc} has a section {heading}"));
+    let fence = format!("```{lang}\n");
+    let start = section.find(&fence).expect("a block") + fence.len();
+    let len = section[start..].find("```").unwrap();
+    section[start..start + len].to_owned()
+}
+
+#[test]
+fn the_gitlab_ci_job_of_the_docs_writes_every_report_it_declares() {
+    let job = yaml(&doc_block("docs/ci.md", "GitLab CI", "yaml"));
+    let job = &job["isms-lint"];
+    let dir = broken_repo();
+    let mut ran = 0;
+    for line in job["script"].as_array().unwrap() {
+        let line = line.as_str().unwrap();
+        let Some(args) = line.strip_prefix("isms-lint ") else {
+            assert!(line.starts_with("cargo install"), "{line}");
+            continue;
+        };
+        assert!(!args.contains(['"', '\'', '$']), "plain words: {line}");
+        let out = isms_lint()
+            .current_dir(dir.path())
+            .args(args.split_whitespace())
+            .args(["--as-of", DAY])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{line}: {out:?}");
+        ran += 1;
+    }
+    assert_eq!(ran, 1);
+    let artifacts = &job["artifacts"];
+    assert_eq!(artifacts["when"], "always", "reports also of a failed job");
+    let reports = artifacts["reports"].as_object().unwrap();
+    let read = |name: &Value| fs::read_to_string(dir.path().join(name.as_str().unwrap())).unwrap();
+    let quality: Value = serde_json::from_str(&read(&reports["codequality"])).unwrap();
+    assert_gitlab_code_quality(&quality);
+    assert!(!quality.as_array().unwrap().is_empty());
+    roxmltree::Document::parse(&read(&reports["junit"])).unwrap();
+    for path in artifacts["paths"].as_array().unwrap() {
+        serde_json::from_str::<Value>(&read(path)).unwrap();
+    }
+}
+
+/// What the XSD says of one element: its attributes (name → required, and
+/// whether the type is SUREFIRE_TIME), the elements it may hold, and whether
+/// it may hold text.
+#[derive(Debug, Default)]
+struct ElementRule {
+    attributes: std::collections::BTreeMap<String, (bool, bool)>,
+    children: std::collections::BTreeSet<String>,
+    text: bool,
+}
+
+/// The element rules of the JUnit schema Jenkins' xunit plugin validates
+/// against (`junit-10.xsd`, vendored from jenkinsci/xunit-plugin, MIT).
+fn junit_schema() -> std::collections::BTreeMap<String, ElementRule> {
+    let xsd = fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/junit/junit-10.xsd"),
+    )
+    .unwrap();
+    let doc = roxmltree::Document::parse(&xsd).unwrap();
+    let schema = doc.root_element();
+    let complex_type = |node: roxmltree::Node<'_, '_>| -> ElementRule {
+        let mut rule = ElementRule {
+            text: node.attribute("mixed") == Some("true"),
+            ..ElementRule::default()
+        };
+        for d in node.descendants().filter(|d| d.is_element()) {
+            match d.tag_name().name() {
+                "attribute" => {
+                    rule.attributes.insert(
+                        d.attribute("name").unwrap().to_owned(),
+                        (
+                            d.attribute("use") == Some("required"),
+                            d.attribute("type") == Some("SUREFIRE_TIME"),
+                        ),
+                    );
+                }
+                "element" => {
+                    let name = d.attribute("ref").or(d.attribute("name")).unwrap();
+                    rule.children.insert(name.to_owned());
+                }
+                _ => {}
+            }
+        }
+        rule
+    };
+    let named_types: std::collections::BTreeMap<&str, roxmltree::Node> = schema
+        .children()
+        .filter(|n| n.has_tag_name("complexType"))
+        .map(|n| (n.attribute("name").unwrap(), n))
+        .collect();
+    let mut rules = std::collections::BTreeMap::new();
+    for e in schema.children().filter(|n| n.has_tag_name("element")) {
+        let name = e.attribute("name").unwrap().to_owned();
+        let rule = match e.attribute("type") {
+            Some("xs:string") => ElementRule {
+                text: true,
+                ..ElementRule::default()
+            },
+            Some(t) => complex_type(named_types[t]),
+            None => complex_type(
+                e.children()
+                    .find(|n| n.has_tag_name("complexType"))
+                    .unwrap(),
+            ),
+        };
+        rules.insert(name, rule);
+    }
+    // Local elements of a named type (`stackTrace`) hold text.
+    let locals: Vec<String> = rules
+        .values()
+        .flat_map(|r| r.children.iter().cloned())
+        .filter(|c| !rules.contains_key(c))
+        .collect();
+    for l in locals {
+        rules.insert(
+            l,
+            ElementRule {
+                text: true,
+                ..ElementRule::default()
+            },
+        );
+    }
+    rules
+}
+
+/// Validate a JUnit report against the vendored xunit schema: the root is
+/// `<testsuites>`, every element is declared and allowed where it is, every
+/// attribute is declared, required ones are present, times match
+/// SUREFIRE_TIME, and text appears only where the schema allows it.
+fn assert_valid_junit(xml: &str) {
+    let rules = junit_schema();
+    let doc = roxmltree::Document::parse(xml).expect("well-formed XML");
+    assert_eq!(doc.root_element().tag_name().name(), "testsuites");
+    for node in doc.descendants().filter(|n| n.is_element()) {
+        let name = node.tag_name().name();
+        let rule = rules
+            .get(name)
+            .unwrap_or_else(|| panic!("<{name}> is not in the schema"));
+        for a in node.attributes() {
+            let (_, time) = rule
+                .attributes
+                .get(a.name())
+                .unwrap_or_else(|| panic!("<{name} {}> is not in the schema", a.name()));
+            if *time {
+                let (int, frac) = a.value().split_once('.').unwrap_or((a.value(), ""));
+                assert!(
+                    int.bytes().all(|b| b.is_ascii_digit())
+                        && frac.bytes().all(|b| b.is_ascii_digit()),
+                    "<{name} {}=\"{}\"> is not a SUREFIRE_TIME",
+                    a.name(),
+                    a.value()
+                );
+            }
+        }
+        for (attr, (required, _)) in &rule.attributes {
+            assert!(
+                !required || node.attribute(attr.as_str()).is_some(),
+                "<{name}> lacks its required `{attr}`"
+            );
+        }
+        for child in node.children() {
+            if child.is_element() {
+                let c = child.tag_name().name();
+                assert!(
+                    rule.children.contains(c),
+                    "<{c}> is not allowed in <{name}>"
+                );
+            } else if child.is_text() && !rule.text {
+                assert!(
+                    child.text().unwrap().trim().is_empty(),
+                    "<{name}> holds no text: {:?}",
+                    child.text()
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn the_junit_schema_check_rejects_what_the_schema_rejects() {
+    let ok = "<testsuites name=\"a\" tests=\"1\"><testsuite name=\"s\" tests=\"1\" failures=\"1\" errors=\"0\" time=\"0.5\"><testcase name=\"c\" classname=\"k\"><failure message=\"m\">text</failure></testcase></testsuite></testsuites>";
+    assert_valid_junit(ok);
+    for bad in [
+        ok.replace("<testsuites name=\"a\"", "<testsuites skipped=\"0\""),
+        ok.replace("classname=\"k\"", "file=\"a.yaml\""),
+        ok.replace(" failures=\"1\"", ""),
+        ok.replace("time=\"0.5\"", "time=\"soon\""),
+        ok.replace("<failure", "<warning")
+            .replace("</failure>", "</warning>"),
+        ok.replace(
+            "<testcase name=\"c\" classname=\"k\">",
+            "<testcase name=\"c\">stray",
+        ),
+    ] {
+        let result = std::panic::catch_unwind(|| assert_valid_junit(&bad));
+        assert!(result.is_err(), "accepted: {bad}");
+    }
 }

@@ -2,6 +2,7 @@
 //! never leak into machine formats.
 
 pub mod github;
+pub mod gitlab;
 pub mod human;
 pub mod json;
 pub mod junit;
@@ -100,6 +101,7 @@ pub fn write(format: Format, out: &mut dyn Write, cx: &Context<'_>) -> io::Resul
         Format::Sarif => sarif::write(out, cx),
         Format::Github => github::write(out, cx),
         Format::Junit => junit::write(out, cx),
+        Format::Gitlab => gitlab::write(out, cx),
     }
 }
 
