@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use isms_core::rules::{Category, RuleId};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -16,6 +17,9 @@ Examples:
   isms-lint check --output junit=isms-lint.xml
                                            the terminal report, and a JUnit file for GitLab or Jenkins
   isms-lint check --fail-on warning        fail CI on warnings too
+  isms-lint check --select risk --ignore risk-owner-missing
+                                           one category of rules, less one rule
+  isms-lint check --statistics             how many findings each rule reports
   isms-lint check --rev v2025.06 --as-of 2025-06-30
                                            the repository as committed then, on that day
   isms-lint check --staged                 what the next commit would record (pre-commit)
@@ -206,9 +210,40 @@ pub struct CheckArgs {
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
 
+    /// Write the report (in `--format`) to this file instead of standard
+    /// output.
+    #[arg(short = 'o', long, value_name = "PATH")]
+    pub output_file: Option<PathBuf>,
+
     /// Show waived findings too (human format).
     #[arg(long)]
     pub show_waived: bool,
+
+    /// Report only these rules or categories, such as `--select
+    /// risk,training-overdue` (comma-separated or repeated; `all` for every
+    /// rule). Integrity findings, which say whether the repository could be
+    /// read, are reported unless `--ignore` names them.
+    #[arg(long, value_name = "RULE|CATEGORY", value_delimiter = ',', value_parser = parse_selector, help_heading = "Rule selection")]
+    pub select: Vec<Selector>,
+
+    /// Leave these rules or categories out of this run's report
+    /// (comma-separated or repeated); wins over `--select`.
+    #[arg(long, value_name = "RULE|CATEGORY", value_delimiter = ',', value_parser = parse_selector, help_heading = "Rule selection")]
+    pub ignore: Vec<Selector>,
+
+    /// Print how many findings each rule reported, instead of the findings
+    /// (as a JSON array with `--format json`).
+    #[arg(long, help_heading = "Rule selection")]
+    pub statistics: bool,
+
+    /// Exit 0 even when findings are at or above `--fail-on` (a usage or
+    /// read error still exits 2).
+    #[arg(long)]
+    pub exit_zero: bool,
+
+    /// Print the findings only: no notes, no summary line.
+    #[arg(short, long)]
+    pub quiet: bool,
 
     /// Check the tree of this commit, tag or branch, read from git's object
     /// database (the working tree and the index are not looked at).
@@ -238,6 +273,49 @@ pub struct CheckArgs {
     /// (.gitignore still honoured), and no history.
     #[arg(long, help_heading = "Git")]
     pub no_git: bool,
+}
+
+/// A rule or a category of rules named on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Selector {
+    All,
+    Rule(RuleId),
+    Category(Category),
+}
+
+impl Selector {
+    /// Whether the selector names `rule`, by itself, its category or `all`.
+    pub fn matches(self, rule: RuleId) -> bool {
+        match self {
+            Selector::All => true,
+            Selector::Rule(r) => r == rule,
+            Selector::Category(c) => rule.meta().category == c,
+        }
+    }
+}
+
+/// A rule's kebab-case name, a category's (`risk`, `internal-audit`), or
+/// `all`; a typo gets a "did you mean".
+fn parse_selector(s: &str) -> Result<Selector, String> {
+    let s = s.trim();
+    if s.eq_ignore_ascii_case("all") {
+        return Ok(Selector::All);
+    }
+    if let Some(rule) = RuleId::parse(s) {
+        return Ok(Selector::Rule(rule));
+    }
+    if let Some(c) = Category::ALL.iter().find(|c| c.as_str() == s) {
+        return Ok(Selector::Category(*c));
+    }
+    let names = RuleId::ALL
+        .iter()
+        .map(|r| r.as_str())
+        .chain(Category::ALL.iter().map(|c| c.as_str()));
+    let hint = match isms_core::text::closest(s, names) {
+        Some(near) => format!("did you mean `{near}`?"),
+        None => "see `isms-lint rules` for the rules and their categories".to_owned(),
+    };
+    Err(format!("`{s}` is no rule or category: {hint}"))
 }
 
 /// A calendar date written YYYY-MM-DD, with the reason in words when it is not

@@ -6,9 +6,10 @@ use isms_core::{
     check, load, CheckOptions, DirSource, FileSource, Interval, LoadOptions, Report, Repository,
     Severity,
 };
+use isms_core::text::plural;
 use isms_git::{CommitId, GitRepo, Target};
 
-use super::{today, CliError};
+use super::{select, today, CliError};
 use crate::cli::{CheckArgs, Format, OutputSpec};
 use crate::output;
 use crate::ExitStatus;
@@ -43,7 +44,7 @@ pub fn run(args: CheckArgs, color: bool) -> Result<ExitStatus, CliError> {
                 .map_err(|e| e.to_string())?;
             repo.stats.notes.push(format!(
                 "reporting only findings in the {} changed {}",
-                plural(changed.files.len(), "file"),
+                plural(changed.files.len() as i64, "file"),
                 changed.describe(rev)
             ));
             Some(changed)
@@ -59,16 +60,19 @@ pub fn run(args: CheckArgs, color: bool) -> Result<ExitStatus, CliError> {
         as_of: args.as_of.unwrap_or_else(today),
         horizon: args.horizon.map(Interval::days),
     };
-    for note in &repo.stats.notes {
-        eprintln!("note: {note}");
-    }
-    let notes = repo.stats.notes.clone();
+    let mut notes = repo.stats.notes.clone();
     let mut report = check(repo, &opts);
     if let Some(changed) = changed {
         let Report { repo, findings, .. } = &mut report;
         findings.retain(|f| changed.files.contains(repo.path(f.file)));
     }
-    let status = if report.fails(fail_on) {
+    notes.extend(select::apply(&mut report, &args.select, &args.ignore));
+    if !args.quiet {
+        for note in &notes {
+            eprintln!("note: {note}");
+        }
+    }
+    let status = if report.fails(fail_on) && !args.exit_zero {
         ExitStatus::Failure
     } else {
         ExitStatus::Success
@@ -79,22 +83,44 @@ pub fn run(args: CheckArgs, color: bool) -> Result<ExitStatus, CliError> {
     cx.status = status;
     cx.notes = &notes;
     cx.show_waived = args.show_waived;
+    cx.quiet = args.quiet;
     cx.sarif_category = sarif_category(&args.sarif_category);
 
     // Files first: a report on standard output is the last thing a user sees.
     for o in &args.output {
         write_file(o, &cx).map_err(|e| format!("cannot write {}: {e}", o.path.display()))?;
     }
-    cx.color = color;
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
-    match output::write(args.format, &mut out, &cx).and_then(|()| out.flush()) {
-        // A reader that stops early (`isms-lint check | head`) ends the
-        // output, not the check: the exit code still says what was found.
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-            return Err(format!("cannot write the report: {e}"));
+    let main = |out: &mut dyn Write, cx: &output::Context<'_>| -> std::io::Result<()> {
+        if args.statistics {
+            let text = match args.format {
+                Format::Json => select::json(cx.report),
+                _ => select::text(cx.report),
+            };
+            out.write_all(text.as_bytes())
+        } else {
+            output::write(args.format, out, cx)
         }
-        _ => {}
+    };
+    if let Some(path) = &args.output_file {
+        let o = OutputSpec {
+            format: args.format,
+            path: path.clone(),
+        };
+        create_file(&o.path)
+            .and_then(|mut file| main(&mut file, &cx).and_then(|()| file.flush()))
+            .map_err(|e| format!("cannot write {}: {e}", o.path.display()))?;
+    } else {
+        cx.color = color;
+        let stdout = std::io::stdout();
+        let mut out = std::io::BufWriter::new(stdout.lock());
+        match main(&mut out, &cx).and_then(|()| out.flush()) {
+            // A reader that stops early (`isms-lint check | head`) ends the
+            // output, not the check: the exit code still says what was found.
+            Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                return Err(format!("cannot write the report: {e}"));
+            }
+            _ => {}
+        }
     }
     let github =
         args.format == Format::Github || args.output.iter().any(|o| o.format == Format::Github);
@@ -110,12 +136,17 @@ pub fn run(args: CheckArgs, color: bool) -> Result<ExitStatus, CliError> {
     Ok(status)
 }
 
-/// Write one `--output FORMAT=PATH` file, never in colour.
-fn write_file(o: &OutputSpec, cx: &output::Context<'_>) -> std::io::Result<()> {
-    if let Some(dir) = o.path.parent().filter(|d| !d.as_os_str().is_empty()) {
+/// A report file, its directory created if needed.
+fn create_file(path: &Path) -> std::io::Result<std::io::BufWriter<std::fs::File>> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir)?;
     }
-    let mut file = std::io::BufWriter::new(std::fs::File::create(&o.path)?);
+    Ok(std::io::BufWriter::new(std::fs::File::create(path)?))
+}
+
+/// Write one `--output FORMAT=PATH` file, never in colour.
+fn write_file(o: &OutputSpec, cx: &output::Context<'_>) -> std::io::Result<()> {
+    let mut file = create_file(&o.path)?;
     output::write(o.format, &mut file, cx)?;
     file.flush()
 }
@@ -269,12 +300,4 @@ fn read_history(git: &GitRepo, start: Option<CommitId>, repo: &mut Repository) {
         "the repository has no commits yet: history rules are skipped".to_owned()
     };
     repo.stats.notes.push(note);
-}
-
-fn plural(n: usize, word: &str) -> String {
-    if n == 1 {
-        format!("1 {word}")
-    } else {
-        format!("{n} {word}s")
-    }
 }

@@ -5,6 +5,7 @@ mod explain;
 mod init;
 mod rules;
 mod schema;
+mod select;
 
 use std::io::IsTerminal;
 
