@@ -29,9 +29,19 @@ Examples:
   isms-lint explain management-review-overdue
   isms-lint schema --out schemas           write the JSON Schemas for editors
   isms-lint init my-isms                   start a new ISMS repository
+  isms-lint completions zsh                shell completions (bash, zsh, fish, powershell)
+  isms-lint man | man -l -                 the manual page
 
 Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it;
 2 usage error, unreadable manifest or internal error.";
+
+const COMPLETIONS: &str = "\
+Install:
+  bash        isms-lint completions bash > ~/.local/share/bash-completion/completions/isms-lint
+  zsh         isms-lint completions zsh > ~/.zfunc/_isms-lint
+              (and `fpath+=~/.zfunc` in ~/.zshrc, before `compinit`)
+  fish        isms-lint completions fish > ~/.config/fish/completions/isms-lint.fish
+  PowerShell  isms-lint completions powershell >> $PROFILE";
 
 /// Lint an ISO/IEC 27001 ISMS kept as code: schemas, deadlines and clause rules.
 #[derive(Debug, Parser)]
@@ -72,6 +82,21 @@ pub enum Command {
         /// list the schemas.
         name: Option<String>,
         /// Write every schema into this directory.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
+    /// Print a shell completion script: bash, zsh, fish or powershell (see
+    /// `isms-lint completions --help` for where to put it).
+    #[command(after_help = COMPLETIONS)]
+    Completions {
+        /// The shell to complete in.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), or write one page per subcommand.
+    Man {
+        /// Write `isms-lint.1` and one `isms-lint-COMMAND.1` per subcommand
+        /// into this directory instead.
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
     },

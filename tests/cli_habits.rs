@@ -320,3 +320,78 @@ fn output_file_takes_the_report_off_standard_output() {
     assert_eq!(out.code, 2);
     assert!(out.stderr.contains("cannot write "), "{}", out.stderr);
 }
+
+// ------------------------------------------------ completions and manual
+
+const SUBCOMMANDS: &[&str] = &[
+    "check",
+    "rules",
+    "explain",
+    "schema",
+    "completions",
+    "man",
+    "init",
+];
+
+#[test]
+fn completions_for_every_shell_know_the_subcommands_and_flags() {
+    for shell in ["bash", "zsh", "fish", "powershell"] {
+        let out = run(isms_lint().args(["completions", shell]));
+        assert_eq!(out.code, 0, "{shell}: {}", out.stderr);
+        assert!(out.stdout.len() > 1000, "{shell}: {}", out.stdout);
+        for word in SUBCOMMANDS.iter().chain(&["--select", "--as-of", "--staged"]) {
+            let word = if shell == "fish" {
+                word.trim_start_matches("--")
+            } else {
+                word
+            };
+            assert!(out.stdout.contains(word), "{shell} completes no {word}");
+        }
+    }
+    // The script is valid bash.
+    let out = run(isms_lint().args(["completions", "bash"]));
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("isms-lint.bash");
+    fs::write(&script, &out.stdout).unwrap();
+    if let Ok(status) = std::process::Command::new("bash").arg("-n").arg(&script).status() {
+        assert!(status.success(), "bash -n rejects the completion script");
+    }
+    let out = run(isms_lint().args(["completions", "tcsh"]));
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("possible values"), "{}", out.stderr);
+}
+
+#[test]
+fn the_manual_page_is_generated_from_the_command_line() {
+    let out = run(isms_lint().arg("man"));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.contains(".TH isms-lint 1"), "{}", out.stdout);
+    assert!(out.stdout.contains(".SH SUBCOMMANDS"));
+    for cmd in SUBCOMMANDS {
+        assert!(
+            out.stdout.contains(&format!("isms\\-lint\\-{}(1)", cmd.replace('-', "\\-"))),
+            "the page names no {cmd}"
+        );
+    }
+    // One page per subcommand, with its own flags.
+    let dir = tempfile::tempdir().unwrap();
+    let pages = dir.path().join("man/man1");
+    let out = run(isms_lint().arg("man").arg("--out").arg(&pages));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let mut names: Vec<String> = fs::read_dir(&pages)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    let mut expected: Vec<String> = SUBCOMMANDS
+        .iter()
+        .map(|c| format!("isms-lint-{c}.1"))
+        .chain(["isms-lint.1".to_owned()])
+        .collect();
+    expected.sort();
+    assert_eq!(names, expected);
+    let check = fs::read_to_string(pages.join("isms-lint-check.1")).unwrap();
+    for flag in ["\\-\\-select", "\\-\\-statistics", "\\-\\-staged", "\\-\\-as\\-of"] {
+        assert!(check.contains(flag), "isms-lint-check.1 has no {flag}");
+    }
+}
