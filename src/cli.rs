@@ -277,8 +277,17 @@ pub struct CheckArgs {
 
     /// Check the index: the files exactly as the next commit would record
     /// them (for pre-commit hooks).
+    ///
+    /// By default, only findings in the files being committed, or new
+    /// compared with HEAD, fail the run; the others (a deadline passed, a
+    /// problem in files the commit does not touch) are shown, not blocking.
     #[arg(long, help_heading = "Git", conflicts_with_all = ["include_untracked", "no_git"])]
     pub staged: bool,
+
+    /// With `--staged`: every finding blocks the commit, not only those it
+    /// causes.
+    #[arg(long, help_heading = "Git", requires = "staged")]
+    pub strict: bool,
 
     /// Report only findings in files changed since the merge base with REV
     /// (for pull requests); the whole repository is still evaluated.

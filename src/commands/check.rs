@@ -1,3 +1,4 @@
+use std::collections::HashSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -26,13 +27,10 @@ pub fn run(args: CheckArgs, color: bool) -> Result<ExitStatus, CliError> {
         None => find_root()?,
     };
     let selected = select_source(&args, &root)?;
-    let mut repo = load(
-        &*selected.source,
-        &LoadOptions {
-            config: args.config.clone(),
-        },
-    )
-    .map_err(|e| e.to_string())?;
+    let load_options = LoadOptions {
+        config: args.config.clone(),
+    };
+    let mut repo = load(&*selected.source, &load_options).map_err(|e| e.to_string())?;
     repo.stats.notes.extend(selected.notes.iter().cloned());
     if let Some(git) = &selected.git {
         read_history(git, selected.start, &mut repo);
@@ -62,6 +60,15 @@ pub fn run(args: CheckArgs, color: bool) -> Result<ExitStatus, CliError> {
     };
     let mut notes = repo.stats.notes.clone();
     let mut report = check(repo, &opts);
+    if let (Some(git), true, false) = (&selected.git, args.staged, args.strict) {
+        notes.extend(judge_the_commit(
+            git,
+            selected.start,
+            &load_options,
+            &opts,
+            &mut report,
+        ));
+    }
     if let Some(changed) = changed {
         let Report { repo, findings, .. } = &mut report;
         findings.retain(|f| changed.files.contains(repo.path(f.file)));
@@ -134,6 +141,52 @@ pub fn run(args: CheckArgs, color: bool) -> Result<ExitStatus, CliError> {
     drop(cx);
     std::mem::forget(report);
     Ok(status)
+}
+
+/// A pre-commit hook judges the commit, not the calendar: a finding blocks
+/// only when it is in a file the commit changes, or new compared with HEAD
+/// (a reference the commit breaks elsewhere, a record it removes). Every
+/// other finding was already there before the commit — a deadline that
+/// passed, a problem in files it does not touch — and is marked advisory:
+/// shown, never failing the run. `--strict` skips this.
+///
+/// HEAD's tree is checked the same way (same day, same settings, same
+/// history) and the findings are compared by fingerprint. With no HEAD (the
+/// first commit) or a HEAD that cannot be loaded, every finding blocks.
+fn judge_the_commit(
+    git: &GitRepo,
+    head: Option<CommitId>,
+    load_options: &LoadOptions,
+    opts: &CheckOptions,
+    report: &mut Report,
+) -> Option<String> {
+    let head = head?;
+    let committed = git.changed_since(&head.to_string(), Target::Index).ok()?;
+    let source = git.revision(&head.to_string()).ok()?;
+    let mut before = load(&source, load_options).ok()?;
+    read_history(git, Some(head), &mut before);
+    let before = check(before, opts);
+    let known: HashSet<&str> = before
+        .findings
+        .iter()
+        .map(|f| f.fingerprint.as_str())
+        .collect();
+    let Report { repo, findings, .. } = report;
+    let mut advisory = 0;
+    for f in findings.iter_mut() {
+        if !committed.files.contains(repo.path(f.file)) && known.contains(f.fingerprint.as_str()) {
+            f.advisory = true;
+            advisory += usize::from(!f.is_waived());
+        }
+    }
+    std::mem::forget(before);
+    (advisory > 0).then(|| {
+        format!(
+            "{} this commit did not cause (the calendar, or files it does not change) {} shown but not blocking; run `isms-lint check` to see them on their own, or `--strict` to block on them too",
+            plural(advisory as i64, "finding"),
+            if advisory == 1 { "is" } else { "are" },
+        )
+    })
 }
 
 /// A report file, its directory created if needed.

@@ -145,6 +145,9 @@ impl<'r> FindingDiagnostic<'r> {
                 w.waiver.expires, w.waiver.owner, w.waiver.reason
             ));
         }
+        if f.advisory {
+            help.push("not blocking: found before this change too".to_owned());
+        }
         help.push(format!("see `isms-lint explain {}`", f.rule));
         FindingDiagnostic {
             finding: f,
