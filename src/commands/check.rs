@@ -10,7 +10,7 @@ use isms_core::{
 use isms_core::text::plural;
 use isms_git::{CommitId, GitRepo, Target};
 
-use super::{select, today, CliError};
+use super::{gate, select, today, CliError};
 use crate::cli::{CheckArgs, Format, OutputSpec};
 use crate::output;
 use crate::ExitStatus;
@@ -35,6 +35,7 @@ pub fn run(args: CheckArgs, color: bool) -> Result<ExitStatus, CliError> {
     if let Some(git) = &selected.git {
         read_history(git, selected.start, &mut repo);
     }
+    let mut callouts = Vec::new();
     let changed = match (&selected.git, &args.changed_since) {
         (Some(git), Some(rev)) => {
             let changed = git
@@ -45,6 +46,8 @@ pub fn run(args: CheckArgs, color: bool) -> Result<ExitStatus, CliError> {
                 plural(changed.files.len() as i64, "file"),
                 changed.describe(rev)
             ));
+            callouts = gate::callouts(git, changed.base, &repo, args.config.is_some())
+                .map_err(|e| e.to_string())?;
             Some(changed)
         }
         _ => None,
@@ -79,6 +82,12 @@ pub fn run(args: CheckArgs, color: bool) -> Result<ExitStatus, CliError> {
             eprintln!("note: {note}");
         }
     }
+    // A change that weakens the check is said even with --quiet: it is what
+    // a reviewer of the change must not miss.
+    for c in &callouts {
+        eprintln!("warning: {}", c.note());
+    }
+    notes.extend(callouts.iter().map(gate::Callout::note));
     let status = if report.fails(fail_on) && !args.exit_zero {
         ExitStatus::Failure
     } else {
@@ -120,7 +129,26 @@ pub fn run(args: CheckArgs, color: bool) -> Result<ExitStatus, CliError> {
         cx.color = color;
         let stdout = std::io::stdout();
         let mut out = std::io::BufWriter::new(stdout.lock());
-        match main(&mut out, &cx).and_then(|()| out.flush()) {
+        let annotations = |out: &mut dyn Write| -> std::io::Result<()> {
+            if args.format != Format::Github || args.statistics {
+                return Ok(());
+            }
+            for c in &callouts {
+                writeln!(
+                    out,
+                    "::warning file={},line={},title={}::{}",
+                    output::github::escape_property(&format!("{}{}", cx.prefix, c.path)),
+                    c.line,
+                    output::github::escape_property("isms-lint: the check's settings changed"),
+                    output::github::escape_data(&format!("This change {}.", c.message)),
+                )?;
+            }
+            Ok(())
+        };
+        match main(&mut out, &cx)
+            .and_then(|()| annotations(&mut out))
+            .and_then(|()| out.flush())
+        {
             // A reader that stops early (`isms-lint check | head`) ends the
             // output, not the check: the exit code still says what was found.
             Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {

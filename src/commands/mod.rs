@@ -2,6 +2,7 @@
 
 mod check;
 mod explain;
+mod gate;
 mod generate;
 mod init;
 mod rules;
