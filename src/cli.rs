@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use isms_core::rules::{Category, RuleId};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -16,6 +17,9 @@ Examples:
   isms-lint check --output junit=isms-lint.xml
                                            the terminal report, and a JUnit file for GitLab or Jenkins
   isms-lint check --fail-on warning        fail CI on warnings too
+  isms-lint check --select risk --ignore risk-owner-missing
+                                           one category of rules, less one rule
+  isms-lint check --statistics             how many findings each rule reports
   isms-lint check --rev v2025.06 --as-of 2025-06-30
                                            the repository as committed then, on that day
   isms-lint check --staged                 what the next commit would record (pre-commit)
@@ -25,9 +29,19 @@ Examples:
   isms-lint explain management-review-overdue
   isms-lint schema --out schemas           write the JSON Schemas for editors
   isms-lint init my-isms                   start a new ISMS repository
+  isms-lint completions zsh                shell completions (bash, zsh, fish, powershell)
+  isms-lint man | man -l -                 the manual page
 
 Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it;
 2 usage error, unreadable manifest or internal error.";
+
+const COMPLETIONS: &str = "\
+Install:
+  bash        isms-lint completions bash > ~/.local/share/bash-completion/completions/isms-lint
+  zsh         isms-lint completions zsh > ~/.zfunc/_isms-lint
+              (and `fpath+=~/.zfunc` in ~/.zshrc, before `compinit`)
+  fish        isms-lint completions fish > ~/.config/fish/completions/isms-lint.fish
+  PowerShell  isms-lint completions powershell >> $PROFILE";
 
 /// Lint an ISO/IEC 27001 ISMS kept as code: schemas, deadlines and clause rules.
 #[derive(Debug, Parser)]
@@ -68,6 +82,21 @@ pub enum Command {
         /// list the schemas.
         name: Option<String>,
         /// Write every schema into this directory.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
+    /// Print a shell completion script: bash, zsh, fish or powershell (see
+    /// `isms-lint completions --help` for where to put it).
+    #[command(after_help = COMPLETIONS)]
+    Completions {
+        /// The shell to complete in.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), or write one page per subcommand.
+    Man {
+        /// Write `isms-lint.1` and one `isms-lint-COMMAND.1` per subcommand
+        /// into this directory instead.
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
     },
@@ -209,9 +238,40 @@ pub struct CheckArgs {
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
 
+    /// Write the report (in `--format`) to this file instead of standard
+    /// output.
+    #[arg(short = 'o', long, value_name = "PATH")]
+    pub output_file: Option<PathBuf>,
+
     /// Show waived findings too (human format).
     #[arg(long)]
     pub show_waived: bool,
+
+    /// Report only these rules or categories, such as `--select
+    /// risk,training-overdue` (comma-separated or repeated; `all` for every
+    /// rule). Integrity findings, which say whether the repository could be
+    /// read, are reported unless `--ignore` names them.
+    #[arg(long, value_name = "RULE|CATEGORY", value_delimiter = ',', value_parser = parse_selector, help_heading = "Rule selection")]
+    pub select: Vec<Selector>,
+
+    /// Leave these rules or categories out of this run's report
+    /// (comma-separated or repeated); wins over `--select`.
+    #[arg(long, value_name = "RULE|CATEGORY", value_delimiter = ',', value_parser = parse_selector, help_heading = "Rule selection")]
+    pub ignore: Vec<Selector>,
+
+    /// Print how many findings each rule reported, instead of the findings
+    /// (as a JSON array with `--format json`).
+    #[arg(long, help_heading = "Rule selection")]
+    pub statistics: bool,
+
+    /// Exit 0 even when findings are at or above `--fail-on` (a usage or
+    /// read error still exits 2).
+    #[arg(long)]
+    pub exit_zero: bool,
+
+    /// Print the findings only: no notes, no summary line.
+    #[arg(short, long)]
+    pub quiet: bool,
 
     /// Check the tree of this commit, tag or branch, read from git's object
     /// database (the working tree and the index are not looked at).
@@ -220,8 +280,17 @@ pub struct CheckArgs {
 
     /// Check the index: the files exactly as the next commit would record
     /// them (for pre-commit hooks).
+    ///
+    /// By default, only findings in the files being committed, or new
+    /// compared with HEAD, fail the run; the others (a deadline passed, a
+    /// problem in files the commit does not touch) are shown, not blocking.
     #[arg(long, help_heading = "Git", conflicts_with_all = ["include_untracked", "no_git"])]
     pub staged: bool,
+
+    /// With `--staged`: every finding blocks the commit, not only those it
+    /// causes.
+    #[arg(long, help_heading = "Git", requires = "staged")]
+    pub strict: bool,
 
     /// Report only findings in files changed since the merge base with REV
     /// (for pull requests); the whole repository is still evaluated.
@@ -241,6 +310,49 @@ pub struct CheckArgs {
     /// (.gitignore still honoured), and no history.
     #[arg(long, help_heading = "Git")]
     pub no_git: bool,
+}
+
+/// A rule or a category of rules named on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Selector {
+    All,
+    Rule(RuleId),
+    Category(Category),
+}
+
+impl Selector {
+    /// Whether the selector names `rule`, by itself, its category or `all`.
+    pub fn matches(self, rule: RuleId) -> bool {
+        match self {
+            Selector::All => true,
+            Selector::Rule(r) => r == rule,
+            Selector::Category(c) => rule.meta().category == c,
+        }
+    }
+}
+
+/// A rule's kebab-case name, a category's (`risk`, `internal-audit`), or
+/// `all`; a typo gets a "did you mean".
+fn parse_selector(s: &str) -> Result<Selector, String> {
+    let s = s.trim();
+    if s.eq_ignore_ascii_case("all") {
+        return Ok(Selector::All);
+    }
+    if let Some(rule) = RuleId::parse(s) {
+        return Ok(Selector::Rule(rule));
+    }
+    if let Some(c) = Category::ALL.iter().find(|c| c.as_str() == s) {
+        return Ok(Selector::Category(*c));
+    }
+    let names = RuleId::ALL
+        .iter()
+        .map(|r| r.as_str())
+        .chain(Category::ALL.iter().map(|c| c.as_str()));
+    let hint = match isms_core::text::closest(s, names) {
+        Some(near) => format!("did you mean `{near}`?"),
+        None => "see `isms-lint rules` for the rules and their categories".to_owned(),
+    };
+    Err(format!("`{s}` is no rule or category: {hint}"))
 }
 
 /// A calendar date written YYYY-MM-DD, with the reason in words when it is not

@@ -1,3 +1,4 @@
+use std::collections::HashSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -6,9 +7,10 @@ use isms_core::{
     check, load, CheckOptions, DirSource, FileSource, Interval, LoadOptions, Report, Repository,
     Severity,
 };
+use isms_core::text::plural;
 use isms_git::{CommitId, GitRepo, Target};
 
-use super::{today, CliError};
+use super::{gate, select, today, CliError};
 use crate::cli::{CheckArgs, Format, OutputSpec};
 use crate::output;
 use crate::ExitStatus;
@@ -25,17 +27,15 @@ pub fn run(args: CheckArgs, color: bool) -> Result<ExitStatus, CliError> {
         None => find_root()?,
     };
     let selected = select_source(&args, &root)?;
-    let mut repo = load(
-        &*selected.source,
-        &LoadOptions {
-            config: args.config.clone(),
-        },
-    )
-    .map_err(|e| e.to_string())?;
+    let load_options = LoadOptions {
+        config: args.config.clone(),
+    };
+    let mut repo = load(&*selected.source, &load_options).map_err(|e| e.to_string())?;
     repo.stats.notes.extend(selected.notes.iter().cloned());
     if let Some(git) = &selected.git {
         read_history(git, selected.start, &mut repo);
     }
+    let mut callouts = Vec::new();
     let changed = match (&selected.git, &args.changed_since) {
         (Some(git), Some(rev)) => {
             let changed = git
@@ -43,9 +43,11 @@ pub fn run(args: CheckArgs, color: bool) -> Result<ExitStatus, CliError> {
                 .map_err(|e| e.to_string())?;
             repo.stats.notes.push(format!(
                 "reporting only findings in the {} changed {}",
-                plural(changed.files.len(), "file"),
+                plural(changed.files.len() as i64, "file"),
                 changed.describe(rev)
             ));
+            callouts = gate::callouts(git, changed.base, &repo, args.config.is_some())
+                .map_err(|e| e.to_string())?;
             Some(changed)
         }
         _ => None,
@@ -59,16 +61,34 @@ pub fn run(args: CheckArgs, color: bool) -> Result<ExitStatus, CliError> {
         as_of: args.as_of.unwrap_or_else(today),
         horizon: args.horizon.map(Interval::days),
     };
-    for note in &repo.stats.notes {
-        eprintln!("note: {note}");
-    }
-    let notes = repo.stats.notes.clone();
+    let mut notes = repo.stats.notes.clone();
     let mut report = check(repo, &opts);
+    if let (Some(git), true, false) = (&selected.git, args.staged, args.strict) {
+        notes.extend(judge_the_commit(
+            git,
+            selected.start,
+            &load_options,
+            &opts,
+            &mut report,
+        ));
+    }
     if let Some(changed) = changed {
         let Report { repo, findings, .. } = &mut report;
         findings.retain(|f| changed.files.contains(repo.path(f.file)));
     }
-    let status = if report.fails(fail_on) {
+    notes.extend(select::apply(&mut report, &args.select, &args.ignore));
+    if !args.quiet {
+        for note in &notes {
+            eprintln!("note: {note}");
+        }
+    }
+    // A change that weakens the check is said even with --quiet: it is what
+    // a reviewer of the change must not miss.
+    for c in &callouts {
+        eprintln!("warning: {}", c.note());
+    }
+    notes.extend(callouts.iter().map(gate::Callout::note));
+    let status = if report.fails(fail_on) && !args.exit_zero {
         ExitStatus::Failure
     } else {
         ExitStatus::Success
@@ -79,22 +99,63 @@ pub fn run(args: CheckArgs, color: bool) -> Result<ExitStatus, CliError> {
     cx.status = status;
     cx.notes = &notes;
     cx.show_waived = args.show_waived;
+    cx.quiet = args.quiet;
     cx.sarif_category = sarif_category(&args.sarif_category);
 
     // Files first: a report on standard output is the last thing a user sees.
     for o in &args.output {
         write_file(o, &cx).map_err(|e| format!("cannot write {}: {e}", o.path.display()))?;
     }
-    cx.color = color;
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
-    match output::write(args.format, &mut out, &cx).and_then(|()| out.flush()) {
-        // A reader that stops early (`isms-lint check | head`) ends the
-        // output, not the check: the exit code still says what was found.
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-            return Err(format!("cannot write the report: {e}"));
+    let main = |out: &mut dyn Write, cx: &output::Context<'_>| -> std::io::Result<()> {
+        if args.statistics {
+            let text = match args.format {
+                Format::Json => select::json(cx.report),
+                _ => select::text(cx.report),
+            };
+            out.write_all(text.as_bytes())
+        } else {
+            output::write(args.format, out, cx)
         }
-        _ => {}
+    };
+    if let Some(path) = &args.output_file {
+        let o = OutputSpec {
+            format: args.format,
+            path: path.clone(),
+        };
+        create_file(&o.path)
+            .and_then(|mut file| main(&mut file, &cx).and_then(|()| file.flush()))
+            .map_err(|e| format!("cannot write {}: {e}", o.path.display()))?;
+    } else {
+        cx.color = color;
+        let stdout = std::io::stdout();
+        let mut out = std::io::BufWriter::new(stdout.lock());
+        let annotations = |out: &mut dyn Write| -> std::io::Result<()> {
+            if args.format != Format::Github || args.statistics {
+                return Ok(());
+            }
+            for c in &callouts {
+                writeln!(
+                    out,
+                    "::warning file={},line={},title={}::{}",
+                    output::github::escape_property(&format!("{}{}", cx.prefix, c.path)),
+                    c.line,
+                    output::github::escape_property("isms-lint: the check's settings changed"),
+                    output::github::escape_data(&format!("This change {}.", c.message)),
+                )?;
+            }
+            Ok(())
+        };
+        match main(&mut out, &cx)
+            .and_then(|()| annotations(&mut out))
+            .and_then(|()| out.flush())
+        {
+            // A reader that stops early (`isms-lint check | head`) ends the
+            // output, not the check: the exit code still says what was found.
+            Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                return Err(format!("cannot write the report: {e}"));
+            }
+            _ => {}
+        }
     }
     let github =
         args.format == Format::Github || args.output.iter().any(|o| o.format == Format::Github);
@@ -110,12 +171,63 @@ pub fn run(args: CheckArgs, color: bool) -> Result<ExitStatus, CliError> {
     Ok(status)
 }
 
-/// Write one `--output FORMAT=PATH` file, never in colour.
-fn write_file(o: &OutputSpec, cx: &output::Context<'_>) -> std::io::Result<()> {
-    if let Some(dir) = o.path.parent().filter(|d| !d.as_os_str().is_empty()) {
+/// A pre-commit hook judges the commit, not the calendar: a finding blocks
+/// only when it is in a file the commit changes, or new compared with HEAD
+/// (a reference the commit breaks elsewhere, a record it removes). Every
+/// other finding was already there before the commit — a deadline that
+/// passed, a problem in files it does not touch — and is marked advisory:
+/// shown, never failing the run. `--strict` skips this.
+///
+/// HEAD's tree is checked the same way (same day, same settings, same
+/// history) and the findings are compared by fingerprint. With no HEAD (the
+/// first commit) or a HEAD that cannot be loaded, every finding blocks.
+fn judge_the_commit(
+    git: &GitRepo,
+    head: Option<CommitId>,
+    load_options: &LoadOptions,
+    opts: &CheckOptions,
+    report: &mut Report,
+) -> Option<String> {
+    let head = head?;
+    let committed = git.changed_since(&head.to_string(), Target::Index).ok()?;
+    let source = git.revision(&head.to_string()).ok()?;
+    let mut before = load(&source, load_options).ok()?;
+    read_history(git, Some(head), &mut before);
+    let before = check(before, opts);
+    let known: HashSet<&str> = before
+        .findings
+        .iter()
+        .map(|f| f.fingerprint.as_str())
+        .collect();
+    let Report { repo, findings, .. } = report;
+    let mut advisory = 0;
+    for f in findings.iter_mut() {
+        if !committed.files.contains(repo.path(f.file)) && known.contains(f.fingerprint.as_str()) {
+            f.advisory = true;
+            advisory += usize::from(!f.is_waived());
+        }
+    }
+    std::mem::forget(before);
+    (advisory > 0).then(|| {
+        format!(
+            "{} this commit did not cause (the calendar, or files it does not change) {} shown but not blocking; run `isms-lint check` to see them on their own, or `--strict` to block on them too",
+            plural(advisory as i64, "finding"),
+            if advisory == 1 { "is" } else { "are" },
+        )
+    })
+}
+
+/// A report file, its directory created if needed.
+fn create_file(path: &Path) -> std::io::Result<std::io::BufWriter<std::fs::File>> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir)?;
     }
-    let mut file = std::io::BufWriter::new(std::fs::File::create(&o.path)?);
+    Ok(std::io::BufWriter::new(std::fs::File::create(path)?))
+}
+
+/// Write one `--output FORMAT=PATH` file, never in colour.
+fn write_file(o: &OutputSpec, cx: &output::Context<'_>) -> std::io::Result<()> {
+    let mut file = create_file(&o.path)?;
     output::write(o.format, &mut file, cx)?;
     file.flush()
 }
@@ -269,12 +381,4 @@ fn read_history(git: &GitRepo, start: Option<CommitId>, repo: &mut Repository) {
         "the repository has no commits yet: history rules are skipped".to_owned()
     };
     repo.stats.notes.push(note);
-}
-
-fn plural(n: usize, word: &str) -> String {
-    if n == 1 {
-        format!("1 {word}")
-    } else {
-        format!("{n} {word}s")
-    }
 }

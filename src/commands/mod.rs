@@ -2,9 +2,12 @@
 
 mod check;
 mod explain;
+mod gate;
+mod generate;
 mod init;
 mod rules;
 mod schema;
+mod select;
 
 use std::io::IsTerminal;
 
@@ -21,6 +24,8 @@ pub fn run(cli: Cli) -> Result<ExitStatus, CliError> {
         Command::Rules { format } => rules::run(format),
         Command::Explain { rule } => explain::run(&rule),
         Command::Schema { name, out } => schema::run(name.as_deref(), out.as_deref()),
+        Command::Completions { shell } => generate::completions(shell),
+        Command::Man { out } => generate::man(out.as_deref()),
         Command::Init {
             dir,
             organisation,

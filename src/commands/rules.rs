@@ -23,7 +23,13 @@ pub fn run(format: ListFormat) -> Result<ExitStatus, CliError> {
                     if category.is_some() {
                         text.push('\n');
                     }
-                    let _ = writeln!(text, "{}", m.category.title());
+                    // The category's name is what `--select` takes.
+                    let _ = writeln!(
+                        text,
+                        "{} (--select {})",
+                        m.category.title(),
+                        m.category.as_str()
+                    );
                     category = Some(m.category);
                 }
                 let _ = writeln!(
@@ -35,7 +41,7 @@ pub fn run(format: ListFormat) -> Result<ExitStatus, CliError> {
                 );
                 let _ = writeln!(text, "  {:width$}           {}", "", m.clause);
             }
-            text.push_str("\nRun `isms-lint explain RULE` for the details of a rule.\n");
+            text.push_str("\nRun `isms-lint explain RULE` for the details of a rule; `isms-lint check --select RULE|CATEGORY` (or `--ignore`) for some rules only.\n");
             write_stdout(&text)?;
         }
         ListFormat::Json => {

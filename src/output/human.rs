@@ -15,6 +15,8 @@ use miette::{
 pub struct Options {
     pub color: bool,
     pub show_waived: bool,
+    /// The findings only, without the summary line (`--quiet`).
+    pub quiet: bool,
 }
 
 pub fn write(out: &mut dyn Write, report: &Report, opts: &Options) -> io::Result<()> {
@@ -49,6 +51,9 @@ pub fn write(out: &mut dyn Write, report: &Report, opts: &Options) -> io::Result
         }
         out.write_all(buf.as_bytes())?;
         writeln!(out)?;
+    }
+    if opts.quiet {
+        return Ok(());
     }
     writeln!(out, "{}", summary(report))
 }
@@ -139,6 +144,9 @@ impl<'r> FindingDiagnostic<'r> {
                 "waived until {} by {}: {}",
                 w.waiver.expires, w.waiver.owner, w.waiver.reason
             ));
+        }
+        if f.advisory {
+            help.push("not blocking: found before this change too".to_owned());
         }
         help.push(format!("see `isms-lint explain {}`", f.rule));
         FindingDiagnostic {

@@ -33,6 +33,8 @@ pub struct Context<'r> {
     pub notes: &'r [String],
     pub color: bool,
     pub show_waived: bool,
+    /// `--quiet`: the findings only, in the human format.
+    pub quiet: bool,
     /// SARIF `automationDetails.id`, ending in `/`.
     pub sarif_category: String,
 }
@@ -63,6 +65,7 @@ impl<'r> Context<'r> {
             notes: &[],
             color: false,
             show_waived: false,
+            quiet: false,
             sarif_category: "isms-lint/".to_owned(),
         }
     }
@@ -95,6 +98,7 @@ pub fn write(format: Format, out: &mut dyn Write, cx: &Context<'_>) -> io::Resul
             &human::Options {
                 color: cx.color,
                 show_waived: cx.show_waived,
+                quiet: cx.quiet,
             },
         ),
         Format::Json => json::write(out, cx.report),

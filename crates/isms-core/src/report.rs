@@ -86,6 +86,10 @@ pub struct JsonFinding<'a> {
     /// The waiver that accepts this finding, if any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub waiver: Option<JsonWaiver<'a>>,
+    /// Shown but not failing the run: with `check --staged`, a finding that
+    /// was there before the change being committed (present only when true).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub advisory: bool,
 }
 
 /// A place related to a finding.
@@ -171,6 +175,7 @@ impl<'a> JsonReport<'a> {
                                 expires: w.waiver.expires.to_string(),
                             })
                     }),
+                    advisory: f.advisory,
                 }
             })
             .collect();
