@@ -36,7 +36,8 @@ pub struct CorrectiveAction {
     pub root_cause: Option<String>,
     /// The action taken to remove the cause (10.2 c).
     pub action_taken: Option<String>,
-    /// Date the action was closed.
+    /// Date the action was closed (or cancelled). Checked on an earlier day,
+    /// the action was still open on it.
     pub closed: Option<NaiveDate>,
     /// The review of the action's effectiveness (10.2 d).
     pub effectiveness: Option<Effectiveness>,
@@ -71,7 +72,34 @@ pub struct Effectiveness {
 }
 
 impl CorrectiveAction {
-    pub fn is_open(&self) -> bool {
-        matches!(self.status, ActionStatus::Open | ActionStatus::InProgress)
+    /// The status on `day`: an action closed or cancelled after `day` was
+    /// still open on it (in progress, if an update was recorded by then).
+    pub fn status_on(&self, day: NaiveDate) -> ActionStatus {
+        let before = if self.updated.is_some_and(|u| u <= day) {
+            ActionStatus::InProgress
+        } else {
+            ActionStatus::Open
+        };
+        match self.status {
+            ActionStatus::Closed | ActionStatus::Cancelled => {
+                super::status_on(self.status, self.closed, day, before)
+            }
+            open => open,
+        }
+    }
+
+    /// Whether the action was open (or in progress) on `day`.
+    pub fn is_open_on(&self, day: NaiveDate) -> bool {
+        matches!(
+            self.status_on(day),
+            ActionStatus::Open | ActionStatus::InProgress
+        )
+    }
+}
+
+impl Effectiveness {
+    /// The review's date, if it had been held by `day`.
+    pub fn reviewed_by(&self, day: NaiveDate) -> Option<NaiveDate> {
+        self.reviewed.filter(|d| *d <= day)
     }
 }

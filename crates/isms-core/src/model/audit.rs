@@ -159,6 +159,17 @@ impl FindingType {
 }
 
 impl Audit {
+    /// The status on `day`: an audit completed after `day` was still
+    /// planned on it.
+    pub fn status_on(&self, day: NaiveDate) -> AuditStatus {
+        match self.status {
+            AuditStatus::Completed => {
+                super::status_on(self.status, self.date(), day, AuditStatus::Planned)
+            }
+            other => other,
+        }
+    }
+
     /// The day the audit happened (completed) or is expected (planned).
     pub fn date(&self) -> Option<NaiveDate> {
         match self.status {

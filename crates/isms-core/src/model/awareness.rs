@@ -65,8 +65,23 @@ pub enum ActivityStatus {
 }
 
 impl AwarenessActivity {
-    pub fn status(&self) -> ActivityStatus {
+    /// The status as written (`completed` when there is none).
+    pub fn recorded_status(&self) -> ActivityStatus {
         self.status.unwrap_or(ActivityStatus::Completed)
+    }
+
+    /// The status on `day`: an activity held after `day` was still planned
+    /// on it.
+    pub fn status_on(&self, day: NaiveDate) -> ActivityStatus {
+        match self.recorded_status() {
+            ActivityStatus::Completed => super::status_on(
+                ActivityStatus::Completed,
+                Some(self.date),
+                day,
+                ActivityStatus::Planned,
+            ),
+            other => other,
+        }
     }
 }
 

@@ -32,6 +32,8 @@ pub use soa::*;
 use std::borrow::Cow;
 use std::fmt;
 
+use chrono::NaiveDate;
+
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -110,6 +112,21 @@ impl Kind {
 impl fmt::Display for Kind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+/// A status as the record says it stood on `day`. A record gives the day a
+/// status was reached (the `closed` date of a closed action, the date of a
+/// completed audit): before that day the record was still in its earlier
+/// status, `before`. This is what `--as-of` means for statuses: the
+/// repository as it says things stood on that day, so a corrective action
+/// closed after the day of the check was still open on it. Each record
+/// kind's `status_on` says which date belongs to which status, and every
+/// rule reads statuses through those methods.
+pub fn status_on<S: Copy>(recorded: S, reached: Option<NaiveDate>, day: NaiveDate, before: S) -> S {
+    match reached {
+        Some(date) if date > day => before,
+        _ => recorded,
     }
 }
 
@@ -287,4 +304,102 @@ pub fn normalise_control(id: &str) -> &str {
     t.strip_prefix("A.")
         .or_else(|| t.strip_prefix("a."))
         .unwrap_or(t)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::SourceFile;
+
+    fn read<T: serde::de::DeserializeOwned>(yaml: &str) -> T {
+        let file = SourceFile::new("r.yaml", yaml);
+        let parsed = crate::yaml::parse(&file, yaml, 1);
+        crate::de::from_node(&parsed.documents[0]).expect("the record reads")
+    }
+
+    fn day(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    /// The day before, of and after the date that set the status.
+    const BEFORE: &str = "2025-07-09";
+    const OF: &str = "2025-07-10";
+    const AFTER: &str = "2025-07-11";
+
+    #[test]
+    fn an_action_closed_or_cancelled_later_was_open_until_then() {
+        let closed: CorrectiveAction =
+            read("id: CA-1\ntitle: t\nstatus: closed\nclosed: 2025-07-10\n");
+        assert_eq!(closed.status_on(day(BEFORE)), ActionStatus::Open);
+        assert!(closed.is_open_on(day(BEFORE)));
+        assert_eq!(closed.status_on(day(OF)), ActionStatus::Closed);
+        assert_eq!(closed.status_on(day(AFTER)), ActionStatus::Closed);
+        assert!(!closed.is_open_on(day(OF)));
+
+        let updated: CorrectiveAction = read(
+            "id: CA-1\ntitle: t\nstatus: cancelled\nupdated: 2025-07-01\nclosed: 2025-07-10\n",
+        );
+        assert_eq!(updated.status_on(day(BEFORE)), ActionStatus::InProgress);
+        assert_eq!(updated.status_on(day("2025-06-30")), ActionStatus::Open);
+        assert_eq!(updated.status_on(day(OF)), ActionStatus::Cancelled);
+
+        // Without a date, the status is as written on any day.
+        let undated: CorrectiveAction = read("id: CA-1\ntitle: t\nstatus: closed\n");
+        assert_eq!(undated.status_on(day(BEFORE)), ActionStatus::Closed);
+        let open: CorrectiveAction = read("id: CA-1\ntitle: t\nstatus: in-progress\n");
+        assert_eq!(open.status_on(day(AFTER)), ActionStatus::InProgress);
+    }
+
+    #[test]
+    fn an_effectiveness_review_counts_from_its_day() {
+        let e: Effectiveness = read("reviewed: 2025-07-10\neffective: true\n");
+        assert_eq!(e.reviewed_by(day(BEFORE)), None);
+        assert_eq!(e.reviewed_by(day(OF)), Some(day(OF)));
+        assert_eq!(e.reviewed_by(day(AFTER)), Some(day(OF)));
+    }
+
+    #[test]
+    fn an_audit_completed_later_was_planned_until_then() {
+        let a: Audit = read(
+            "id: IA-1\ntitle: t\ntype: internal\nstatus: completed\nplanned: 2025-07-01\ncompleted: 2025-07-10\n",
+        );
+        assert_eq!(a.status_on(day(BEFORE)), AuditStatus::Planned);
+        assert_eq!(a.status_on(day(OF)), AuditStatus::Completed);
+        assert_eq!(a.status_on(day(AFTER)), AuditStatus::Completed);
+        let cancelled: Audit =
+            read("id: IA-1\ntitle: t\ntype: internal\nstatus: cancelled\nplanned: 2025-07-10\n");
+        assert_eq!(cancelled.status_on(day(BEFORE)), AuditStatus::Cancelled);
+    }
+
+    #[test]
+    fn a_review_or_activity_held_later_was_planned_until_then() {
+        let r: ManagementReview = read("id: MR-1\ntitle: t\ndate: 2025-07-10\n");
+        assert_eq!(r.status_on(day(BEFORE)), ReviewStatus::Planned);
+        assert_eq!(r.status_on(day(OF)), ReviewStatus::Completed);
+        assert_eq!(r.status_on(day(AFTER)), ReviewStatus::Completed);
+        let a: AwarenessActivity =
+            read("id: AW-1\ntitle: t\ntype: poster\ndate: 2025-07-10\nstatus: completed\n");
+        assert_eq!(a.status_on(day(BEFORE)), ActivityStatus::Planned);
+        assert_eq!(a.status_on(day(OF)), ActivityStatus::Completed);
+        assert_eq!(a.status_on(day(AFTER)), ActivityStatus::Completed);
+    }
+
+    #[test]
+    fn a_version_approved_later_was_a_draft_until_then() {
+        let p: Policy = read("id: POL-1\ntitle: t\napproved: 2025-07-10\n");
+        assert_eq!(p.status_on(day(BEFORE)), DocumentStatus::Draft);
+        assert_eq!(p.status_on(day(OF)), DocumentStatus::Approved);
+        assert_eq!(p.status_on(day(AFTER)), DocumentStatus::Approved);
+        let retired: Policy = read("id: POL-1\ntitle: t\nstatus: retired\napproved: 2025-07-10\n");
+        assert_eq!(retired.status_on(day(BEFORE)), DocumentStatus::Retired);
+    }
+
+    #[test]
+    fn a_person_who_leaves_later_is_still_in_scope_until_then() {
+        let p: Person = read("id: ann\nname: Ann\njoined: 2024-01-01\nleft: 2025-07-10\n");
+        assert!(p.is_active(day(BEFORE)));
+        assert!(!p.is_active(day(OF)));
+        assert!(!p.is_active(day(AFTER)));
+        assert!(!p.is_active(day("2023-12-31")), "not yet joined");
+    }
 }

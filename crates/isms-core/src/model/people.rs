@@ -52,7 +52,11 @@ pub struct TrainingRecord {
 }
 
 impl Person {
+    /// Whether the person was in scope on `on`: joined by then, and not yet
+    /// left (someone who leaves after `on` was still there on it).
     pub fn is_active(&self, on: NaiveDate) -> bool {
-        self.left.is_none_or(|l| l > on) && self.joined.is_none_or(|j| j <= on)
+        let joined = self.joined.is_none_or(|j| j <= on);
+        let left = self.left.is_some() && super::status_on(true, self.left, on, false);
+        joined && !left
     }
 }

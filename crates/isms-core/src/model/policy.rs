@@ -53,7 +53,22 @@ pub enum DocumentStatus {
 }
 
 impl Policy {
-    pub fn status(&self) -> DocumentStatus {
+    /// The status as written (`approved` when there is none).
+    pub fn recorded_status(&self) -> DocumentStatus {
         self.status.unwrap_or(DocumentStatus::Approved)
+    }
+
+    /// The status on `day`: a version approved after `day` was still a
+    /// draft on it.
+    pub fn status_on(&self, day: NaiveDate) -> DocumentStatus {
+        match self.recorded_status() {
+            DocumentStatus::Approved => super::status_on(
+                DocumentStatus::Approved,
+                self.approved,
+                day,
+                DocumentStatus::Draft,
+            ),
+            other => other,
+        }
     }
 }

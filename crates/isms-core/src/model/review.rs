@@ -44,8 +44,22 @@ pub enum ReviewStatus {
 }
 
 impl ManagementReview {
-    pub fn status(&self) -> ReviewStatus {
+    /// The status as written (`completed` when there is none).
+    pub fn recorded_status(&self) -> ReviewStatus {
         self.status.unwrap_or(ReviewStatus::Completed)
+    }
+
+    /// The status on `day`: a review held after `day` was still planned on it.
+    pub fn status_on(&self, day: NaiveDate) -> ReviewStatus {
+        match self.recorded_status() {
+            ReviewStatus::Completed => super::status_on(
+                ReviewStatus::Completed,
+                Some(self.date),
+                day,
+                ReviewStatus::Planned,
+            ),
+            other => other,
+        }
     }
 }
 

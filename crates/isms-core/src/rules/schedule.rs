@@ -200,7 +200,7 @@ mod tests {
             Occurrence::of_record(
                 r,
                 a.date,
-                a.status() == crate::model::ActivityStatus::Completed,
+                a.recorded_status() == crate::model::ActivityStatus::Completed,
             )
         });
         let rec = Recurrence::new(d("2025-02-20"), occurrences);

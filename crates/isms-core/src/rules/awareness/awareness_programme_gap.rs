@@ -105,7 +105,7 @@ impl Rule for AwarenessProgrammeGap {
 
     fn check(&self, cx: &mut RuleContext<'_>) {
         let (interval, source) = cx.scheduled(&INTERVAL);
-        let activities = occurrences(cx.repo, |_| true);
+        let activities = occurrences(cx.repo, cx.as_of, |_| true);
         check_programme(
             cx,
             activities,

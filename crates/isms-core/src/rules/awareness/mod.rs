@@ -11,15 +11,21 @@ use crate::interval::Interval;
 use crate::model::{ActivityStatus, AwarenessActivity, ScheduleKey};
 use crate::repository::Repository;
 
-/// The activities that `keep` selects, as occurrences; cancelled ones left out.
+/// The activities that `keep` selects, as occurrences with their status on
+/// `as_of`; cancelled ones left out.
 fn occurrences<'a>(
     repo: &'a Repository,
+    as_of: chrono::NaiveDate,
     keep: impl Fn(&AwarenessActivity) -> bool,
 ) -> Vec<Occurrence<'a>> {
     repo.activities()
-        .filter(|(_, a)| a.status() != ActivityStatus::Cancelled && keep(a))
+        .filter(|(_, a)| a.status_on(as_of) != ActivityStatus::Cancelled && keep(a))
         .map(|(record, a)| {
-            Occurrence::of_record(record, a.date, a.status() == ActivityStatus::Completed)
+            Occurrence::of_record(
+                record,
+                a.date,
+                a.status_on(as_of) == ActivityStatus::Completed,
+            )
         })
         .collect()
 }

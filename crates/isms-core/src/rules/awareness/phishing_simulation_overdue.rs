@@ -101,7 +101,7 @@ impl Rule for PhishingSimulationOverdue {
 
     fn check(&self, cx: &mut RuleContext<'_>) {
         let (interval, source) = cx.scheduled(&INTERVAL);
-        let simulations = occurrences(cx.repo, |a| {
+        let simulations = occurrences(cx.repo, cx.as_of, |a| {
             a.activity_type == ActivityType::PhishingSimulation
         });
         check_programme(

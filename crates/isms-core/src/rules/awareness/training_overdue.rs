@@ -128,7 +128,7 @@ impl Rule for TrainingOverdue {
         let joiner_within = cx.get(&JOINER_WITHIN);
         let rosters: Vec<_> = cx.repo.people().collect();
         if rosters.is_empty() {
-            let trainings = occurrences(cx.repo, |a| a.activity_type.is_training());
+            let trainings = occurrences(cx.repo, cx.as_of, |a| a.activity_type.is_training());
             check_programme(
                 cx,
                 trainings,
@@ -148,7 +148,7 @@ impl Rule for TrainingOverdue {
             .repo
             .activities()
             .filter(|(_, a)| {
-                a.activity_type.is_training() && a.status() != ActivityStatus::Cancelled
+                a.activity_type.is_training() && a.status_on(cx.as_of) != ActivityStatus::Cancelled
             })
             .collect();
         for (record, roster) in rosters {
@@ -184,7 +184,7 @@ impl Rule for TrainingOverdue {
                         occasions.push(Occurrence::of_record(
                             activity_record,
                             activity.date,
-                            activity.status() == ActivityStatus::Completed,
+                            activity.status_on(cx.as_of) == ActivityStatus::Completed,
                         ));
                     }
                 }

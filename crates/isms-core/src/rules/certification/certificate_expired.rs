@@ -137,9 +137,9 @@ impl Rule for CertificateExpired {
             }
         };
         if let Some(f) = finding {
-            let recertification = cycle_audits(cx.repo, cert, AuditType::Recertification);
-            let completed = recertification.iter().rfind(|a| a.held_by(cx.as_of));
-            let planned = recertification.iter().find(|a| !a.held_by(cx.as_of));
+            let recertification = cycle_audits(cx.repo, cert, cx.as_of, AuditType::Recertification);
+            let completed = recertification.iter().rfind(|a| a.is_completed());
+            let planned = recertification.iter().find(|a| !a.is_completed());
             let help = match (completed, planned) {
                 (Some(a), _) => format!(
                     "{} was completed on {}: once the certification body has decided, record the new certificate's `decision` and `expiry` under `certification:` in isms.yaml.",

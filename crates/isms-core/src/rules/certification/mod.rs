@@ -25,9 +25,10 @@ fn certificate(cert: &Certification) -> String {
 fn cycle_audits<'a>(
     repo: &'a Repository,
     cert: &Certification,
+    as_of: chrono::NaiveDate,
     audit_type: AuditType,
 ) -> Vec<DatedAudit<'a>> {
-    dated_audits(repo, |t| t == audit_type)
+    dated_audits(repo, as_of, |t| t == audit_type)
         .into_iter()
         .filter(|a| a.date > cert.decision)
         .collect()

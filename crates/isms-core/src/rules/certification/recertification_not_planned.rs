@@ -87,9 +87,9 @@ impl Rule for RecertificationNotPlanned {
         if cx.as_of > expiry {
             return; // certificate-expired reports it
         }
-        let audits = cycle_audits(cx.repo, cert, AuditType::Recertification);
+        let audits = cycle_audits(cx.repo, cert, cx.as_of, AuditType::Recertification);
         let (in_time, late): (Vec<_>, Vec<_>) = audits.iter().partition(|a| a.date <= expiry);
-        if in_time.iter().any(|a| a.held_by(cx.as_of)) {
+        if in_time.iter().any(|a| a.is_completed()) {
             return;
         }
         if let Some(planned) = in_time.first() {

@@ -99,15 +99,16 @@ impl Rule for SurveillanceAuditMissed {
         let Some(cert) = &cx.repo.manifest.certification else {
             return;
         };
-        let surveillance = cycle_audits(cx.repo, cert, AuditType::Surveillance);
+        let surveillance = cycle_audits(cx.repo, cert, cx.as_of, AuditType::Surveillance);
         // A planned audit may cover more than one deadline; report it once.
         let mut reported = HashSet::new();
         first_surveillance(cx, cert, &surveillance, &mut reported);
 
-        let recertification_year = cycle_audits(cx.repo, cert, AuditType::Recertification)
-            .first()
-            .map_or(cert.expiry.year(), |a| a.date.year())
-            .min(cert.expiry.year());
+        let recertification_year =
+            cycle_audits(cx.repo, cert, cx.as_of, AuditType::Recertification)
+                .first()
+                .map_or(cert.expiry.year(), |a| a.date.year())
+                .min(cert.expiry.year());
         for year in cert.decision.year() + 1..recertification_year {
             let Some(due) = NaiveDate::from_ymd_opt(year, 12, 31) else {
                 continue;
@@ -116,7 +117,7 @@ impl Rule for SurveillanceAuditMissed {
                 .iter()
                 .filter(|a| a.date.year() == year)
                 .collect();
-            if in_year.iter().any(|a| a.held_by(cx.as_of)) {
+            if in_year.iter().any(|a| a.is_completed()) {
                 continue;
             }
             if let Some(planned) = in_year.first() {
@@ -160,7 +161,7 @@ fn first_surveillance<'a>(
     let limit = format!("{first_within} after the certification decision of {decision}");
     let (in_time, late): (Vec<&DatedAudit>, Vec<&DatedAudit>) =
         surveillance.iter().partition(|a| a.date <= due);
-    if in_time.iter().any(|a| a.held_by(cx.as_of)) {
+    if in_time.iter().any(|a| a.is_completed()) {
         return;
     }
     if let Some(planned) = in_time.first() {
@@ -190,7 +191,7 @@ fn first_surveillance<'a>(
     };
     let after = plural((late.date - due).num_days(), "day");
     let date_span = late.date_span();
-    let f = if late.held_by(cx.as_of) {
+    let f = if late.is_completed() {
         cx.finding(deadline.file, deadline.span)
             .message(format!(
                 "The first surveillance audit was late: {} was completed on {}, {after} after {due}, the last day allowed ({limit})",
@@ -214,7 +215,7 @@ fn first_surveillance<'a>(
         f.severity = f.severity.min(Severity::Warning);
         f
     };
-    let record_id = (!late.held_by(cx.as_of)).then_some(late.audit.id.as_str());
+    let record_id = (!late.is_completed()).then_some(late.audit.id.as_str());
     cx.emit(f.record(record_id).key("first").due(due));
     cx.note_deadline(deadline);
 }

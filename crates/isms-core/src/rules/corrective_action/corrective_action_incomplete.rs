@@ -81,9 +81,9 @@ impl Rule for CorrectiveActionIncomplete {
     fn check(&self, cx: &mut RuleContext<'_>) {
         for (record, action) in cx.repo.actions() {
             let id = action.id.as_str();
-            let missing: Vec<(&str, String)> = match action.status {
+            let missing: Vec<(&str, String)> = match action.status_on(cx.as_of) {
                 ActionStatus::Open | ActionStatus::InProgress => {
-                    let status = open_word(action);
+                    let status = open_word(action, cx.as_of);
                     let mut m = Vec::new();
                     if is_blank(&action.owner) {
                         m.push((
@@ -161,6 +161,21 @@ mod tests {
         assert!(action("    status: closed\n    root-cause: No MFA policy.\n    action-taken: Policy and enforcement.\n    closed: 2024-02-29\n")
             .check_rule(RULE, "2025-06-01")
             .is_empty());
+    }
+
+    /// Closed after the day of the check: on that day the action was open,
+    /// and is held to what an open action needs, not a closed one.
+    #[test]
+    fn an_action_closed_after_the_day_of_the_check_is_checked_as_open() {
+        let r = action(
+            "    status: closed\n    closed: 2025-07-10\n    action-taken: Policy written.\n",
+        );
+        let before = r.check_rule(RULE, "2025-07-09");
+        assert_eq!(before.len(), 2, "{before:?}");
+        assert!(before.iter().all(|f| f.contains("CA-1 is open without")));
+        let closed = ["actions/ca.yaml:5:13: error[corrective-action-incomplete] Corrective action CA-1 is closed without a `root-cause`: 10.2 b requires the causes of the nonconformity to be determined, or the action is a correction only"];
+        assert_eq!(r.check_rule(RULE, "2025-07-10"), closed);
+        assert_eq!(r.check_rule(RULE, "2025-07-11"), closed);
     }
 
     #[test]

@@ -14,7 +14,8 @@ static META: RuleMeta = RuleMeta {
     summary: "An open corrective action is past its due date",
     what: "A corrective action with `status: open` or `in-progress` whose `due` date has passed. \
 Inside the warning window (30 days by default) before the due date, a warning says how many \
-days are left. Closed and cancelled actions are not checked.",
+days are left. Closed and cancelled actions are not checked, from their `closed` date on: \
+checked on an earlier day (`--as-of`), an action closed later was still open on it.",
     why: "10.2 c requires the organisation to *implement* any action needed. An action that is \
 logged and then left open is the most common nonconformity at a surveillance audit, and the \
 easiest to avoid: the auditor samples the register and asks why the due date passed.",
@@ -64,7 +65,7 @@ impl Rule for CorrectiveActionOverdue {
 
     fn check(&self, cx: &mut RuleContext<'_>) {
         for (record, action) in cx.repo.actions() {
-            if !action.is_open() {
+            if !action.is_open_on(cx.as_of) {
                 continue;
             }
             let Some(due) = action.due else { continue };
@@ -76,7 +77,7 @@ impl Rule for CorrectiveActionOverdue {
                     file: record.file,
                     span: record.span(["due"]),
                     record_id: Some(action.id.clone()),
-                    reason: format!("it is still {}", super::open_word(action)),
+                    reason: format!("it is still {}", super::open_word(action, cx.as_of)),
                 },
                 None,
             );
@@ -150,6 +151,25 @@ mod tests {
         assert!(repo("cancelled", "2024-02-29")
             .check_rule(RULE, "2025-01-01")
             .is_empty());
+    }
+
+    /// `--as-of` reads the repository as it says things stood on that day:
+    /// an action closed (or cancelled) after the day was still open on it.
+    #[test]
+    fn an_action_closed_after_the_day_of_the_check_was_still_open_on_it() {
+        for status in ["closed", "cancelled"] {
+            let r = TestRepo::new().file(
+                "actions/ca.yaml",
+                &format!("kind: corrective-action\nentries:\n  - id: CA-1\n    title: Fix it\n    owner: Ann\n    status: {status}\n    due: 2025-06-30\n    closed: 2025-07-10\n"),
+            );
+            assert_eq!(
+                r.check_rule(RULE, "2025-07-09"),
+                ["actions/ca.yaml:7:10: error[corrective-action-overdue] Corrective action CA-1 is overdue: it was due on 2025-06-30 (9 days ago); it is still open"],
+                "{status}"
+            );
+            assert!(r.check_rule(RULE, "2025-07-10").is_empty(), "{status}");
+            assert!(r.check_rule(RULE, "2025-07-11").is_empty(), "{status}");
+        }
     }
 
     #[test]

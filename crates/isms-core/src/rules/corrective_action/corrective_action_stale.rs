@@ -92,7 +92,7 @@ impl Rule for CorrectiveActionStale {
     fn check(&self, cx: &mut RuleContext<'_>) {
         let (stale_after, source) = cx.scheduled(&STALE_AFTER);
         for (record, action) in cx.repo.actions() {
-            if !action.is_open() {
+            if !action.is_open_on(cx.as_of) {
                 continue;
             }
             let path = cx.repo.path(record.file);
@@ -129,7 +129,7 @@ impl Rule for CorrectiveActionStale {
                     record_id: Some(action.id.clone()),
                     reason: format!(
                         "it is still {} and was last updated on {since} ({clock}); open actions are to show progress {} ({source})",
-                        open_word(action),
+                        open_word(action, cx.as_of),
                         every(stale_after)
                     ),
                 },

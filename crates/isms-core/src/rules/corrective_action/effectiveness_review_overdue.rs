@@ -93,7 +93,7 @@ impl Rule for EffectivenessReviewOverdue {
     fn check(&self, cx: &mut RuleContext<'_>) {
         let within = cx.get(&WITHIN);
         for (record, action) in cx.repo.actions() {
-            if action.status != ActionStatus::Closed {
+            if action.status_on(cx.as_of) != ActionStatus::Closed {
                 continue;
             }
             let Some(closed) = action.closed else {
@@ -103,7 +103,7 @@ impl Rule for EffectivenessReviewOverdue {
             let review = action
                 .effectiveness
                 .as_ref()
-                .filter(|e| e.reviewed.is_some_and(|d| d <= cx.as_of));
+                .filter(|e| e.reviewed_by(cx.as_of).is_some());
             let Some(review) = review else {
                 cx.deadline(
                     Deadline {
@@ -178,6 +178,21 @@ mod tests {
             r.check_rule(RULE, "2025-07-01"),
             ["actions/ca.yaml:8:13: error[effectiveness-review-overdue] The effectiveness review of corrective action CA-1 is overdue: it was due on 2025-06-30 (1 day ago); the action was closed on 2025-04-01, and whether it removed the cause is to be reviewed within 90 days of closure (10.2 d)"]
         );
+    }
+
+    #[test]
+    fn an_action_closed_after_the_day_of_the_check_has_no_review_due_yet() {
+        let r = closed("2025-04-01", "");
+        let report = r.report("2025-03-31");
+        assert!(report.deadlines.iter().all(|d| d.rule != RULE));
+        let report = r.report("2025-04-01");
+        let due: Vec<_> = report
+            .deadlines
+            .iter()
+            .filter(|d| d.rule == RULE)
+            .map(|d| d.due.to_string())
+            .collect();
+        assert_eq!(due, ["2025-06-30"]);
     }
 
     #[test]

@@ -5,11 +5,13 @@ pub mod corrective_action_overdue;
 pub mod corrective_action_stale;
 pub mod effectiveness_review_overdue;
 
+use chrono::NaiveDate;
+
 use crate::model::{ActionStatus, CorrectiveAction};
 
-/// "open" or "in progress", for messages about open actions.
-fn open_word(action: &CorrectiveAction) -> &'static str {
-    match action.status {
+/// "open" or "in progress" on `day`, for messages about open actions.
+fn open_word(action: &CorrectiveAction, day: NaiveDate) -> &'static str {
+    match action.status_on(day) {
         ActionStatus::InProgress => "in progress",
         _ => "open",
     }

@@ -66,7 +66,7 @@ impl Rule for DocumentUnapproved {
 
     fn check(&self, cx: &mut RuleContext<'_>) {
         for (record, policy) in cx.repo.policies() {
-            if policy.status() != DocumentStatus::Approved {
+            if policy.status_on(cx.as_of) != DocumentStatus::Approved {
                 continue;
             }
             let what = format!("Policy {}", policy.id);
@@ -186,6 +186,16 @@ mod tests {
                 .check_rule(RULE, "2025-06-01"),
             ["policies/access.md:5:9: error[document-unapproved] Policy POL-1 is marked approved but does not say who approved it (`approved-by`): 7.5.2 requires documented information to be reviewed and approved for suitability and adequacy"]
         );
+    }
+
+    /// A version approved after the day of the check was a draft on it.
+    #[test]
+    fn a_version_approved_after_the_day_of_the_check_is_not_checked_before_it() {
+        let r = repo("status: approved\napproved: 2025-07-10\n");
+        assert!(r.check_rule(RULE, "2025-07-09").is_empty());
+        let missing = ["policies/access.md:5:9: error[document-unapproved] Policy POL-1 is marked approved but does not say who approved it (`approved-by`): 7.5.2 requires documented information to be reviewed and approved for suitability and adequacy"];
+        assert_eq!(r.check_rule(RULE, "2025-07-10"), missing);
+        assert_eq!(r.check_rule(RULE, "2025-07-11"), missing);
     }
 
     #[test]

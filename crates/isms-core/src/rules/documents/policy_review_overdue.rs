@@ -89,7 +89,7 @@ impl Rule for PolicyReviewOverdue {
 
     fn check(&self, cx: &mut RuleContext<'_>) {
         for (record, policy) in cx.repo.policies() {
-            if policy.status() != DocumentStatus::Approved {
+            if policy.status_on(cx.as_of) != DocumentStatus::Approved {
                 continue;
             }
             // The clock runs from the later of the two: approving a new

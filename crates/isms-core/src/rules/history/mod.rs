@@ -54,17 +54,18 @@ fn completed_by_default(s: &Snapshot) -> bool {
     matches!(s.status.as_deref(), None | Some("completed"))
 }
 
-/// Records that are closed: corrective actions closed, audits completed,
-/// management reviews held (the date their content is final from).
-pub(crate) fn closures(repo: &Repository) -> Vec<Event<'_>> {
+/// Records that were closed on `as_of`: corrective actions closed, audits
+/// completed, management reviews held (the date their content is final
+/// from). One closed after `as_of` was still open on it.
+pub(crate) fn closures(repo: &Repository, as_of: NaiveDate) -> Vec<Event<'_>> {
     let mut out = Vec::new();
     for (record, a) in repo.actions() {
-        if let (ActionStatus::Closed, Some(date)) = (a.status, a.closed) {
+        if let (ActionStatus::Closed, Some(date)) = (a.status_on(as_of), a.closed) {
             out.push(event(record, &a.id, "closed", date, "closed", closed));
         }
     }
     for (record, a) in repo.audits() {
-        if let (AuditStatus::Completed, Some(date)) = (a.status, a.completed) {
+        if let (AuditStatus::Completed, Some(date)) = (a.status_on(as_of), a.completed) {
             out.push(event(
                 record,
                 &a.id,
@@ -76,7 +77,7 @@ pub(crate) fn closures(repo: &Repository) -> Vec<Event<'_>> {
         }
     }
     for (record, r) in repo.reviews() {
-        if r.status() == ReviewStatus::Completed {
+        if r.status_on(as_of) == ReviewStatus::Completed {
             out.push(event(
                 record,
                 &r.id,
@@ -92,16 +93,16 @@ pub(crate) fn closures(repo: &Repository) -> Vec<Event<'_>> {
 
 /// Every dated event records attest: closures, actions raised, and
 /// awareness activities held.
-pub(crate) fn events(repo: &Repository) -> Vec<Event<'_>> {
+pub(crate) fn events(repo: &Repository, as_of: NaiveDate) -> Vec<Event<'_>> {
     let mut out = Vec::new();
     for (record, a) in repo.actions() {
         if let Some(date) = a.raised {
             out.push(event(record, &a.id, "raised", date, "raised", any));
         }
     }
-    out.extend(closures(repo));
+    out.extend(closures(repo, as_of));
     for (record, a) in repo.activities() {
-        if a.status() == crate::model::ActivityStatus::Completed {
+        if a.status_on(as_of) == crate::model::ActivityStatus::Completed {
             out.push(event(
                 record,
                 &a.id,

@@ -106,7 +106,7 @@ impl Rule for RecordBackdated {
         // (record id, commit id) already reported: one commit that wrote a
         // whole record after the fact is one finding.
         let mut reported: Vec<(String, String)> = Vec::new();
-        for ev in events(cx.repo) {
+        for ev in events(cx.repo, cx.as_of) {
             let Some(timeline) = history.timeline(cx.repo.path(ev.record.file)) else {
                 continue;
             };

@@ -179,7 +179,7 @@ impl Rule for RecordModifiedAfterClosure {
             return;
         };
         let grace = cx.get(&GRACE);
-        for ev in closures(cx.repo) {
+        for ev in closures(cx.repo, cx.as_of) {
             let Some(timeline) = history.timeline(cx.repo.path(ev.record.file)) else {
                 continue;
             };

@@ -204,7 +204,7 @@ impl Rule for AuditProgrammeCoverage {
     }
 
     fn check(&self, cx: &mut RuleContext<'_>) {
-        let audits = internal_audits(cx.repo);
+        let audits = internal_audits(cx.repo, cx.as_of);
         let Some(cycle) = current_cycle(cx, &audits) else {
             return;
         };
@@ -217,7 +217,7 @@ impl Rule for AuditProgrammeCoverage {
         let mut clauses = BTreeSet::new();
         let mut controls = BTreeSet::new();
         for a in &audits {
-            if !a.held_by(cx.as_of) || a.date < cycle.start || a.date > cycle.end {
+            if !a.is_completed() || a.date < cycle.start || a.date > cycle.end {
                 continue;
             }
             clauses.extend(a.audit.scope.clauses.iter().filter_map(|c| main_clause(c)));
@@ -326,7 +326,7 @@ fn current_cycle(cx: &RuleContext<'_>, audits: &[super::DatedAudit<'_>]) -> Opti
             name: "certification cycle",
         });
     }
-    let first = audits.iter().find(|a| a.held_by(cx.as_of))?;
+    let first = audits.iter().find(|a| a.is_completed())?;
     let mut start = first.date;
     loop {
         let next = CYCLE.after(start);

@@ -131,7 +131,7 @@ impl Rule for AuditorNotIndependent {
             }
         }
 
-        for a in internal_audits(repo) {
+        for a in internal_audits(repo, cx.as_of) {
             let audit = a.audit;
             let mut team = Vec::new();
             if let Some(auditor) = &audit.auditor {

@@ -120,7 +120,7 @@ impl Rule for InternalAuditOverdue {
 
     fn check(&self, cx: &mut RuleContext<'_>) {
         let (interval, source) = cx.scheduled(&INTERVAL);
-        let audits = internal_audits(cx.repo);
+        let audits = internal_audits(cx.repo, cx.as_of);
         // Every planned audit is a deadline on its own date, the next one of
         // the programme or an older plan that was never held nor cancelled.
         for a in audits.iter().filter(|a| a.is_planned()) {

@@ -171,16 +171,16 @@ impl Rule for InternalAuditsClustered {
         let as_of = cx.as_of;
         let in_period = |d| since < d && d <= as_of;
 
-        let internal: Vec<_> = internal_audits(cx.repo)
+        let internal: Vec<_> = internal_audits(cx.repo, cx.as_of)
             .into_iter()
-            .filter(|a| a.held_by(as_of) && in_period(a.date))
+            .filter(|a| a.is_completed() && in_period(a.date))
             .map(|a| a.date)
             .collect();
         let total = internal.len();
         if (total as i64) < min_audits.max(1) {
             return;
         }
-        for external in dated_audits(cx.repo, |t| t.is_external()) {
+        for external in dated_audits(cx.repo, cx.as_of, |t| t.is_external()) {
             if !in_period(external.date) {
                 continue;
             }

@@ -13,28 +13,28 @@ use crate::model::{Audit, AuditStatus, AuditType};
 use crate::repository::{Record, Repository};
 use crate::source::Span;
 
-/// An audit that is not cancelled, with its date. The certification rules
-/// use it too: audits of the certification body are audit records as well.
+/// An audit that is not cancelled, with its date and its status on the day
+/// of the check. The certification rules use it too: audits of the
+/// certification body are audit records as well.
 pub(super) struct DatedAudit<'a> {
     pub record: &'a Record,
     pub audit: &'a Audit,
     pub date: NaiveDate,
+    /// The status on the day of the check ([`Audit::status_on`]): one
+    /// recorded as completed on a later day was still planned then.
+    pub status: AuditStatus,
 }
 
 impl<'a> DatedAudit<'a> {
+    /// Whether the audit had been held by the day of the check.
     pub fn is_completed(&self) -> bool {
-        self.audit.status == AuditStatus::Completed
+        self.status == AuditStatus::Completed
     }
 
+    /// Whether the audit was still to come (or overdue) on the day of the
+    /// check.
     pub fn is_planned(&self) -> bool {
-        self.audit.status == AuditStatus::Planned
-    }
-
-    /// Whether the audit had been held by `day`. One recorded as completed on
-    /// a later day had not happened yet: checking an earlier day shows what
-    /// the repository showed then.
-    pub fn held_by(&self, day: NaiveDate) -> bool {
-        self.is_completed() && self.date <= day
+        self.status == AuditStatus::Planned
     }
 
     /// "internal audit IA-2025-03".
@@ -60,19 +60,25 @@ impl<'a> DatedAudit<'a> {
 }
 
 /// Audits that are not cancelled and have a date, of the types `keep`
-/// accepts, in date order.
+/// accepts, in date order, with their status on `as_of`.
 pub(super) fn dated_audits(
     repo: &Repository,
+    as_of: NaiveDate,
     keep: impl Fn(AuditType) -> bool,
 ) -> Vec<DatedAudit<'_>> {
     let mut out: Vec<DatedAudit<'_>> = repo
         .audits()
-        .filter(|(_, a)| a.status != AuditStatus::Cancelled && keep(a.audit_type))
+        .filter(|(_, a)| keep(a.audit_type))
         .filter_map(|(record, audit)| {
+            let status = audit.status_on(as_of);
+            if status == AuditStatus::Cancelled {
+                return None;
+            }
             Some(DatedAudit {
                 record,
                 audit,
                 date: audit.date()?,
+                status,
             })
         })
         .collect();
@@ -80,9 +86,10 @@ pub(super) fn dated_audits(
     out
 }
 
-/// Internal audits that are not cancelled, in date order.
-fn internal_audits(repo: &Repository) -> Vec<DatedAudit<'_>> {
-    dated_audits(repo, |t| t == AuditType::Internal)
+/// Internal audits that are not cancelled, in date order, with their status
+/// on `as_of`.
+fn internal_audits(repo: &Repository, as_of: NaiveDate) -> Vec<DatedAudit<'_>> {
+    dated_audits(repo, as_of, |t| t == AuditType::Internal)
 }
 
 /// The clause of ISO/IEC 27001 a scope entry names, by its first number:

@@ -89,8 +89,12 @@ impl Rule for NonconformityWithoutAction {
         }
 
         for (record, audit) in repo.audits() {
-            if audit.status == AuditStatus::Cancelled {
-                continue;
+            match audit.status_on(cx.as_of) {
+                AuditStatus::Cancelled => continue,
+                // Held after the day of the check: its findings were not
+                // raised yet.
+                AuditStatus::Planned if audit.status == AuditStatus::Completed => continue,
+                _ => {}
             }
             for (i, finding) in audit.findings.iter().enumerate() {
                 if !finding.finding_type.is_nonconformity() {
@@ -110,7 +114,10 @@ impl Rule for NonconformityWithoutAction {
                     .collect();
                 answers.sort_by(|a, b| a.id.cmp(&b.id));
                 answers.dedup_by(|a, b| a.id == b.id);
-                if answers.iter().any(|a| a.status != ActionStatus::Cancelled) {
+                if answers
+                    .iter()
+                    .any(|a| a.status_on(cx.as_of) != ActionStatus::Cancelled)
+                {
                     continue;
                 }
                 let cancelled: Vec<&str> = answers.iter().map(|a| a.id.as_str()).collect();

@@ -113,7 +113,7 @@ impl Rule for ManagementReviewInputsMissing {
 
     fn check(&self, cx: &mut RuleContext<'_>) {
         for (record, review) in held_reviews(cx.repo, cx.as_of) {
-            debug_assert_eq!(review.status(), ReviewStatus::Completed);
+            debug_assert_eq!(review.status_on(cx.as_of), ReviewStatus::Completed);
             let mut covered = 0u16;
             if let Some(inputs) = record.node.get("inputs").and_then(Node::as_map) {
                 for entry in inputs {

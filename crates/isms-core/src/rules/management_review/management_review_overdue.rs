@@ -92,7 +92,7 @@ impl Rule for ManagementReviewOverdue {
         let (warn_after, source) = cx.scheduled(&WARN_AFTER);
         let error_after = cx.get(&ERROR_AFTER);
         let reviews = cx.repo.reviews().filter_map(|(record, review)| {
-            let completed = match review.status() {
+            let completed = match review.status_on(cx.as_of) {
                 ReviewStatus::Completed => true,
                 ReviewStatus::Planned => false,
                 ReviewStatus::Cancelled => return None,

@@ -82,5 +82,5 @@ pub(crate) fn held_reviews(
     as_of: NaiveDate,
 ) -> impl Iterator<Item = (&Record, &ManagementReview)> {
     repo.reviews()
-        .filter(move |(_, r)| r.status() == ReviewStatus::Completed && r.date <= as_of)
+        .filter(move |(_, r)| r.status_on(as_of) == ReviewStatus::Completed)
 }
