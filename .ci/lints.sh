@@ -3,7 +3,8 @@
 #  1. cargo-deny: licences, banned and duplicate crates, sources, and (where the
 #     advisory database can be fetched) security advisories (deny.toml);
 #  2. typos on the whole repository (_typos.toml);
-#  3. the declared rust-version against what the locked dependencies need.
+#  3. the declared rust-version against what the locked dependencies need;
+#  4. CHANGELOG.md parses as the release workflow reads it.
 #
 # Installs what it needs, pinned, if it is missing: cargo-deny with
 # `cargo install` (into ~/.cargo/bin, kept between runs), typos from PyPI (its
@@ -49,6 +50,9 @@ echo "typos: none found"
 
 step "minimum supported Rust version"
 python3 .ci/msrv_check.py
+
+step "CHANGELOG.md (the release workflow reads it)"
+python3 .ci/changelog.py self-test
 
 echo
 echo "lints: all checks passed in ${SECONDS}s"
