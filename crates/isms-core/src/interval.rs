@@ -58,7 +58,7 @@ impl fmt::Display for Interval {
             parts.push(crate::text::plural(self.months, "month"));
         }
         if self.days > 0 || parts.is_empty() {
-            if self.days % 7 == 0 && self.days > 0 {
+            if self.days.is_multiple_of(7) && self.days > 0 {
                 parts.push(crate::text::plural(self.days / 7, "week"));
             } else {
                 parts.push(crate::text::plural(self.days, "day"));
@@ -110,7 +110,7 @@ impl FromStr for Interval {
             return Ok(iv);
         }
         let words: Vec<&str> = t.split_whitespace().collect();
-        if words.len() % 2 != 0 {
+        if !words.len().is_multiple_of(2) {
             return Err(err());
         }
         for pair in words.chunks(2) {
