@@ -50,10 +50,7 @@ fn repo() -> Fixture {
         &format!("{MANIFEST}waivers-file: waivers.yaml\n"),
     )
     .write("waivers.yaml", WAIVERS)
-    .write(
-        "actions/a.yaml",
-        "kind: corrective-action\nentries: []\n",
-    );
+    .write("actions/a.yaml", "kind: corrective-action\nentries: []\n");
     f.commit("2025-01-10", "Ann", "Start");
     f.git(&["checkout", "-q", "-b", "pr"]);
     f
@@ -89,7 +86,14 @@ fn a_pull_request_weakening_the_check_is_called_out() {
 
     let run = isms_lint(
         f.path(),
-        &["check", "--changed-since", "main", "--as-of", "2025-06-30", "-q"],
+        &[
+            "check",
+            "--changed-since",
+            "main",
+            "--as-of",
+            "2025-06-30",
+            "-q",
+        ],
     );
     assert_eq!(
         warnings(&run),
@@ -105,7 +109,15 @@ fn a_pull_request_weakening_the_check_is_called_out() {
     // In GitHub, as annotations on the manifest.
     let gh = isms_lint(
         f.path(),
-        &["check", "--changed-since", "main", "--as-of", "2025-06-30", "--format", "github"],
+        &[
+            "check",
+            "--changed-since",
+            "main",
+            "--as-of",
+            "2025-06-30",
+            "--format",
+            "github",
+        ],
     );
     assert!(
         gh.stdout.contains("::warning file=isms.yaml,line=6,title=isms-lint%3A the check's settings changed::This change turns `corrective-action-overdue` off."),
@@ -115,10 +127,20 @@ fn a_pull_request_weakening_the_check_is_called_out() {
     // In SARIF, with the run's notifications.
     let sarif = isms_lint(
         f.path(),
-        &["check", "--changed-since", "main", "--as-of", "2025-06-30", "--format", "sarif"],
+        &[
+            "check",
+            "--changed-since",
+            "main",
+            "--as-of",
+            "2025-06-30",
+            "--format",
+            "sarif",
+        ],
     );
     assert!(
-        sarif.stdout.contains("this change turns `corrective-action-overdue` off"),
+        sarif
+            .stdout
+            .contains("this change turns `corrective-action-overdue` off"),
         "{}",
         sarif.stdout
     );
@@ -142,10 +164,7 @@ fn a_pull_request_that_leaves_the_settings_alone_says_nothing_of_them() {
             )
         ),
     )
-    .write(
-        "actions/b.yaml",
-        "kind: corrective-action\nentries: []\n",
-    );
+    .write("actions/b.yaml", "kind: corrective-action\nentries: []\n");
     f.commit("2025-02-01", "Bob", "Reformat");
     let run = isms_lint(
         f.path(),

@@ -49,7 +49,13 @@ impl Run {
             .unwrap()
             .iter()
             .filter(|f| keep(f))
-            .map(|f| format!("{}@{}", f["rule"].as_str().unwrap(), f["path"].as_str().unwrap()))
+            .map(|f| {
+                format!(
+                    "{}@{}",
+                    f["rule"].as_str().unwrap(),
+                    f["path"].as_str().unwrap()
+                )
+            })
             .collect()
     }
 }
@@ -78,7 +84,11 @@ fn isms_lint(dir: &Path, args: &[&str]) -> Run {
 fn hook(f: &Fixture, extra: &[&str]) -> Run {
     isms_lint(
         f.path(),
-        &[&["check", "--staged", "--as-of", LATER, "--format", "json"], extra].concat(),
+        &[
+            &["check", "--staged", "--as-of", LATER, "--format", "json"],
+            extra,
+        ]
+        .concat(),
     )
 }
 
@@ -145,7 +155,9 @@ fn a_commit_rewording_a_policy_passes_while_an_action_elsewhere_is_overdue() {
     );
     assert_eq!(human.code, 0);
     assert!(
-        human.stdout.contains("not blocking: found before this change too"),
+        human
+            .stdout
+            .contains("not blocking: found before this change too"),
         "{}",
         human.stdout
     );

@@ -3,11 +3,11 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use isms_core::load::MANIFEST;
+use isms_core::text::plural;
 use isms_core::{
     check, load, CheckOptions, DirSource, FileSource, Interval, LoadOptions, Report, Repository,
     Severity,
 };
-use isms_core::text::plural;
 use isms_git::{CommitId, GitRepo, Target};
 
 use super::{gate, select, today, CliError};
@@ -19,7 +19,7 @@ pub fn run(args: CheckArgs, color: bool) -> Result<ExitStatus, CliError> {
     let root = match &args.path {
         Some(p) => {
             if !p.is_dir() {
-                return Err(format!("{} is not a directory", p.display()));
+                return Err(CliError::NotADirectory(p.clone()));
             }
             p.clone()
         }
@@ -30,7 +30,7 @@ pub fn run(args: CheckArgs, color: bool) -> Result<ExitStatus, CliError> {
     let load_options = LoadOptions {
         config: args.config.clone(),
     };
-    let mut repo = load(&*selected.source, &load_options).map_err(|e| e.to_string())?;
+    let mut repo = load(&*selected.source, &load_options)?;
     repo.stats.notes.extend(selected.notes.iter().cloned());
     if let Some(git) = &selected.git {
         read_history(git, selected.start, &mut repo);
@@ -38,16 +38,13 @@ pub fn run(args: CheckArgs, color: bool) -> Result<ExitStatus, CliError> {
     let mut callouts = Vec::new();
     let changed = match (&selected.git, &args.changed_since) {
         (Some(git), Some(rev)) => {
-            let changed = git
-                .changed_since(rev, selected.target)
-                .map_err(|e| e.to_string())?;
+            let changed = git.changed_since(rev, selected.target)?;
             repo.stats.notes.push(format!(
                 "reporting only findings in the {} changed {}",
                 plural(changed.files.len() as i64, "file"),
                 changed.describe(rev)
             ));
-            callouts = gate::callouts(git, changed.base, &repo, args.config.is_some())
-                .map_err(|e| e.to_string())?;
+            callouts = gate::callouts(git, changed.base, &repo, args.config.is_some())?;
             Some(changed)
         }
         _ => None,
@@ -104,7 +101,10 @@ pub fn run(args: CheckArgs, color: bool) -> Result<ExitStatus, CliError> {
 
     // Files first: a report on standard output is the last thing a user sees.
     for o in &args.output {
-        write_file(o, &cx).map_err(|e| format!("cannot write {}: {e}", o.path.display()))?;
+        write_file(o, &cx).map_err(|error| CliError::Write {
+            path: o.path.clone(),
+            error,
+        })?;
     }
     let main = |out: &mut dyn Write, cx: &output::Context<'_>| -> std::io::Result<()> {
         if args.statistics {
@@ -124,7 +124,10 @@ pub fn run(args: CheckArgs, color: bool) -> Result<ExitStatus, CliError> {
         };
         create_file(&o.path)
             .and_then(|mut file| main(&mut file, &cx).and_then(|()| file.flush()))
-            .map_err(|e| format!("cannot write {}: {e}", o.path.display()))?;
+            .map_err(|error| CliError::Write {
+                path: o.path.clone(),
+                error,
+            })?;
     } else {
         cx.color = color;
         let stdout = std::io::stdout();
@@ -152,7 +155,7 @@ pub fn run(args: CheckArgs, color: bool) -> Result<ExitStatus, CliError> {
             // A reader that stops early (`isms-lint check | head`) ends the
             // output, not the check: the exit code still says what was found.
             Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-                return Err(format!("cannot write the report: {e}"));
+                return Err(CliError::Stdout(e));
             }
             _ => {}
         }
@@ -245,8 +248,7 @@ fn sarif_category(s: &str) -> String {
 
 /// The nearest directory, from here upwards, that holds an `isms.yaml`.
 fn find_root() -> Result<PathBuf, CliError> {
-    let cwd =
-        std::env::current_dir().map_err(|e| format!("cannot read the current directory: {e}"))?;
+    let cwd = std::env::current_dir().map_err(CliError::CurrentDir)?;
     let mut dir: &Path = &cwd;
     loop {
         if dir.join(MANIFEST).is_file() {
@@ -254,11 +256,7 @@ fn find_root() -> Result<PathBuf, CliError> {
         }
         match dir.parent() {
             Some(p) => dir = p,
-            None => {
-                return Err(format!(
-                    "no {MANIFEST} here or in any parent directory: run `isms-lint check PATH`, or `isms-lint init` to start an ISMS repository"
-                ))
-            }
+            None => return Err(CliError::NoRepositoryFound),
         }
     }
 }
@@ -282,7 +280,7 @@ fn select_source(args: &CheckArgs, root: &Path) -> Result<Selected, CliError> {
     let git = if args.no_git {
         None
     } else {
-        GitRepo::discover(root).map_err(|e| e.to_string())?
+        GitRepo::discover(root)?
     };
     let Some(git) = git else {
         let needs_git = [
@@ -292,10 +290,10 @@ fn select_source(args: &CheckArgs, root: &Path) -> Result<Selected, CliError> {
             (args.include_untracked, "--include-untracked"),
         ];
         if let Some((_, flag)) = needs_git.iter().find(|(set, _)| *set) {
-            return Err(format!(
-                "{flag} needs a git repository, and {} is not inside one",
-                root.display()
-            ));
+            return Err(CliError::NeedsGit {
+                flag,
+                root: root.to_path_buf(),
+            });
         }
         let notes = if args.no_git {
             Vec::new()
@@ -306,9 +304,10 @@ fn select_source(args: &CheckArgs, root: &Path) -> Result<Selected, CliError> {
             )]
         };
         return Ok(Selected {
-            source: Box::new(
-                DirSource::new(root).map_err(|e| format!("cannot read {}: {e}", root.display()))?,
-            ),
+            source: Box::new(DirSource::new(root).map_err(|error| CliError::Read {
+                path: root.to_path_buf(),
+                error,
+            })?),
             git: None,
             start: None,
             target: Target::Index,
@@ -317,16 +316,12 @@ fn select_source(args: &CheckArgs, root: &Path) -> Result<Selected, CliError> {
     };
 
     if let Some(rev) = &args.rev {
-        let source = git.revision(rev).map_err(|e| e.to_string())?;
+        let source = git.revision(rev)?;
         let start = source.commit();
         return Ok(Selected {
             target: match start {
                 Some(c) => Target::Commit(c),
-                None => {
-                    return Err(format!(
-                        "`{rev}` is a tree, not a commit: pass a commit, branch or tag"
-                    ))
-                }
+                None => return Err(CliError::TreeNotCommit { rev: rev.clone() }),
             },
             source: Box::new(source),
             start,
@@ -334,10 +329,10 @@ fn select_source(args: &CheckArgs, root: &Path) -> Result<Selected, CliError> {
             notes: Vec::new(),
         });
     }
-    let start = git.head().map_err(|e| e.to_string())?;
+    let start = git.head()?;
     if args.staged {
         return Ok(Selected {
-            source: Box::new(git.index().map_err(|e| e.to_string())?),
+            source: Box::new(git.index()?),
             start,
             target: Target::Index,
             git: Some(git),
@@ -347,15 +342,13 @@ fn select_source(args: &CheckArgs, root: &Path) -> Result<Selected, CliError> {
     if !args.include_untracked
         && args.config.is_none()
         && root.join(MANIFEST).is_file()
-        && !git.is_tracked(MANIFEST).map_err(|e| e.to_string())?
+        && !git.is_tracked(MANIFEST)?
     {
-        return Err(format!(
-            "{MANIFEST} is not tracked by git, and only tracked files are checked: `git add {MANIFEST}` (and the records), or pass --include-untracked, or --no-git to read the directory as it is"
-        ));
+        return Err(CliError::ManifestUntracked);
     }
     let include_untracked = args.include_untracked;
     Ok(Selected {
-        source: Box::new(git.worktree(include_untracked).map_err(|e| e.to_string())?),
+        source: Box::new(git.worktree(include_untracked)?),
         start,
         target: Target::WorkTree { include_untracked },
         git: Some(git),
