@@ -111,14 +111,14 @@ fn committed_isms() -> Fixture {
     f
 }
 
-/// The line that says how many findings do not block, and how to see them.
+/// The line that says how many findings do not block, and how to make them.
 fn advisory_note(n: usize) -> String {
     let (n, verb) = if n == 1 {
         ("1 finding".to_owned(), "is")
     } else {
         (format!("{n} findings"), "are")
     };
-    format!("note: {n} this commit did not cause (the calendar, or files it does not change) {verb} shown but not blocking; run `isms-lint check` to see them on their own, or `--strict` to block on them too\n")
+    format!("note: {n} already there before this commit (the calendar, or files it does not change) {verb} shown but not blocking; `--strict` blocks on them too\n")
 }
 
 #[test]
@@ -144,7 +144,7 @@ fn a_commit_rewording_a_policy_passes_while_an_action_elsewhere_is_overdue() {
         "{advisory:?}"
     );
     assert!(
-        run.stderr.contains(&advisory_note(advisory.len())),
+        run.stderr.ends_with(&advisory_note(advisory.len())),
         "{}",
         run.stderr
     );
@@ -242,4 +242,31 @@ fn strict_needs_staged() {
     let run = isms_lint(f.path(), &["check", "--strict", "--as-of", LATER]);
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("--staged"), "{}", run.stderr);
+}
+
+#[test]
+fn a_head_that_cannot_be_checked_leaves_every_finding_blocking_and_says_why() {
+    let f = committed_isms();
+    let manifest = std::fs::read_to_string(f.join("isms.yaml")).unwrap();
+    f.write("isms.yaml", "organisation: [unclosed\n");
+    f.commit("2025-06-02", "Ann", "Break the manifest");
+    // The commit that repairs it is judged whole.
+    f.write("isms.yaml", &manifest);
+    f.git(&["add", "isms.yaml"]);
+    let run = hook(&f, &[]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(run.advisory(), Vec::<String>::new());
+    assert!(
+        run.stderr
+            .contains("note: HEAD could not be checked to compare with (isms.yaml:"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .trim_end()
+            .ends_with("): every finding blocks this commit"),
+        "{}",
+        run.stderr
+    );
 }

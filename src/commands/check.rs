@@ -60,14 +60,10 @@ pub fn run(args: CheckArgs, color: bool) -> Result<ExitStatus, CliError> {
     };
     let mut notes = repo.stats.notes.clone();
     let mut report = check(repo, &opts);
+    // Said after the report, where the hook's user reads its verdict.
+    let mut last_note = None;
     if let (Some(git), true, false) = (&selected.git, args.staged, args.strict) {
-        notes.extend(judge_the_commit(
-            git,
-            selected.start,
-            &load_options,
-            &opts,
-            &mut report,
-        ));
+        last_note = judge_the_commit(git, selected.start, &load_options, &opts, &mut report);
     }
     if let Some(changed) = changed {
         let Report { repo, findings, .. } = &mut report;
@@ -85,6 +81,7 @@ pub fn run(args: CheckArgs, color: bool) -> Result<ExitStatus, CliError> {
         eprintln!("warning: {}", c.note());
     }
     notes.extend(callouts.iter().map(gate::Callout::note));
+    notes.extend(last_note.clone());
     let status = if report.fails(fail_on) && !args.exit_zero {
         ExitStatus::Failure
     } else {
@@ -160,6 +157,9 @@ pub fn run(args: CheckArgs, color: bool) -> Result<ExitStatus, CliError> {
             _ => {}
         }
     }
+    if let Some(note) = last_note.filter(|_| !args.quiet) {
+        eprintln!("note: {note}");
+    }
     let github =
         args.format == Format::Github || args.output.iter().any(|o| o.format == Format::Github);
     if github {
@@ -192,11 +192,26 @@ fn judge_the_commit(
     report: &mut Report,
 ) -> Option<String> {
     let head = head?;
-    let committed = git.changed_since(&head.to_string(), Target::Index).ok()?;
-    let source = git.revision(&head.to_string()).ok()?;
-    let mut before = load(&source, load_options).ok()?;
-    read_history(git, Some(head), &mut before);
-    let before = check(before, opts);
+    let before = (|| -> Result<Report, String> {
+        let source = git.revision(&head.to_string()).map_err(|e| e.to_string())?;
+        let mut before = load(&source, load_options).map_err(|e| e.to_string())?;
+        read_history(git, Some(head), &mut before);
+        Ok(check(before, opts))
+    })();
+    let committed = git.changed_since(&head.to_string(), Target::Index);
+    let (before, committed) = match (before, committed) {
+        (Ok(b), Ok(c)) => (b, c),
+        (Err(e), _) => {
+            return Some(format!(
+                "HEAD could not be checked to compare with ({e}): every finding blocks this commit"
+            ))
+        }
+        (_, Err(e)) => {
+            return Some(format!(
+                "the files this commit changes could not be listed ({e}): every finding blocks it"
+            ))
+        }
+    };
     let known: HashSet<&str> = before
         .findings
         .iter()
@@ -211,13 +226,17 @@ fn judge_the_commit(
         }
     }
     std::mem::forget(before);
-    (advisory > 0).then(|| {
-        format!(
-            "{} this commit did not cause (the calendar, or files it does not change) {} shown but not blocking; run `isms-lint check` to see them on their own, or `--strict` to block on them too",
-            plural(advisory as i64, "finding"),
-            if advisory == 1 { "is" } else { "are" },
-        )
-    })
+    (advisory > 0).then(|| advisory_note(advisory))
+}
+
+/// The one line a pre-commit hook prints about the findings it does not
+/// block on, after the report.
+fn advisory_note(n: usize) -> String {
+    format!(
+        "{} already there before this commit (the calendar, or files it does not change) {} shown but not blocking; `--strict` blocks on them too",
+        plural(n as i64, "finding"),
+        if n == 1 { "is" } else { "are" },
+    )
 }
 
 /// A report file, its directory created if needed.
