@@ -364,6 +364,20 @@ fn completions_for_every_shell_know_the_subcommands_and_flags() {
             assert!(out.stdout.contains(word), "{shell} completes no {word}");
         }
     }
+    // `--select` and `--ignore` complete rule and category names.
+    for shell in ["bash", "zsh", "fish"] {
+        let out = run(isms_lint().args(["completions", shell]));
+        for name in [
+            "risk-owner-missing",
+            "internal-audit",
+            "corrective-action-overdue",
+        ] {
+            assert!(
+                out.stdout.contains(name),
+                "{shell} does not complete {name}"
+            );
+        }
+    }
     // The script is valid bash.
     let out = run(isms_lint().args(["completions", "bash"]));
     let dir = tempfile::tempdir().unwrap();
