@@ -32,8 +32,8 @@ Examples:
   isms-lint completions zsh                shell completions (bash, zsh, fish, powershell)
   isms-lint man | man -l -                 the manual page
 
-Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it;
-2 usage error, unreadable manifest or internal error.";
+Exit codes: 0 nothing at or above --fail-on (always, with --exit-zero); 1 findings
+at or above it; 2 usage error, unreadable manifest or internal error.";
 
 const COMPLETIONS: &str = "\
 Install:

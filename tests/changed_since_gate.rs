@@ -190,3 +190,27 @@ fn removing_the_waivers_file_is_seen_as_waivers_removed() {
         run.stderr
     );
 }
+
+#[test]
+fn an_isms_root_new_in_the_pull_request_has_all_its_settings_called_out() {
+    let f = Fixture::new();
+    f.write("README.md", "A repository without an ISMS yet.\n");
+    f.commit("2025-01-10", "Ann", "Start");
+    f.git(&["checkout", "-q", "-b", "pr"]);
+    f.write(
+        "isms/isms.yaml",
+        "organisation:\n  name: Test Ltd\nlint:\n  rules:\n    risk-owner-missing: off\n",
+    );
+    f.commit("2025-02-01", "Bob", "Add the ISMS");
+    let run = isms_lint(
+        &f.join("isms"),
+        &["check", "--changed-since", "main", "--as-of", "2025-06-30"],
+    );
+    assert_ne!(run.code, 2, "{}", run.stderr);
+    assert_eq!(
+        warnings(&run),
+        ["isms.yaml:5: this change turns `risk-owner-missing` off"],
+        "{}",
+        run.stderr
+    );
+}
