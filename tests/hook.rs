@@ -170,6 +170,16 @@ fn a_commit_rewording_a_policy_passes_while_an_action_elsewhere_is_overdue() {
         .blocking()
         .contains(&format!("corrective-action-overdue@{ACTIONS}")));
     assert!(!strict.stderr.contains("not blocking"), "{}", strict.stderr);
+    // The count is of what is reported: a selection narrows it.
+    let some = hook(&f, &["--select", "corrective-action"]);
+    assert_eq!(some.code, 0);
+    let shown = some.advisory();
+    assert!(shown.len() < advisory.len(), "{shown:?}");
+    assert!(
+        some.stderr.ends_with(&advisory_note(shown.len())),
+        "{}",
+        some.stderr
+    );
     // And a check that is not a hook's judges everything.
     let plain = isms_lint(f.path(), &["check", "--as-of", LATER, "--format", "json"]);
     assert_eq!(plain.code, 1);

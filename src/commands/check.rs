@@ -70,6 +70,15 @@ pub fn run(args: CheckArgs, color: bool) -> Result<ExitStatus, CliError> {
         findings.retain(|f| changed.files.contains(repo.path(f.file)));
     }
     notes.extend(select::apply(&mut report, &args.select, &args.ignore));
+    // Counted on what is reported, once every filter has been applied.
+    let advisory = report
+        .findings
+        .iter()
+        .filter(|f| f.advisory && !f.is_waived())
+        .count();
+    if advisory > 0 {
+        last_note = Some(advisory_note(advisory));
+    }
     if !args.quiet {
         for note in &notes {
             eprintln!("note: {note}");
@@ -183,7 +192,8 @@ pub fn run(args: CheckArgs, color: bool) -> Result<ExitStatus, CliError> {
 ///
 /// HEAD's tree is checked the same way (same day, same settings, same
 /// history) and the findings are compared by fingerprint. With no HEAD (the
-/// first commit) or a HEAD that cannot be loaded, every finding blocks.
+/// first commit) or a HEAD that cannot be loaded, every finding blocks, and
+/// the note returned says why.
 fn judge_the_commit(
     git: &GitRepo,
     head: Option<CommitId>,
@@ -218,15 +228,13 @@ fn judge_the_commit(
         .map(|f| f.fingerprint.as_str())
         .collect();
     let Report { repo, findings, .. } = report;
-    let mut advisory = 0;
     for f in findings.iter_mut() {
         if !committed.files.contains(repo.path(f.file)) && known.contains(f.fingerprint.as_str()) {
             f.advisory = true;
-            advisory += usize::from(!f.is_waived());
         }
     }
     std::mem::forget(before);
-    (advisory > 0).then(|| advisory_note(advisory))
+    None
 }
 
 /// The one line a pre-commit hook prints about the findings it does not
