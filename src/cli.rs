@@ -290,7 +290,8 @@ pub struct CheckArgs {
     pub strict: bool,
 
     /// Report only findings in files changed since the merge base with REV
-    /// (for pull requests); the whole repository is still evaluated.
+    /// (for pull requests); the whole repository is still evaluated, and a
+    /// change to `lint` settings or waivers is called out.
     #[arg(
         long,
         value_name = "REV",
