@@ -32,8 +32,8 @@ Examples:
   isms-lint completions zsh                shell completions (bash, zsh, fish, powershell)
   isms-lint man | man -l -                 the manual page
 
-Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it;
-2 usage error, unreadable manifest or internal error.";
+Exit codes: 0 nothing at or above --fail-on (always, with --exit-zero); 1 findings
+at or above it; 2 usage error, unreadable manifest or internal error.";
 
 const COMPLETIONS: &str = "\
 Install:
@@ -251,12 +251,12 @@ pub struct CheckArgs {
     /// risk,training-overdue` (comma-separated or repeated; `all` for every
     /// rule). Integrity findings, which say whether the repository could be
     /// read, are reported unless `--ignore` names them.
-    #[arg(long, value_name = "RULE|CATEGORY", value_delimiter = ',', value_parser = parse_selector, help_heading = "Rule selection")]
+    #[arg(long, value_name = "RULE|CATEGORY", value_delimiter = ',', value_parser = SelectorParser, hide_possible_values = true, help_heading = "Rule selection")]
     pub select: Vec<Selector>,
 
     /// Leave these rules or categories out of this run's report
     /// (comma-separated or repeated); wins over `--select`.
-    #[arg(long, value_name = "RULE|CATEGORY", value_delimiter = ',', value_parser = parse_selector, help_heading = "Rule selection")]
+    #[arg(long, value_name = "RULE|CATEGORY", value_delimiter = ',', value_parser = SelectorParser, hide_possible_values = true, help_heading = "Rule selection")]
     pub ignore: Vec<Selector>,
 
     /// Print how many findings each rule reported, instead of the findings
@@ -293,7 +293,8 @@ pub struct CheckArgs {
     pub strict: bool,
 
     /// Report only findings in files changed since the merge base with REV
-    /// (for pull requests); the whole repository is still evaluated.
+    /// (for pull requests); the whole repository is still evaluated, and a
+    /// change to `lint` settings or waivers is called out.
     #[arg(
         long,
         value_name = "REV",
@@ -328,6 +329,39 @@ impl Selector {
             Selector::Rule(r) => r == rule,
             Selector::Category(c) => rule.meta().category == c,
         }
+    }
+}
+
+/// Parses `--select` and `--ignore` values, and offers every rule and
+/// category name to shell completions.
+#[derive(Debug, Clone, Copy)]
+struct SelectorParser;
+
+impl clap::builder::TypedValueParser for SelectorParser {
+    type Value = Selector;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<Selector, clap::Error> {
+        let parse: fn(&str) -> Result<Selector, String> = parse_selector;
+        parse.parse_ref(cmd, arg, value)
+    }
+
+    fn possible_values(
+        &self,
+    ) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        use clap::builder::PossibleValue;
+        let rules = RuleId::ALL
+            .iter()
+            .map(|r| PossibleValue::new(r.as_str()).help(r.meta().summary));
+        let categories = Category::ALL
+            .iter()
+            .map(|c| PossibleValue::new(c.as_str()).help(format!("category: {}", c.title())));
+        let all = PossibleValue::new("all").help("every rule");
+        Some(Box::new(categories.chain(rules).chain([all])))
     }
 }
 

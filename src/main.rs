@@ -26,13 +26,21 @@ pub enum ExitStatus {
     Error,
 }
 
+impl ExitStatus {
+    /// The number the process exits with, as documented: the one place it
+    /// is decided (the SARIF invocation and the job summary quote it too).
+    pub const fn code(self) -> u8 {
+        match self {
+            ExitStatus::Success => 0,
+            ExitStatus::Failure => 1,
+            ExitStatus::Error => 2,
+        }
+    }
+}
+
 impl From<ExitStatus> for ExitCode {
     fn from(s: ExitStatus) -> ExitCode {
-        match s {
-            ExitStatus::Success => ExitCode::from(0),
-            ExitStatus::Failure => ExitCode::from(1),
-            ExitStatus::Error => ExitCode::from(2),
-        }
+        ExitCode::from(s.code())
     }
 }
 

@@ -50,10 +50,7 @@ fn repo() -> Fixture {
         &format!("{MANIFEST}waivers-file: waivers.yaml\n"),
     )
     .write("waivers.yaml", WAIVERS)
-    .write(
-        "actions/a.yaml",
-        "kind: corrective-action\nentries: []\n",
-    );
+    .write("actions/a.yaml", "kind: corrective-action\nentries: []\n");
     f.commit("2025-01-10", "Ann", "Start");
     f.git(&["checkout", "-q", "-b", "pr"]);
     f
@@ -89,7 +86,14 @@ fn a_pull_request_weakening_the_check_is_called_out() {
 
     let run = isms_lint(
         f.path(),
-        &["check", "--changed-since", "main", "--as-of", "2025-06-30", "-q"],
+        &[
+            "check",
+            "--changed-since",
+            "main",
+            "--as-of",
+            "2025-06-30",
+            "-q",
+        ],
     );
     assert_eq!(
         warnings(&run),
@@ -105,7 +109,15 @@ fn a_pull_request_weakening_the_check_is_called_out() {
     // In GitHub, as annotations on the manifest.
     let gh = isms_lint(
         f.path(),
-        &["check", "--changed-since", "main", "--as-of", "2025-06-30", "--format", "github"],
+        &[
+            "check",
+            "--changed-since",
+            "main",
+            "--as-of",
+            "2025-06-30",
+            "--format",
+            "github",
+        ],
     );
     assert!(
         gh.stdout.contains("::warning file=isms.yaml,line=6,title=isms-lint%3A the check's settings changed::This change turns `corrective-action-overdue` off."),
@@ -115,10 +127,20 @@ fn a_pull_request_weakening_the_check_is_called_out() {
     // In SARIF, with the run's notifications.
     let sarif = isms_lint(
         f.path(),
-        &["check", "--changed-since", "main", "--as-of", "2025-06-30", "--format", "sarif"],
+        &[
+            "check",
+            "--changed-since",
+            "main",
+            "--as-of",
+            "2025-06-30",
+            "--format",
+            "sarif",
+        ],
     );
     assert!(
-        sarif.stdout.contains("this change turns `corrective-action-overdue` off"),
+        sarif
+            .stdout
+            .contains("this change turns `corrective-action-overdue` off"),
         "{}",
         sarif.stdout
     );
@@ -142,10 +164,7 @@ fn a_pull_request_that_leaves_the_settings_alone_says_nothing_of_them() {
             )
         ),
     )
-    .write(
-        "actions/b.yaml",
-        "kind: corrective-action\nentries: []\n",
-    );
+    .write("actions/b.yaml", "kind: corrective-action\nentries: []\n");
     f.commit("2025-02-01", "Bob", "Reformat");
     let run = isms_lint(
         f.path(),
@@ -167,6 +186,30 @@ fn removing_the_waivers_file_is_seen_as_waivers_removed() {
     assert_eq!(
         warnings(&run),
         ["isms.yaml:7: this change removes the waiver of `policy-review-overdue` for `POL-1`"],
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn an_isms_root_new_in_the_pull_request_has_all_its_settings_called_out() {
+    let f = Fixture::new();
+    f.write("README.md", "A repository without an ISMS yet.\n");
+    f.commit("2025-01-10", "Ann", "Start");
+    f.git(&["checkout", "-q", "-b", "pr"]);
+    f.write(
+        "isms/isms.yaml",
+        "organisation:\n  name: Test Ltd\nlint:\n  rules:\n    risk-owner-missing: off\n",
+    );
+    f.commit("2025-02-01", "Bob", "Add the ISMS");
+    let run = isms_lint(
+        &f.join("isms"),
+        &["check", "--changed-since", "main", "--as-of", "2025-06-30"],
+    );
+    assert_ne!(run.code, 2, "{}", run.stderr);
+    assert_eq!(
+        warnings(&run),
+        ["isms.yaml:5: this change turns `risk-owner-missing` off"],
         "{}",
         run.stderr
     );

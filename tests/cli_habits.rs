@@ -92,7 +92,13 @@ fn rules(json: &str) -> Vec<String> {
         .as_array()
         .unwrap()
         .iter()
-        .map(|f| format!("{}@{}", f["rule"].as_str().unwrap(), f["path"].as_str().unwrap()))
+        .map(|f| {
+            format!(
+                "{}@{}",
+                f["rule"].as_str().unwrap(),
+                f["path"].as_str().unwrap()
+            )
+        })
         .collect()
 }
 
@@ -162,9 +168,8 @@ fn ignore_wins_over_select_and_is_the_only_way_to_hide_integrity_findings() {
         ]
     );
     assert!(
-        out.stderr.contains(
-            "note: --select and --ignore: 2 findings of other rules not reported"
-        ),
+        out.stderr
+            .contains("note: --select and --ignore: 2 findings of other rules not reported"),
         "{}",
         out.stderr
     );
@@ -202,9 +207,8 @@ fn an_unknown_rule_is_a_usage_error_with_a_suggestion() {
         assert_eq!(out.code, 2, "{flag} {typo}");
         assert!(out.stdout.is_empty());
         assert!(
-            out.stderr.contains(&format!(
-                "is no rule or category: did you mean `{near}`?"
-            )),
+            out.stderr
+                .contains(&format!("is no rule or category: did you mean `{near}`?")),
             "{}",
             out.stderr
         );
@@ -272,12 +276,21 @@ fn quiet_prints_the_findings_only() {
     let dir = repo();
     let loud = check(dir.path(), &[]);
     assert!(loud.stderr.contains("note: "), "{}", loud.stderr);
-    assert!(loud.stdout.lines().last().unwrap().starts_with("4 errors in "));
+    assert!(loud
+        .stdout
+        .lines()
+        .last()
+        .unwrap()
+        .starts_with("4 errors in "));
     for q in ["-q", "--quiet"] {
         let out = check(dir.path(), &[q, "--select", "risk"]);
         assert_eq!(out.code, 1);
         assert_eq!(out.stderr, "", "{q}");
-        assert!(out.stdout.contains("Risk RISK-005 has no owner"), "{}", out.stdout);
+        assert!(
+            out.stdout.contains("Risk RISK-005 has no owner"),
+            "{}",
+            out.stdout
+        );
         assert!(!out.stdout.contains(" errors in "), "{}", out.stdout);
     }
 }
@@ -339,7 +352,10 @@ fn completions_for_every_shell_know_the_subcommands_and_flags() {
         let out = run(isms_lint().args(["completions", shell]));
         assert_eq!(out.code, 0, "{shell}: {}", out.stderr);
         assert!(out.stdout.len() > 1000, "{shell}: {}", out.stdout);
-        for word in SUBCOMMANDS.iter().chain(&["--select", "--as-of", "--staged"]) {
+        for word in SUBCOMMANDS
+            .iter()
+            .chain(&["--select", "--as-of", "--staged"])
+        {
             let word = if shell == "fish" {
                 word.trim_start_matches("--")
             } else {
@@ -348,12 +364,30 @@ fn completions_for_every_shell_know_the_subcommands_and_flags() {
             assert!(out.stdout.contains(word), "{shell} completes no {word}");
         }
     }
+    // `--select` and `--ignore` complete rule and category names.
+    for shell in ["bash", "zsh", "fish"] {
+        let out = run(isms_lint().args(["completions", shell]));
+        for name in [
+            "risk-owner-missing",
+            "internal-audit",
+            "corrective-action-overdue",
+        ] {
+            assert!(
+                out.stdout.contains(name),
+                "{shell} does not complete {name}"
+            );
+        }
+    }
     // The script is valid bash.
     let out = run(isms_lint().args(["completions", "bash"]));
     let dir = tempfile::tempdir().unwrap();
     let script = dir.path().join("isms-lint.bash");
     fs::write(&script, &out.stdout).unwrap();
-    if let Ok(status) = std::process::Command::new("bash").arg("-n").arg(&script).status() {
+    if let Ok(status) = std::process::Command::new("bash")
+        .arg("-n")
+        .arg(&script)
+        .status()
+    {
         assert!(status.success(), "bash -n rejects the completion script");
     }
     let out = run(isms_lint().args(["completions", "tcsh"]));
@@ -369,7 +403,8 @@ fn the_manual_page_is_generated_from_the_command_line() {
     assert!(out.stdout.contains(".SH SUBCOMMANDS"));
     for cmd in SUBCOMMANDS {
         assert!(
-            out.stdout.contains(&format!("isms\\-lint\\-{}(1)", cmd.replace('-', "\\-"))),
+            out.stdout
+                .contains(&format!("isms\\-lint\\-{}(1)", cmd.replace('-', "\\-"))),
             "the page names no {cmd}"
         );
     }
@@ -391,7 +426,12 @@ fn the_manual_page_is_generated_from_the_command_line() {
     expected.sort();
     assert_eq!(names, expected);
     let check = fs::read_to_string(pages.join("isms-lint-check.1")).unwrap();
-    for flag in ["\\-\\-select", "\\-\\-statistics", "\\-\\-staged", "\\-\\-as\\-of"] {
+    for flag in [
+        "\\-\\-select",
+        "\\-\\-statistics",
+        "\\-\\-staged",
+        "\\-\\-as\\-of",
+    ] {
         assert!(check.contains(flag), "isms-lint-check.1 has no {flag}");
     }
 }

@@ -49,7 +49,13 @@ impl Run {
             .unwrap()
             .iter()
             .filter(|f| keep(f))
-            .map(|f| format!("{}@{}", f["rule"].as_str().unwrap(), f["path"].as_str().unwrap()))
+            .map(|f| {
+                format!(
+                    "{}@{}",
+                    f["rule"].as_str().unwrap(),
+                    f["path"].as_str().unwrap()
+                )
+            })
             .collect()
     }
 }
@@ -78,7 +84,11 @@ fn isms_lint(dir: &Path, args: &[&str]) -> Run {
 fn hook(f: &Fixture, extra: &[&str]) -> Run {
     isms_lint(
         f.path(),
-        &[&["check", "--staged", "--as-of", LATER, "--format", "json"], extra].concat(),
+        &[
+            &["check", "--staged", "--as-of", LATER, "--format", "json"],
+            extra,
+        ]
+        .concat(),
     )
 }
 
@@ -101,14 +111,14 @@ fn committed_isms() -> Fixture {
     f
 }
 
-/// The line that says how many findings do not block, and how to see them.
+/// The line that says how many findings do not block, and how to make them.
 fn advisory_note(n: usize) -> String {
     let (n, verb) = if n == 1 {
         ("1 finding".to_owned(), "is")
     } else {
         (format!("{n} findings"), "are")
     };
-    format!("note: {n} this commit did not cause (the calendar, or files it does not change) {verb} shown but not blocking; run `isms-lint check` to see them on their own, or `--strict` to block on them too\n")
+    format!("note: {n} already there before this commit (the calendar, or files it does not change) {verb} shown but not blocking; `--strict` blocks on them too\n")
 }
 
 #[test]
@@ -134,7 +144,7 @@ fn a_commit_rewording_a_policy_passes_while_an_action_elsewhere_is_overdue() {
         "{advisory:?}"
     );
     assert!(
-        run.stderr.contains(&advisory_note(advisory.len())),
+        run.stderr.ends_with(&advisory_note(advisory.len())),
         "{}",
         run.stderr
     );
@@ -145,7 +155,9 @@ fn a_commit_rewording_a_policy_passes_while_an_action_elsewhere_is_overdue() {
     );
     assert_eq!(human.code, 0);
     assert!(
-        human.stdout.contains("not blocking: found before this change too"),
+        human
+            .stdout
+            .contains("not blocking: found before this change too"),
         "{}",
         human.stdout
     );
@@ -158,6 +170,16 @@ fn a_commit_rewording_a_policy_passes_while_an_action_elsewhere_is_overdue() {
         .blocking()
         .contains(&format!("corrective-action-overdue@{ACTIONS}")));
     assert!(!strict.stderr.contains("not blocking"), "{}", strict.stderr);
+    // The count is of what is reported: a selection narrows it.
+    let some = hook(&f, &["--select", "corrective-action"]);
+    assert_eq!(some.code, 0);
+    let shown = some.advisory();
+    assert!(shown.len() < advisory.len(), "{shown:?}");
+    assert!(
+        some.stderr.ends_with(&advisory_note(shown.len())),
+        "{}",
+        some.stderr
+    );
     // And a check that is not a hook's judges everything.
     let plain = isms_lint(f.path(), &["check", "--as-of", LATER, "--format", "json"]);
     assert_eq!(plain.code, 1);
@@ -230,4 +252,31 @@ fn strict_needs_staged() {
     let run = isms_lint(f.path(), &["check", "--strict", "--as-of", LATER]);
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("--staged"), "{}", run.stderr);
+}
+
+#[test]
+fn a_head_that_cannot_be_checked_leaves_every_finding_blocking_and_says_why() {
+    let f = committed_isms();
+    let manifest = std::fs::read_to_string(f.join("isms.yaml")).unwrap();
+    f.write("isms.yaml", "organisation: [unclosed\n");
+    f.commit("2025-06-02", "Ann", "Break the manifest");
+    // The commit that repairs it is judged whole.
+    f.write("isms.yaml", &manifest);
+    f.git(&["add", "isms.yaml"]);
+    let run = hook(&f, &[]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(run.advisory(), Vec::<String>::new());
+    assert!(
+        run.stderr
+            .contains("note: HEAD could not be checked to compare with (isms.yaml:"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .trim_end()
+            .ends_with("): every finding blocks this commit"),
+        "{}",
+        run.stderr
+    );
 }

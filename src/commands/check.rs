@@ -3,11 +3,11 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use isms_core::load::MANIFEST;
+use isms_core::text::plural;
 use isms_core::{
     check, load, CheckOptions, DirSource, FileSource, Interval, LoadOptions, Report, Repository,
     Severity,
 };
-use isms_core::text::plural;
 use isms_git::{CommitId, GitRepo, Target};
 
 use super::{gate, select, today, CliError};
@@ -19,7 +19,7 @@ pub fn run(args: CheckArgs, color: bool) -> Result<ExitStatus, CliError> {
     let root = match &args.path {
         Some(p) => {
             if !p.is_dir() {
-                return Err(format!("{} is not a directory", p.display()));
+                return Err(CliError::NotADirectory(p.clone()));
             }
             p.clone()
         }
@@ -30,7 +30,7 @@ pub fn run(args: CheckArgs, color: bool) -> Result<ExitStatus, CliError> {
     let load_options = LoadOptions {
         config: args.config.clone(),
     };
-    let mut repo = load(&*selected.source, &load_options).map_err(|e| e.to_string())?;
+    let mut repo = load(&*selected.source, &load_options)?;
     repo.stats.notes.extend(selected.notes.iter().cloned());
     if let Some(git) = &selected.git {
         read_history(git, selected.start, &mut repo);
@@ -38,16 +38,13 @@ pub fn run(args: CheckArgs, color: bool) -> Result<ExitStatus, CliError> {
     let mut callouts = Vec::new();
     let changed = match (&selected.git, &args.changed_since) {
         (Some(git), Some(rev)) => {
-            let changed = git
-                .changed_since(rev, selected.target)
-                .map_err(|e| e.to_string())?;
+            let changed = git.changed_since(rev, selected.target)?;
             repo.stats.notes.push(format!(
                 "reporting only findings in the {} changed {}",
                 plural(changed.files.len() as i64, "file"),
                 changed.describe(rev)
             ));
-            callouts = gate::callouts(git, changed.base, &repo, args.config.is_some())
-                .map_err(|e| e.to_string())?;
+            callouts = gate::callouts(git, changed.base, &repo, args.config.is_some())?;
             Some(changed)
         }
         _ => None,
@@ -63,20 +60,25 @@ pub fn run(args: CheckArgs, color: bool) -> Result<ExitStatus, CliError> {
     };
     let mut notes = repo.stats.notes.clone();
     let mut report = check(repo, &opts);
+    // Said after the report, where the hook's user reads its verdict.
+    let mut last_note = None;
     if let (Some(git), true, false) = (&selected.git, args.staged, args.strict) {
-        notes.extend(judge_the_commit(
-            git,
-            selected.start,
-            &load_options,
-            &opts,
-            &mut report,
-        ));
+        last_note = judge_the_commit(git, selected.start, &load_options, &opts, &mut report);
     }
     if let Some(changed) = changed {
         let Report { repo, findings, .. } = &mut report;
         findings.retain(|f| changed.files.contains(repo.path(f.file)));
     }
     notes.extend(select::apply(&mut report, &args.select, &args.ignore));
+    // Counted on what is reported, once every filter has been applied.
+    let advisory = report
+        .findings
+        .iter()
+        .filter(|f| f.advisory && !f.is_waived())
+        .count();
+    if advisory > 0 {
+        last_note = Some(advisory_note(advisory));
+    }
     if !args.quiet {
         for note in &notes {
             eprintln!("note: {note}");
@@ -88,6 +90,7 @@ pub fn run(args: CheckArgs, color: bool) -> Result<ExitStatus, CliError> {
         eprintln!("warning: {}", c.note());
     }
     notes.extend(callouts.iter().map(gate::Callout::note));
+    notes.extend(last_note.clone());
     let status = if report.fails(fail_on) && !args.exit_zero {
         ExitStatus::Failure
     } else {
@@ -104,7 +107,10 @@ pub fn run(args: CheckArgs, color: bool) -> Result<ExitStatus, CliError> {
 
     // Files first: a report on standard output is the last thing a user sees.
     for o in &args.output {
-        write_file(o, &cx).map_err(|e| format!("cannot write {}: {e}", o.path.display()))?;
+        write_file(o, &cx).map_err(|error| CliError::Write {
+            path: o.path.clone(),
+            error,
+        })?;
     }
     let main = |out: &mut dyn Write, cx: &output::Context<'_>| -> std::io::Result<()> {
         if args.statistics {
@@ -124,7 +130,10 @@ pub fn run(args: CheckArgs, color: bool) -> Result<ExitStatus, CliError> {
         };
         create_file(&o.path)
             .and_then(|mut file| main(&mut file, &cx).and_then(|()| file.flush()))
-            .map_err(|e| format!("cannot write {}: {e}", o.path.display()))?;
+            .map_err(|error| CliError::Write {
+                path: o.path.clone(),
+                error,
+            })?;
     } else {
         cx.color = color;
         let stdout = std::io::stdout();
@@ -152,10 +161,13 @@ pub fn run(args: CheckArgs, color: bool) -> Result<ExitStatus, CliError> {
             // A reader that stops early (`isms-lint check | head`) ends the
             // output, not the check: the exit code still says what was found.
             Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-                return Err(format!("cannot write the report: {e}"));
+                return Err(CliError::Stdout(e));
             }
             _ => {}
         }
+    }
+    if let Some(note) = last_note.filter(|_| !args.quiet) {
+        eprintln!("note: {note}");
     }
     let github =
         args.format == Format::Github || args.output.iter().any(|o| o.format == Format::Github);
@@ -180,7 +192,8 @@ pub fn run(args: CheckArgs, color: bool) -> Result<ExitStatus, CliError> {
 ///
 /// HEAD's tree is checked the same way (same day, same settings, same
 /// history) and the findings are compared by fingerprint. With no HEAD (the
-/// first commit) or a HEAD that cannot be loaded, every finding blocks.
+/// first commit) or a HEAD that cannot be loaded, every finding blocks, and
+/// the note returned says why.
 fn judge_the_commit(
     git: &GitRepo,
     head: Option<CommitId>,
@@ -189,32 +202,49 @@ fn judge_the_commit(
     report: &mut Report,
 ) -> Option<String> {
     let head = head?;
-    let committed = git.changed_since(&head.to_string(), Target::Index).ok()?;
-    let source = git.revision(&head.to_string()).ok()?;
-    let mut before = load(&source, load_options).ok()?;
-    read_history(git, Some(head), &mut before);
-    let before = check(before, opts);
+    let before = (|| -> Result<Report, String> {
+        let source = git.revision(&head.to_string()).map_err(|e| e.to_string())?;
+        let mut before = load(&source, load_options).map_err(|e| e.to_string())?;
+        read_history(git, Some(head), &mut before);
+        Ok(check(before, opts))
+    })();
+    let committed = git.changed_since(&head.to_string(), Target::Index);
+    let (before, committed) = match (before, committed) {
+        (Ok(b), Ok(c)) => (b, c),
+        (Err(e), _) => {
+            return Some(format!(
+                "HEAD could not be checked to compare with ({e}): every finding blocks this commit"
+            ))
+        }
+        (_, Err(e)) => {
+            return Some(format!(
+                "the files this commit changes could not be listed ({e}): every finding blocks it"
+            ))
+        }
+    };
     let known: HashSet<&str> = before
         .findings
         .iter()
         .map(|f| f.fingerprint.as_str())
         .collect();
     let Report { repo, findings, .. } = report;
-    let mut advisory = 0;
     for f in findings.iter_mut() {
         if !committed.files.contains(repo.path(f.file)) && known.contains(f.fingerprint.as_str()) {
             f.advisory = true;
-            advisory += usize::from(!f.is_waived());
         }
     }
     std::mem::forget(before);
-    (advisory > 0).then(|| {
-        format!(
-            "{} this commit did not cause (the calendar, or files it does not change) {} shown but not blocking; run `isms-lint check` to see them on their own, or `--strict` to block on them too",
-            plural(advisory as i64, "finding"),
-            if advisory == 1 { "is" } else { "are" },
-        )
-    })
+    None
+}
+
+/// The one line a pre-commit hook prints about the findings it does not
+/// block on, after the report.
+fn advisory_note(n: usize) -> String {
+    format!(
+        "{} already there before this commit (the calendar, or files it does not change) {} shown but not blocking; `--strict` blocks on them too",
+        plural(n as i64, "finding"),
+        if n == 1 { "is" } else { "are" },
+    )
 }
 
 /// A report file, its directory created if needed.
@@ -245,8 +275,7 @@ fn sarif_category(s: &str) -> String {
 
 /// The nearest directory, from here upwards, that holds an `isms.yaml`.
 fn find_root() -> Result<PathBuf, CliError> {
-    let cwd =
-        std::env::current_dir().map_err(|e| format!("cannot read the current directory: {e}"))?;
+    let cwd = std::env::current_dir().map_err(CliError::CurrentDir)?;
     let mut dir: &Path = &cwd;
     loop {
         if dir.join(MANIFEST).is_file() {
@@ -254,11 +283,7 @@ fn find_root() -> Result<PathBuf, CliError> {
         }
         match dir.parent() {
             Some(p) => dir = p,
-            None => {
-                return Err(format!(
-                    "no {MANIFEST} here or in any parent directory: run `isms-lint check PATH`, or `isms-lint init` to start an ISMS repository"
-                ))
-            }
+            None => return Err(CliError::NoRepositoryFound),
         }
     }
 }
@@ -282,7 +307,7 @@ fn select_source(args: &CheckArgs, root: &Path) -> Result<Selected, CliError> {
     let git = if args.no_git {
         None
     } else {
-        GitRepo::discover(root).map_err(|e| e.to_string())?
+        GitRepo::discover(root)?
     };
     let Some(git) = git else {
         let needs_git = [
@@ -292,10 +317,10 @@ fn select_source(args: &CheckArgs, root: &Path) -> Result<Selected, CliError> {
             (args.include_untracked, "--include-untracked"),
         ];
         if let Some((_, flag)) = needs_git.iter().find(|(set, _)| *set) {
-            return Err(format!(
-                "{flag} needs a git repository, and {} is not inside one",
-                root.display()
-            ));
+            return Err(CliError::NeedsGit {
+                flag,
+                root: root.to_path_buf(),
+            });
         }
         let notes = if args.no_git {
             Vec::new()
@@ -306,9 +331,10 @@ fn select_source(args: &CheckArgs, root: &Path) -> Result<Selected, CliError> {
             )]
         };
         return Ok(Selected {
-            source: Box::new(
-                DirSource::new(root).map_err(|e| format!("cannot read {}: {e}", root.display()))?,
-            ),
+            source: Box::new(DirSource::new(root).map_err(|error| CliError::Read {
+                path: root.to_path_buf(),
+                error,
+            })?),
             git: None,
             start: None,
             target: Target::Index,
@@ -317,16 +343,12 @@ fn select_source(args: &CheckArgs, root: &Path) -> Result<Selected, CliError> {
     };
 
     if let Some(rev) = &args.rev {
-        let source = git.revision(rev).map_err(|e| e.to_string())?;
+        let source = git.revision(rev)?;
         let start = source.commit();
         return Ok(Selected {
             target: match start {
                 Some(c) => Target::Commit(c),
-                None => {
-                    return Err(format!(
-                        "`{rev}` is a tree, not a commit: pass a commit, branch or tag"
-                    ))
-                }
+                None => return Err(CliError::TreeNotCommit { rev: rev.clone() }),
             },
             source: Box::new(source),
             start,
@@ -334,10 +356,10 @@ fn select_source(args: &CheckArgs, root: &Path) -> Result<Selected, CliError> {
             notes: Vec::new(),
         });
     }
-    let start = git.head().map_err(|e| e.to_string())?;
+    let start = git.head()?;
     if args.staged {
         return Ok(Selected {
-            source: Box::new(git.index().map_err(|e| e.to_string())?),
+            source: Box::new(git.index()?),
             start,
             target: Target::Index,
             git: Some(git),
@@ -347,15 +369,13 @@ fn select_source(args: &CheckArgs, root: &Path) -> Result<Selected, CliError> {
     if !args.include_untracked
         && args.config.is_none()
         && root.join(MANIFEST).is_file()
-        && !git.is_tracked(MANIFEST).map_err(|e| e.to_string())?
+        && !git.is_tracked(MANIFEST)?
     {
-        return Err(format!(
-            "{MANIFEST} is not tracked by git, and only tracked files are checked: `git add {MANIFEST}` (and the records), or pass --include-untracked, or --no-git to read the directory as it is"
-        ));
+        return Err(CliError::ManifestUntracked);
     }
     let include_untracked = args.include_untracked;
     Ok(Selected {
-        source: Box::new(git.worktree(include_untracked).map_err(|e| e.to_string())?),
+        source: Box::new(git.worktree(include_untracked)?),
         start,
         target: Target::WorkTree { include_untracked },
         git: Some(git),

@@ -9,11 +9,9 @@ pub fn run(name: &str) -> Result<ExitStatus, CliError> {
             super::write_stdout(&rule.meta().markdown())?;
             Ok(ExitStatus::Success)
         }
-        None => Err(match rules::suggest(name) {
-            Some(s) => format!(
-                "there is no rule `{name}`; did you mean `{s}`? (`isms-lint rules` lists them)"
-            ),
-            None => format!("there is no rule `{name}` (`isms-lint rules` lists them)"),
+        None => Err(CliError::UnknownRule {
+            name: name.to_owned(),
+            suggestion: rules::suggest(name),
         }),
     }
 }

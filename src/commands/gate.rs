@@ -34,11 +34,17 @@ pub fn callouts(
     repo: &Repository,
     config_given: bool,
 ) -> Result<Vec<Callout>, isms_git::Error> {
-    let before = git.revision(&base.to_string())?;
+    // An ISMS root that did not exist yet at the base had no settings: all
+    // of today's are the change's.
+    let before = match git.revision(&base.to_string()) {
+        Ok(source) => Some(source),
+        Err(isms_git::Error::RootMissingAt { .. }) => None,
+        Err(e) => return Err(e),
+    };
     let read = |path: &str| -> Node {
         let text = before
-            .read(path, DEFAULT_MAX_FILE_SIZE)
-            .ok()
+            .as_ref()
+            .and_then(|b| b.read(path, DEFAULT_MAX_FILE_SIZE).ok())
             .and_then(|b| String::from_utf8(b).ok())
             .unwrap_or_default();
         parse(path, &text)

@@ -25,15 +25,20 @@ pub fn man(out: Option<&Path>) -> Result<ExitStatus, CliError> {
     let cmd = Cli::command();
     match out {
         Some(dir) => {
-            std::fs::create_dir_all(dir)
-                .and_then(|()| clap_mangen::generate_to(cmd, dir))
-                .map_err(|e| format!("cannot write the manual pages to {}: {e}", dir.display()))?;
+            std::fs::create_dir_all(dir).map_err(|error| CliError::CreateDir {
+                path: dir.to_path_buf(),
+                error,
+            })?;
+            clap_mangen::generate_to(cmd, dir).map_err(|error| CliError::Write {
+                path: dir.to_path_buf(),
+                error,
+            })?;
         }
         None => {
             let mut page = Vec::new();
             clap_mangen::Man::new(cmd)
                 .render(&mut page)
-                .map_err(|e| format!("cannot render the manual page: {e}"))?;
+                .map_err(CliError::Stdout)?;
             write_stdout(&String::from_utf8_lossy(&page))?;
         }
     }

@@ -14,26 +14,26 @@ pub fn run(
     let date = date.unwrap_or_else(today);
     let files = crate::templates::files(organisation, date);
     // Never overwrite: refuse before writing anything.
-    let existing: Vec<String> = files
+    let existing: Vec<PathBuf> = files
         .iter()
         .map(|(p, _)| dir.join(p))
         .filter(|p| p.exists())
-        .map(|p| p.display().to_string())
         .collect();
     if !existing.is_empty() {
-        return Err(format!(
-            "{} already exists; init writes only into a directory without an ISMS repository",
-            existing.join(", ")
-        ));
+        return Err(CliError::WouldOverwrite(existing));
     }
     for (path, contents) in &files {
         let full = dir.join(path);
         if let Some(parent) = full.parent() {
-            std::fs::create_dir_all(parent)
-                .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+            std::fs::create_dir_all(parent).map_err(|error| CliError::CreateDir {
+                path: parent.to_path_buf(),
+                error,
+            })?;
         }
-        std::fs::write(&full, contents)
-            .map_err(|e| format!("cannot write {}: {e}", full.display()))?;
+        std::fs::write(&full, contents).map_err(|error| CliError::Write {
+            path: full.clone(),
+            error,
+        })?;
     }
     let schemas = dir.join("schemas");
     super::schema::run(None, Some(&schemas))?;

@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 mod check;
+mod error;
 mod explain;
 mod gate;
 mod generate;
@@ -14,8 +15,7 @@ use std::io::IsTerminal;
 use crate::cli::{Cli, Color, Command};
 use crate::ExitStatus;
 
-/// A failure to do what was asked: printed as one line, exit code 2.
-pub type CliError = String;
+pub use error::CliError;
 
 pub fn run(cli: Cli) -> Result<ExitStatus, CliError> {
     let color = use_color(cli.color);
@@ -54,7 +54,7 @@ pub fn write_stdout(text: &str) -> Result<(), CliError> {
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        Err(e) => Err(format!("cannot write to standard output: {e}")),
+        Err(e) => Err(CliError::Stdout(e)),
     }
 }
 

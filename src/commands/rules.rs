@@ -67,7 +67,8 @@ pub fn run(format: ListFormat) -> Result<ExitStatus, CliError> {
                     })
                 })
                 .collect();
-            let mut text = serde_json::to_string_pretty(&rules).map_err(|e| e.to_string())?;
+            let mut text =
+                serde_json::to_string_pretty(&rules).expect("JSON values always serialise");
             text.push('\n');
             write_stdout(&text)?;
         }

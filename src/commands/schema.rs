@@ -8,12 +8,16 @@ use crate::ExitStatus;
 pub fn run(name: Option<&str>, out: Option<&Path>) -> Result<ExitStatus, CliError> {
     let all = schema::all();
     if let Some(dir) = out {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        std::fs::create_dir_all(dir).map_err(|error| CliError::CreateDir {
+            path: dir.to_path_buf(),
+            error,
+        })?;
         for (file, doc) in &all {
             let path = dir.join(file);
-            std::fs::write(&path, pretty(doc))
-                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            std::fs::write(&path, pretty(doc)).map_err(|error| CliError::Write {
+                path: path.clone(),
+                error,
+            })?;
         }
         eprintln!("wrote {} schemas to {}", all.len(), dir.display());
         return Ok(ExitStatus::Success);
@@ -26,10 +30,10 @@ pub fn run(name: Option<&str>, out: Option<&Path>) -> Result<ExitStatus, CliErro
                     write_stdout(&pretty(doc))?;
                     Ok(ExitStatus::Success)
                 }
-                None => Err(format!(
-                    "there is no schema `{n}`; choose one of: {}",
-                    names(&all).join(", ")
-                )),
+                None => Err(CliError::UnknownSchema {
+                    name: n.to_owned(),
+                    names: names(&all).into_iter().map(str::to_owned).collect(),
+                }),
             }
         }
         None => {

@@ -31,9 +31,7 @@ pub fn apply(report: &mut Report, select: &[Selector], ignore: &[Selector]) -> O
         return None;
     }
     let before = report.findings.len();
-    report
-        .findings
-        .retain(|f| reported(f.rule, select, ignore));
+    report.findings.retain(|f| reported(f.rule, select, ignore));
     let left_out = before - report.findings.len();
     let flags = match (select.is_empty(), ignore.is_empty()) {
         (false, false) => "--select and --ignore",
@@ -99,8 +97,16 @@ pub fn text(report: &Report) -> String {
     if rows.is_empty() {
         return "No findings.\n".to_owned();
     }
-    let count_width = rows.iter().map(|r| r.count.to_string().len()).max().unwrap_or(1);
-    let name_width = rows.iter().map(|r| r.rule.as_str().len()).max().unwrap_or(0);
+    let count_width = rows
+        .iter()
+        .map(|r| r.count.to_string().len())
+        .max()
+        .unwrap_or(1);
+    let name_width = rows
+        .iter()
+        .map(|r| r.rule.as_str().len())
+        .max()
+        .unwrap_or(0);
     let mut out = String::new();
     for r in &rows {
         let waived = if r.waived > 0 {

@@ -98,7 +98,7 @@ pub fn summary(cx: &Context<'_>) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "## isms-lint\n");
     let _ = writeln!(s, "{}\n", super::human::summary(report));
-    let verdict = match cx.exit_code() {
+    let verdict = match cx.status.code() {
         0 => format!(
             "Passed: no finding at or above `{}` (exit code 0).",
             cx.fail_on

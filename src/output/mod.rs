@@ -79,14 +79,6 @@ impl<'r> Context<'r> {
     pub fn file_path(&self, file: isms_core::source::FileId) -> String {
         format!("{}{}", self.prefix, self.report.repo.path(file))
     }
-
-    pub fn exit_code(&self) -> i32 {
-        match self.status {
-            ExitStatus::Success => 0,
-            ExitStatus::Failure => 1,
-            ExitStatus::Error => 2,
-        }
-    }
 }
 
 /// Write the report in `format`.

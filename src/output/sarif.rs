@@ -168,7 +168,7 @@ fn build(cx: &Context<'_>, kept: &[usize], cut: Option<Truncation>, limits: Limi
             message: Message::text(cut.message()),
         });
     }
-    let exit_code = cx.exit_code();
+    let exit_code = i32::from(cx.status.code());
     let exit_code_description = match exit_code {
         0 => format!(
             "No finding at or above the fail-on severity ({}).",

@@ -44,4 +44,4 @@ pub use finding::{Finding, Severity};
 pub use interval::Interval;
 pub use load::{load, LoadError, LoadOptions};
 pub use repository::{Record, RecordData, Repository};
-pub use source_fs::{DirSource, FileSource, ListedFile, ReadError};
+pub use source_fs::{DirSource, FileSource, ListError, ListedFile, ReadError};

@@ -16,7 +16,7 @@ use crate::repository::{IdTarget, LoadStats, Record, RecordData, Repository};
 use crate::rules::integrity::{unknown_kind, unreadable_file};
 use crate::schema::{self, SchemaError, Target};
 use crate::source::{FileId, SourceFile, Span};
-use crate::source_fs::{FileSource, ListedFile, ReadError};
+use crate::source_fs::{FileSource, ListError, ListedFile, ReadError};
 use crate::yaml::{self, Node, Seg, Value};
 
 /// The manifest's file name at the repository root.
@@ -38,7 +38,7 @@ pub enum LoadError {
     /// The source has no `isms.yaml` and no other manifest was given.
     NoManifest { source: String },
     /// The manifest's bytes could not be had.
-    ManifestUnreadable { path: String, error: String },
+    ManifestUnreadable { path: String, error: ReadError },
     /// The manifest is binary or UTF-16, not UTF-8 text.
     ManifestNotText { path: String, why: &'static str },
     /// The manifest is not valid UTF-8.
@@ -57,7 +57,7 @@ pub enum LoadError {
     /// The manifest is not a mapping.
     ManifestNotMapping { path: String },
     /// The source could not list its files.
-    CannotList { source: String, error: String },
+    CannotList { source: String, error: ListError },
 }
 
 impl std::fmt::Display for LoadError {
@@ -202,7 +202,10 @@ fn load_manifest(
         Some(p) => {
             let bytes = std::fs::read(p).map_err(|e| LoadError::ManifestUnreadable {
                 path: p.display().to_string(),
-                error: e.to_string(),
+                error: match e.kind() {
+                    std::io::ErrorKind::NotFound => ReadError::NotFound,
+                    _ => ReadError::Io(e.to_string()),
+                },
             })?;
             (p.display().to_string(), bytes, false)
         }
@@ -216,7 +219,7 @@ fn load_manifest(
             Err(e) => {
                 return Err(LoadError::ManifestUnreadable {
                     path: MANIFEST.to_owned(),
-                    error: e.to_string(),
+                    error: e,
                 })
             }
         },

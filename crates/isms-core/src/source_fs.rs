@@ -52,6 +52,79 @@ impl std::fmt::Display for ReadError {
     }
 }
 
+/// Why a source could not list its files at all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ListError {
+    /// A directory could not be read; `path` is relative to the root, when
+    /// the walk knows it.
+    Unreadable {
+        path: Option<String>,
+        message: String,
+    },
+    /// A symbolic link leads back to a directory that holds it.
+    Loop { path: String },
+}
+
+impl std::fmt::Display for ListError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ListError::Unreadable {
+                path: Some(path),
+                message,
+            } => write!(f, "{path}: {message}"),
+            ListError::Unreadable {
+                path: None,
+                message,
+            } => f.write_str(message),
+            ListError::Loop { path } => write!(
+                f,
+                "{path}: a symbolic link that leads back to a directory holding it"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for ListError {}
+
+impl ListError {
+    /// The typed form of a directory walk's error, with paths relative to
+    /// `root`.
+    fn from_walk(root: &Path, e: ignore::Error) -> ListError {
+        let rel = |p: &Path| {
+            p.strip_prefix(root)
+                .unwrap_or(p)
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/")
+        };
+        match e {
+            ignore::Error::WithPath { path, err } => match ListError::from_walk(root, *err) {
+                ListError::Unreadable {
+                    path: None,
+                    message,
+                } => ListError::Unreadable {
+                    path: Some(rel(&path)),
+                    message,
+                },
+                other => other,
+            },
+            ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+                ListError::from_walk(root, *err)
+            }
+            ignore::Error::Loop { child, .. } => ListError::Loop { path: rel(&child) },
+            ignore::Error::Io(e) => ListError::Unreadable {
+                path: None,
+                message: e.to_string(),
+            },
+            other => ListError::Unreadable {
+                path: None,
+                message: other.to_string(),
+            },
+        }
+    }
+}
+
 fn human_size(b: u64) -> String {
     if b >= 1 << 20 {
         format!("{:.1} MiB", b as f64 / f64::from(1 << 20))
@@ -68,7 +141,7 @@ pub trait FileSource: Sync {
     fn describe(&self) -> String;
 
     /// Every file, sorted by path.
-    fn list(&self) -> Result<Vec<ListedFile>, String>;
+    fn list(&self) -> Result<Vec<ListedFile>, ListError>;
 
     /// The bytes of one listed file, refusing files larger than `limit`.
     fn read(&self, path: &str, limit: u64) -> Result<Vec<u8>, ReadError>;
@@ -121,7 +194,7 @@ impl FileSource for DirSource {
         format!("{} (directory)", self.root.display())
     }
 
-    fn list(&self) -> Result<Vec<ListedFile>, String> {
+    fn list(&self) -> Result<Vec<ListedFile>, ListError> {
         let mut out = Vec::new();
         let walker = ignore::WalkBuilder::new(&self.root)
             .hidden(true)
@@ -132,7 +205,7 @@ impl FileSource for DirSource {
             .follow_links(false)
             .build();
         for entry in walker {
-            let entry = entry.map_err(|e| e.to_string())?;
+            let entry = entry.map_err(|e| ListError::from_walk(&self.root, e))?;
             let Some(ft) = entry.file_type() else {
                 continue;
             };
@@ -246,6 +319,40 @@ fn io_error(e: std::io::Error) -> ReadError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_walk_error_is_typed_with_its_path_relative_to_the_root() {
+        let root = Path::new("/repo");
+        let denied = ignore::Error::WithPath {
+            path: root.join("risks/private"),
+            err: Box::new(ignore::Error::Io(std::io::Error::new(
+                std::io::ErrorKind::PermissionDenied,
+                "permission denied",
+            ))),
+        };
+        let e = ListError::from_walk(root, denied);
+        assert_eq!(
+            e,
+            ListError::Unreadable {
+                path: Some("risks/private".into()),
+                message: "permission denied".into()
+            }
+        );
+        assert_eq!(e.to_string(), "risks/private: permission denied");
+        let looped = ignore::Error::WithDepth {
+            depth: 2,
+            err: Box::new(ignore::Error::Loop {
+                ancestor: root.to_path_buf(),
+                child: root.join("a/up"),
+            }),
+        };
+        assert_eq!(
+            ListError::from_walk(root, looped),
+            ListError::Loop {
+                path: "a/up".into()
+            }
+        );
+    }
 
     #[test]
     fn reads_up_to_the_limit_and_no_further() {

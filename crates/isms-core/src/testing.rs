@@ -19,7 +19,7 @@ use chrono::NaiveDate;
 use crate::engine::{check, CheckOptions, Report};
 use crate::history::History;
 use crate::load::{load, LoadOptions, MANIFEST};
-use crate::source_fs::{FileSource, ListedFile, ReadError};
+use crate::source_fs::{FileSource, ListError, ListedFile, ReadError};
 
 /// Files held in memory.
 #[derive(Debug, Clone, Default)]
@@ -42,7 +42,7 @@ impl FileSource for MemorySource {
         "in-memory repository".into()
     }
 
-    fn list(&self) -> Result<Vec<ListedFile>, String> {
+    fn list(&self) -> Result<Vec<ListedFile>, ListError> {
         Ok(self
             .files
             .keys()

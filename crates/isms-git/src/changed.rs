@@ -49,21 +49,15 @@ impl GitRepo {
         let since = self.resolve_commit(rev)?;
         let tip = match target {
             Target::Commit(id) => id,
-            Target::WorkTree { .. } | Target::Index => self.head()?.ok_or_else(|| {
-                Error("--changed-since needs a commit to compare with, and this repository has none yet".into())
-            })?,
+            Target::WorkTree { .. } | Target::Index => self.head()?.ok_or(Error::NoCommits)?,
         };
-        let base = repo.merge_base(since, tip).map_err(|e| {
-            let hint = if repo.is_shallow() {
-                " (this is a shallow clone: fetch the whole history, e.g. `fetch-depth: 0` in actions/checkout)"
-            } else {
-                ""
-            };
-            Error(format!(
-                "`{rev}` and the commit checked have no common ancestor{hint}: {}",
-                e.message()
-            ))
-        })?;
+        let base = repo
+            .merge_base(since, tip)
+            .map_err(|e| Error::NoCommonAncestor {
+                rev: rev.to_owned(),
+                shallow: repo.is_shallow(),
+                message: e.message().to_owned(),
+            })?;
         let base_tree = repo.find_commit(base)?.tree()?;
         let mut opts = DiffOptions::new();
         opts.ignore_submodules(true).skip_binary_check(true);

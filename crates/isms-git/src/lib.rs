@@ -43,13 +43,102 @@ pub use git2::Oid as CommitId;
 pub use objects::ObjectSource;
 pub use worktree::WorkTreeSource;
 
-/// What went wrong, in one line for people.
+/// What went wrong. `Display` gives one line for people, saying what to do
+/// where something can be done.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Error(pub String);
+#[non_exhaustive]
+pub enum Error {
+    /// The repository belongs to another user, and git's `safe.directory`
+    /// protection refuses it.
+    NotTrusted { root: PathBuf, message: String },
+    /// The repository holding `root` could not be opened.
+    CannotOpen { root: PathBuf, message: String },
+    /// A directory of the ISMS root could not be read from disk.
+    Io { path: PathBuf, message: String },
+    /// A bare repository, with no working tree to read.
+    Bare,
+    /// `rev` names nothing in this repository.
+    UnknownRevision { rev: String, message: String },
+    /// `rev` names something, but not a commit.
+    NotACommit { rev: String },
+    /// `rev` names something that leads to no tree (a blob, say).
+    NotATree { rev: String },
+    /// The ISMS root (`dir`, inside the repository) is not at `rev`.
+    RootMissingAt { dir: String, rev: String },
+    /// The ISMS root's path is a file at `rev`.
+    RootNotDirectoryAt { dir: String, rev: String },
+    /// `GIT_INDEX_FILE` names an index that cannot be read.
+    IndexFile { path: PathBuf, message: String },
+    /// A comparison needs a commit, and the repository has none yet.
+    NoCommits,
+    /// `rev` and the commit checked share no history.
+    NoCommonAncestor {
+        rev: String,
+        shallow: bool,
+        message: String,
+    },
+    /// Any other failure of libgit2, with its message.
+    Git {
+        code: git2::ErrorCode,
+        message: String,
+    },
+}
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        match self {
+            Error::NotTrusted { root, message } => write!(
+                f,
+                "the git repository holding {} belongs to another user, and git does not trust it: `git config --global --add safe.directory <its path>` if you do, or pass --no-git ({message})",
+                root.display()
+            ),
+            Error::CannotOpen { root, message } => write!(
+                f,
+                "cannot open the git repository holding {}: {message}",
+                root.display()
+            ),
+            Error::Io { path, message } => write!(f, "cannot read {}: {message}", path.display()),
+            Error::Bare => f.write_str(
+                "this is a bare repository, without a working tree: pass --rev REV to check a revision",
+            ),
+            Error::UnknownRevision { rev, message } => write!(
+                f,
+                "`{rev}` names no commit, branch or tag in this repository ({message})"
+            ),
+            Error::NotACommit { rev } => write!(f, "`{rev}` does not name a commit"),
+            Error::NotATree { rev } => write!(f, "`{rev}` does not name a commit or a tree"),
+            Error::RootMissingAt { dir, rev } => write!(
+                f,
+                "`{dir}` does not exist at `{rev}`: the ISMS root was not there yet"
+            ),
+            Error::RootNotDirectoryAt { dir, rev } => {
+                write!(f, "`{dir}` is not a directory at `{rev}`")
+            }
+            Error::IndexFile { path, message } => write!(
+                f,
+                "cannot read the index named by GIT_INDEX_FILE ({}): {message}",
+                path.display()
+            ),
+            Error::NoCommits => f.write_str(
+                "--changed-since needs a commit to compare with, and this repository has none yet",
+            ),
+            Error::NoCommonAncestor {
+                rev,
+                shallow,
+                message,
+            } => {
+                let hint = if *shallow {
+                    " (this is a shallow clone: fetch the whole history, e.g. `fetch-depth: 0` in actions/checkout)"
+                } else {
+                    ""
+                };
+                write!(
+                    f,
+                    "`{rev}` and the commit checked have no common ancestor{hint}: {message}"
+                )
+            }
+            Error::Git { message, .. } => f.write_str(message),
+        }
     }
 }
 
@@ -57,7 +146,10 @@ impl std::error::Error for Error {}
 
 impl From<git2::Error> for Error {
     fn from(e: git2::Error) -> Self {
-        Error(e.message().to_owned())
+        Error::Git {
+            code: e.code(),
+            message: e.message().to_owned(),
+        }
     }
 }
 
@@ -95,26 +187,26 @@ impl GitRepo {
             // Git's `safe.directory` protection: a repository owned by another
             // user (a CI container, a shared checkout) is refused, as git refuses it.
             Err(e) if e.code() == ErrorCode::Owner => {
-                return Err(Error(format!(
-                    "the git repository holding {} belongs to another user, and git does not trust it: `git config --global --add safe.directory <its path>` if you do, or pass --no-git ({})",
-                    root.display(),
-                    e.message()
-                )))
+                return Err(Error::NotTrusted {
+                    root: root.to_path_buf(),
+                    message: e.message().to_owned(),
+                })
             }
             Err(e) => {
-                return Err(Error(format!(
-                    "cannot open the git repository holding {}: {}",
-                    root.display(),
-                    e.message()
-                )))
+                return Err(Error::CannotOpen {
+                    root: root.to_path_buf(),
+                    message: e.message().to_owned(),
+                })
             }
         };
         let workdir = repo.workdir().map(Path::to_path_buf);
         let prefix = match &workdir {
             Some(w) => {
                 let canon = |p: &Path| {
-                    std::fs::canonicalize(p)
-                        .map_err(|e| Error(format!("cannot read {}: {e}", p.display())))
+                    std::fs::canonicalize(p).map_err(|e| Error::Io {
+                        path: p.to_path_buf(),
+                        message: e.to_string(),
+                    })
                 };
                 let (w, r) = (canon(w)?, canon(root)?);
                 match r.strip_prefix(&w) {
@@ -186,15 +278,16 @@ impl GitRepo {
 
     /// The commit `rev` names.
     pub fn resolve_commit(&self, rev: &str) -> Result<Oid> {
-        let obj = self.repo.revparse_single(rev).map_err(|e| {
-            Error(format!(
-                "`{rev}` names no commit, branch or tag here ({})",
-                e.message()
-            ))
+        let obj = self
+            .repo
+            .revparse_single(rev)
+            .map_err(|e| Error::UnknownRevision {
+                rev: rev.to_owned(),
+                message: e.message().to_owned(),
+            })?;
+        let commit = obj.peel_to_commit().map_err(|_| Error::NotACommit {
+            rev: rev.to_owned(),
         })?;
-        let commit = obj
-            .peel_to_commit()
-            .map_err(|_| Error(format!("`{rev}` does not name a commit")))?;
         Ok(commit.id())
     }
 

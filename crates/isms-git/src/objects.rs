@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use git2::{Oid, TreeWalkMode, TreeWalkResult};
-use isms_core::{FileSource, ListedFile, ReadError};
+use isms_core::{FileSource, ListError, ListedFile, ReadError};
 
 use crate::pool::{BlobError, RepoPool};
 use crate::{short, Error, GitRepo, Result};
@@ -45,29 +45,33 @@ impl ObjectSource {
     /// takes that leads to a tree).
     pub(crate) fn from_revision(git: &GitRepo, rev: &str) -> Result<ObjectSource> {
         let repo = &git.repo;
-        let obj = repo.revparse_single(rev).map_err(|e| {
-            Error(format!(
-                "`{rev}` names no commit, branch or tag in this repository ({})",
-                e.message()
-            ))
-        })?;
+        let obj = repo
+            .revparse_single(rev)
+            .map_err(|e| Error::UnknownRevision {
+                rev: rev.to_owned(),
+                message: e.message().to_owned(),
+            })?;
         let commit = obj.peel_to_commit().ok();
-        let tree = obj
-            .peel_to_tree()
-            .map_err(|_| Error(format!("`{rev}` does not name a commit or a tree")))?;
+        let tree = obj.peel_to_tree().map_err(|_| Error::NotATree {
+            rev: rev.to_owned(),
+        })?;
         let root_tree = if git.prefix.is_empty() {
             tree
         } else {
             let dir = git.prefix.trim_end_matches('/');
-            let entry = tree.get_path(Path::new(dir)).map_err(|_| {
-                Error(format!(
-                    "`{dir}` does not exist at `{rev}`: the ISMS root was not there yet"
-                ))
-            })?;
+            let entry = tree
+                .get_path(Path::new(dir))
+                .map_err(|_| Error::RootMissingAt {
+                    dir: dir.to_owned(),
+                    rev: rev.to_owned(),
+                })?;
             entry
                 .to_object(repo)?
                 .into_tree()
-                .map_err(|_| Error(format!("`{dir}` is not a directory at `{rev}`")))?
+                .map_err(|_| Error::RootNotDirectoryAt {
+                    dir: dir.to_owned(),
+                    rev: rev.to_owned(),
+                })?
         };
         let mut entries = BTreeMap::new();
         root_tree.walk(TreeWalkMode::PreOrder, |dir, e| {
@@ -107,12 +111,9 @@ impl ObjectSource {
     /// to the current directory); elsewhere the repository's own index is read.
     pub(crate) fn from_index(git: &GitRepo) -> Result<ObjectSource> {
         let index = match std::env::var_os("GIT_INDEX_FILE").filter(|v| !v.is_empty()) {
-            Some(path) => git2::Index::open(Path::new(&path)).map_err(|e| {
-                Error(format!(
-                    "cannot read the index named by GIT_INDEX_FILE ({}): {}",
-                    Path::new(&path).display(),
-                    e.message()
-                ))
+            Some(path) => git2::Index::open(Path::new(&path)).map_err(|e| Error::IndexFile {
+                path: path.into(),
+                message: e.message().to_owned(),
             })?,
             None => git.repo.index()?,
         };
@@ -209,7 +210,7 @@ impl FileSource for ObjectSource {
         self.describe.clone()
     }
 
-    fn list(&self) -> Result<Vec<ListedFile>, String> {
+    fn list(&self) -> Result<Vec<ListedFile>, ListError> {
         Ok(self
             .entries
             .keys()

@@ -3,7 +3,7 @@
 use std::collections::HashSet;
 
 use git2::{Status, StatusOptions, StatusShow};
-use isms_core::{DirSource, FileSource, ListedFile, ReadError};
+use isms_core::{DirSource, FileSource, ListError, ListedFile, ReadError};
 
 use crate::{Error, GitRepo, Result};
 
@@ -26,10 +26,7 @@ pub struct WorkTreeSource {
 impl WorkTreeSource {
     pub(crate) fn new(git: &GitRepo, include_untracked: bool) -> Result<WorkTreeSource> {
         if git.workdir.is_none() {
-            return Err(Error(
-                "this is a bare repository, without a working tree: pass --rev REV to check a revision"
-                    .into(),
-            ));
+            return Err(Error::Bare);
         }
         let repo = &git.repo;
         let index = repo.index()?;
@@ -76,8 +73,10 @@ impl WorkTreeSource {
         }
         let mut files: Vec<String> = listed.iter().cloned().collect();
         files.sort();
-        let disk = DirSource::new(&git.root)
-            .map_err(|e| Error(format!("cannot read {}: {e}", git.root.display())))?;
+        let disk = DirSource::new(&git.root).map_err(|e| Error::Io {
+            path: git.root.clone(),
+            message: e.to_string(),
+        })?;
         let what = if include_untracked {
             "tracked and untracked files"
         } else {
@@ -104,7 +103,7 @@ impl FileSource for WorkTreeSource {
         self.describe.clone()
     }
 
-    fn list(&self) -> Result<Vec<ListedFile>, String> {
+    fn list(&self) -> Result<Vec<ListedFile>, ListError> {
         Ok(self
             .files
             .iter()

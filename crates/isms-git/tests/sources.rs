@@ -155,8 +155,10 @@ fn a_revision_is_read_from_the_object_database() {
     );
     let err = git.revision("no-such-branch").err().unwrap();
     assert!(
-        err.0
-            .starts_with("`no-such-branch` names no commit, branch or tag"),
+        matches!(&err, isms_git::Error::UnknownRevision { rev, .. } if rev == "no-such-branch")
+            && err
+                .to_string()
+                .starts_with("`no-such-branch` names no commit, branch or tag"),
         "{err}"
     );
 }
@@ -265,7 +267,12 @@ fn an_isms_root_in_a_subdirectory() {
     let later = GitRepo::discover(&f.join("isms2")).unwrap().unwrap();
     let err = later.revision("HEAD~1").err().unwrap();
     assert!(
-        err.0.contains("`isms2` does not exist at `HEAD~1`"),
+        err == isms_git::Error::RootMissingAt {
+            dir: "isms2".into(),
+            rev: "HEAD~1".into()
+        } && err
+            .to_string()
+            .contains("`isms2` does not exist at `HEAD~1`"),
         "{err}"
     );
 }
