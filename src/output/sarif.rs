@@ -17,6 +17,12 @@
 //! The types below are the subset of SARIF this tool writes. The output is
 //! checked against the OASIS schema and Microsoft's SARIF multitool (with its
 //! GitHub rules) in CI.
+//!
+//! They are written here rather than taken from `serde-sarif`: that crate
+//! models the whole specification (every field optional, builders, and the
+//! `strum` and `typed-builder` machinery) to express these twenty-odd
+//! structs, whose point is which fields are always present for GitHub; the
+//! validation in CI, not the types, is what keeps the output conforming.
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -24,6 +30,7 @@ use std::io::{self, Write};
 use isms_core::rules::{registry, RuleMeta};
 use isms_core::source::{SourceFile, Span};
 use isms_core::{Finding, Severity};
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde::Serialize;
 
 use super::Context;
@@ -358,16 +365,29 @@ fn pascal_case(kebab: &str) -> String {
         .collect()
 }
 
-/// A `file:` URI for a directory, ending in `/`, with everything but
-/// unreserved characters percent-encoded (RFC 3986, 8089).
+/// What a URI keeps as it is: unreserved characters (RFC 3986, 2.3) and the
+/// path separator; everything else is percent-encoded, byte by byte of UTF-8.
+const PATH: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~')
+    .remove(b'/');
+
+/// A `file:` URI for a directory, ending in `/` (RFC 8089).
 fn file_uri(dir: &std::path::Path) -> String {
     let s = dir.to_string_lossy().replace('\\', "/");
     let mut uri = String::from("file://");
-    if !s.starts_with('/') {
-        // A Windows drive: file:///C:/...
+    // A Windows drive, `C:/…`, keeps its colon: file:///C:/…
+    let (drive, rest) = match s.as_bytes() {
+        [letter, b':', ..] if letter.is_ascii_alphabetic() => s.split_at(2),
+        _ => ("", s.as_str()),
+    };
+    if !drive.is_empty() {
         uri.push('/');
+        uri.push_str(drive);
     }
-    uri.push_str(&encode(&s, true));
+    uri.extend(utf8_percent_encode(rest, PATH));
     if !uri.ends_with('/') {
         uri.push('/');
     }
@@ -376,24 +396,7 @@ fn file_uri(dir: &std::path::Path) -> String {
 
 /// Percent-encode a relative, `/`-separated path as a URI reference.
 pub fn encode_path(path: &str) -> String {
-    encode(path, false)
-}
-
-/// Percent-encode all but unreserved characters and `/` (and, in an absolute
-/// Windows path, the drive's colon).
-fn encode(path: &str, drive: bool) -> String {
-    let mut out = String::with_capacity(path.len());
-    for (i, b) in path.bytes().enumerate() {
-        let keep = b.is_ascii_alphanumeric()
-            || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/')
-            || (drive && b == b':' && i == 1);
-        if keep {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    utf8_percent_encode(path, PATH).to_string()
 }
 
 // The SARIF subset this tool writes. Field order follows the specification's.
