@@ -1050,3 +1050,44 @@ fn the_junit_schema_check_rejects_what_the_schema_rejects() {
         assert!(result.is_err(), "accepted: {bad}");
     }
 }
+
+#[test]
+fn a_waiver_in_the_waivers_file_is_a_suppression_located_there() {
+    let dir = broken_repo();
+    let root = dir.path();
+    let manifest = fs::read_to_string(root.join("isms.yaml")).unwrap();
+    fs::write(
+        root.join("isms.yaml"),
+        manifest.replace(
+            "waivers:\n",
+            "waivers-file: compliance/waivers.yaml\nwaivers:\n",
+        ),
+    )
+    .unwrap();
+    write(
+        root,
+        "compliance/waivers.yaml",
+        "# Accepted findings, reviewed monthly.\nwaivers:\n  - rule: invalid-date\n    target: CA-003\n    reason: Date being confirmed with the auditor\n    owner: Information Security Manager\n    expires: 2099-12-31\n",
+    );
+    let (_, log) = sarif(root, "waivers-file", &[]);
+    let waived = result(&log, "invalid-date", "actions/corrective-actions.yaml");
+    let suppression = &waived["suppressions"][0];
+    assert_eq!(
+        suppression["justification"],
+        "Date being confirmed with the auditor"
+    );
+    let loc = &suppression["location"]["physicalLocation"];
+    assert_eq!(loc["artifactLocation"]["uri"], "compliance/waivers.yaml");
+    assert_eq!(loc["region"]["startLine"], 3);
+    assert_eq!(loc["region"]["startColumn"], 5);
+    assert!(loc["region"]["snippet"]["text"]
+        .as_str()
+        .unwrap()
+        .starts_with("rule: invalid-date\n    target: CA-003"));
+    // The manifest's own waiver is still located in the manifest.
+    let other = result(&log, "invalid-date", "risks/RISK-002.yaml");
+    assert_eq!(
+        other["suppressions"][0]["location"]["physicalLocation"]["artifactLocation"]["uri"],
+        "isms.yaml"
+    );
+}

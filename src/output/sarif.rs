@@ -292,7 +292,7 @@ fn result(
         .waiver
         .and_then(|i| report.waivers.iter().find(|w| w.index == i))
         .map(|w| {
-            let m = report.repo.file(report.repo.manifest_file);
+            // Where the waiver is written: `isms.yaml`, or the waivers file.
             vec![Suppression {
                 kind: "external",
                 status: "accepted",
@@ -300,8 +300,8 @@ fn result(
                 location: Location {
                     id: None,
                     physical_location: PhysicalLocation::new(
-                        cx.file_path(report.repo.manifest_file),
-                        m,
+                        cx.file_path(w.file),
+                        report.repo.file(w.file),
                         w.span,
                     ),
                     message: None,
