@@ -1091,3 +1091,145 @@ fn a_waiver_in_the_waivers_file_is_a_suppression_located_there() {
         "isms.yaml"
     );
 }
+
+#[test]
+fn rules_turned_off_are_shown_in_every_format() {
+    let dir = broken_repo();
+    let root = dir.path();
+    let manifest = fs::read_to_string(root.join("isms.yaml")).unwrap();
+    let manifest = manifest.replace(
+        "lint:\n  horizon: 30 days\n",
+        "lint:\n  horizon: 30 days\n  rules:\n    corrective-action-overdue: off\n    corrective-action-stale:\n      severity: off\n",
+    );
+    fs::write(root.join("isms.yaml"), &manifest).unwrap();
+    let line_of = |needle: &str| manifest.lines().position(|l| l.contains(needle)).unwrap() + 1;
+    let (due, stale) = (
+        line_of("corrective-action-overdue: off"),
+        line_of("corrective-action-stale:"),
+    );
+
+    // The summary line, in the terminal and after the annotations.
+    let sentence = format!(
+        "2 rules turned off by lint.rules in isms.yaml: corrective-action-overdue (line {due}), corrective-action-stale (line {stale})."
+    );
+    let (_, human) = check(root, &[]);
+    let last = human.lines().last().unwrap();
+    assert!(
+        last.ends_with(&format!("as of {DAY}. {sentence}")),
+        "{last}"
+    );
+    assert!(
+        !human.contains("[corrective-action-overdue]"),
+        "the rule did not run"
+    );
+    let (_, github) = check(root, &["--format", "github"]);
+    assert!(github.trim_end().ends_with(&sentence), "{github}");
+
+    // JSON: a field of its own.
+    let (_, json) = check(root, &["--format", "json"]);
+    let json: Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(
+        json["disabled"],
+        serde_json::json!([
+            {"rule": "corrective-action-overdue", "path": "isms.yaml", "line": due},
+            {"rule": "corrective-action-stale", "path": "isms.yaml", "line": stale},
+        ])
+    );
+
+    // SARIF: the invocation's overrides, the run's properties, a notification.
+    let (_, log) = sarif(root, "disabled", &[]);
+    let run = &log["runs"][0];
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    let overrides = run["invocations"][0]["ruleConfigurationOverrides"]
+        .as_array()
+        .unwrap();
+    assert_eq!(overrides.len(), 2);
+    for (o, rule) in overrides
+        .iter()
+        .zip(["corrective-action-overdue", "corrective-action-stale"])
+    {
+        assert_eq!(o["descriptor"]["id"], rule);
+        let index = o["descriptor"]["index"].as_u64().unwrap() as usize;
+        assert_eq!(rules[index]["id"], rule);
+        assert_eq!(o["configuration"]["enabled"], false);
+    }
+    assert_eq!(
+        run["properties"]["disabledRules"],
+        serde_json::json!([
+            {"rule": "corrective-action-overdue", "path": "isms.yaml", "line": due},
+            {"rule": "corrective-action-stale", "path": "isms.yaml", "line": stale},
+        ])
+    );
+    assert!(run["invocations"][0]["toolExecutionNotifications"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|n| n["message"]["text"] == sentence.as_str()));
+
+    // The job summary: a warning near the top.
+    let summary = TempDir::new().unwrap();
+    let path = summary.path().join("summary.md");
+    isms_lint()
+        .arg("check")
+        .arg(root)
+        .args(["--as-of", DAY, "--format", "github"])
+        .env("GITHUB_STEP_SUMMARY", &path)
+        .output()
+        .unwrap();
+    let md = fs::read_to_string(&path).unwrap();
+    let warning = format!(
+        "> [!WARNING]\n> 2 rules turned off by `lint.rules` in `isms.yaml`, so they did not run and their findings are absent, not resolved: `corrective-action-overdue` (line {due}), `corrective-action-stale` (line {stale}).\n"
+    );
+    let at = md.find(&warning).unwrap_or_else(|| panic!("{md}"));
+    assert!(at < md.find("| Rule |").unwrap(), "before the counts");
+
+    // JUnit: skipped test cases in a suite of their own.
+    let (_, junit) = check(root, &["--format", "junit"]);
+    assert_valid_junit(&junit);
+    let doc = roxmltree::Document::parse(&junit).unwrap();
+    let suite = doc
+        .descendants()
+        .find(|n| n.has_tag_name("testsuite") && n.attribute("name") == Some("rules turned off"))
+        .unwrap();
+    assert_eq!(suite.attribute("skipped"), Some("2"));
+    let cases: Vec<(&str, &str)> = suite
+        .children()
+        .filter(|n| n.has_tag_name("testcase"))
+        .map(|c| {
+            let skipped = c.children().find(|n| n.has_tag_name("skipped")).unwrap();
+            (
+                c.attribute("name").unwrap(),
+                skipped.attribute("message").unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        cases[0],
+        (
+            "corrective-action-overdue",
+            &*format!("turned off by lint.rules at isms.yaml:{due}: the rule did not run")
+        )
+    );
+    let total: usize = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("testcase"))
+        .count();
+    assert_eq!(
+        doc.root_element().attribute("tests"),
+        Some(&*total.to_string())
+    );
+
+    // GitLab: an `info` issue at each line of `lint.rules`.
+    let (_, gitlab) = check(root, &["--format", "gitlab"]);
+    let gitlab: Value = serde_json::from_str(&gitlab).unwrap();
+    assert_gitlab_code_quality(&gitlab);
+    let off: Vec<&Value> = gitlab
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["location"]["path"] == "isms.yaml" && i["severity"] == "info")
+        .collect();
+    assert_eq!(off.len(), 2, "{off:#?}");
+    assert_eq!(off[0]["check_name"], "corrective-action-overdue");
+    assert_eq!(off[0]["location"]["lines"]["begin"], due);
+}

@@ -97,7 +97,7 @@ pub fn summary(cx: &Context<'_>) -> String {
     let blob = blob_base();
     let mut s = String::new();
     let _ = writeln!(s, "## isms-lint\n");
-    let _ = writeln!(s, "{}\n", super::human::summary(report));
+    let _ = writeln!(s, "{}\n", super::human::counts(report));
     let verdict = match cx.exit_code() {
         0 => format!(
             "Passed: no finding at or above `{}` (exit code 0).",
@@ -109,6 +109,22 @@ pub fn summary(cx: &Context<'_>) -> String {
         ),
     };
     let _ = writeln!(s, "{verdict}\n");
+    let off = super::disabled(report);
+    if !off.is_empty() {
+        let list: Vec<String> = off
+            .iter()
+            .map(|(rule, line)| format!("`{rule}` (line {line})"))
+            .collect();
+        let _ = writeln!(
+            s,
+            "> [!WARNING]\n> {} turned off by `lint.rules` in {}, so {} not run and {} findings are absent, not resolved: {}.\n",
+            isms_core::text::plural(off.len() as i64, "rule"),
+            code(&cx.file_path(report.repo.manifest_file)),
+            if off.len() == 1 { "it did" } else { "they did" },
+            if off.len() == 1 { "its" } else { "their" },
+            list.join(", ")
+        );
+    }
 
     // Counts by rule and severity.
     #[derive(Default)]
@@ -321,6 +337,11 @@ fn rule_url(name: &str) -> String {
         "{}/blob/main/docs/rules/{name}.md",
         env!("CARGO_PKG_REPOSITORY")
     )
+}
+
+/// Text shown as code (a file name).
+fn code(s: &str) -> String {
+    format!("`{}`", cell(s))
 }
 
 /// Text made safe for one cell of a Markdown table.

@@ -53,8 +53,19 @@ pub fn write(out: &mut dyn Write, report: &Report, opts: &Options) -> io::Result
     writeln!(out, "{}", summary(report))
 }
 
-/// "2 errors, 1 warning (1 waived) in 152 records from 140 files, as of 2026-11-30."
+/// "2 errors, 1 warning (1 waived) in 152 records from 140 files, as of
+/// 2026-11-30.", and the rules turned off, if any.
 pub fn summary(report: &Report) -> String {
+    let mut line = counts(report);
+    if let Some(off) = super::disabled_sentence(report) {
+        line.push(' ');
+        line.push_str(&off);
+    }
+    line
+}
+
+/// The summary line without the rules turned off.
+pub fn counts(report: &Report) -> String {
     let c = report.counts();
     let plural = |n: usize, one: &str| {
         if n == 1 {

@@ -53,7 +53,8 @@ pub fn render(cx: &Context<'_>) -> String {
         }
     }
 
-    let total = report.findings.len().max(1);
+    let off = super::disabled(report);
+    let total = report.findings.len().max(1) + off.len();
     let skipped = report.findings.iter().filter(|f| f.is_waived()).count();
     let failures = report.findings.len() - skipped;
     let mut s = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
@@ -91,6 +92,31 @@ pub fn render(cx: &Context<'_>) -> String {
         );
         for f in findings {
             testcase(cx, &mut s, f, &classname);
+        }
+        s.push_str("  </testsuite>\n");
+    }
+    // Rules turned off: skipped test cases, so that a rule switched off is
+    // never invisible in the test report either.
+    if !off.is_empty() {
+        let _ = writeln!(
+            s,
+            "  <testsuite name=\"rules turned off\" tests=\"{n}\" failures=\"0\" errors=\"0\" skipped=\"{n}\" time=\"0\" timestamp=\"{}T00:00:00\">",
+            report.as_of,
+            n = off.len()
+        );
+        let manifest = cx.file_path(report.repo.manifest_file);
+        for (rule, line) in off {
+            let classname = match find(rule) {
+                Some(r) => format!("isms-lint.{}.{rule}", r.meta().category),
+                None => format!("isms-lint.{rule}"),
+            };
+            let _ = writeln!(
+                s,
+                "    <testcase name=\"{}\" classname=\"{}\" time=\"0\">\n      <skipped message=\"{}\"/>\n    </testcase>",
+                attr(rule),
+                attr(&classname),
+                attr(&format!("turned off by lint.rules at {manifest}:{line}: the rule did not run"))
+            );
         }
         s.push_str("  </testsuite>\n");
     }

@@ -86,6 +86,36 @@ impl<'r> Context<'r> {
     }
 }
 
+/// The rules the manifest turns off, as where they are: (rule, line of
+/// `lint.rules`). A rule switched off is said in every format, so that it is
+/// never invisible.
+pub fn disabled(report: &Report) -> Vec<(&'static str, usize)> {
+    let manifest = report.repo.file(report.repo.manifest_file);
+    report
+        .disabled
+        .iter()
+        .map(|d| (d.rule.as_str(), manifest.line_col(d.span.start).line))
+        .collect()
+}
+
+/// "2 rules turned off by lint.rules in isms.yaml: `a` (line 5), `b` (line 6)."
+pub fn disabled_sentence(report: &Report) -> Option<String> {
+    let off = disabled(report);
+    if off.is_empty() {
+        return None;
+    }
+    let list: Vec<String> = off
+        .iter()
+        .map(|(rule, line)| format!("{rule} (line {line})"))
+        .collect();
+    Some(format!(
+        "{} turned off by lint.rules in {}: {}.",
+        isms_core::text::plural(off.len() as i64, "rule"),
+        report.repo.path(report.repo.manifest_file),
+        list.join(", ")
+    ))
+}
+
 /// Write the report in `format`.
 pub fn write(format: Format, out: &mut dyn Write, cx: &Context<'_>) -> io::Result<()> {
     match format {

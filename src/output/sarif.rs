@@ -175,6 +175,25 @@ fn build(cx: &Context<'_>, kept: &[usize], cut: Option<Truncation>, limits: Limi
             message: Message::text(cut.message()),
         });
     }
+    // Rules turned off: in the standard place (the invocation's overrides),
+    // in the run's properties, and as a notification a viewer shows.
+    let disabled = super::disabled(report);
+    if let Some(sentence) = super::disabled_sentence(report) {
+        notifications.push(Notification {
+            level: "warning",
+            message: Message::text(sentence),
+        });
+    }
+    let overrides = disabled
+        .iter()
+        .map(|(rule, _)| ConfigurationOverride {
+            descriptor: DescriptorReference {
+                id: rule,
+                index: rule_index.get(rule).copied(),
+            },
+            configuration: OverrideConfiguration { enabled: false },
+        })
+        .collect();
     let exit_code = cx.exit_code();
     let exit_code_description = match exit_code {
         0 => format!(
@@ -189,6 +208,14 @@ fn build(cx: &Context<'_>, kept: &[usize], cut: Option<Truncation>, limits: Limi
     let mut properties = RunProperties {
         as_of: report.as_of.to_string(),
         fail_on: cx.fail_on.as_str(),
+        disabled_rules: disabled
+            .iter()
+            .map(|(rule, line)| DisabledProperty {
+                rule,
+                path: cx.file_path(report.repo.manifest_file),
+                line: *line,
+            })
+            .collect(),
         truncated: None,
     };
     if let Some(cut) = cut {
@@ -226,6 +253,7 @@ fn build(cx: &Context<'_>, kept: &[usize], cut: Option<Truncation>, limits: Limi
                 execution_successful: true,
                 exit_code,
                 exit_code_description,
+                rule_configuration_overrides: overrides,
                 tool_execution_notifications: notifications,
             }],
             results,
@@ -489,7 +517,34 @@ struct Invocation {
     exit_code: i32,
     exit_code_description: String,
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    rule_configuration_overrides: Vec<ConfigurationOverride>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     tool_execution_notifications: Vec<Notification>,
+}
+
+#[derive(Serialize)]
+struct ConfigurationOverride {
+    descriptor: DescriptorReference,
+    configuration: OverrideConfiguration,
+}
+
+#[derive(Serialize)]
+struct DescriptorReference {
+    id: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    index: Option<usize>,
+}
+
+#[derive(Serialize)]
+struct OverrideConfiguration {
+    enabled: bool,
+}
+
+#[derive(Serialize)]
+struct DisabledProperty {
+    rule: &'static str,
+    path: String,
+    line: usize,
 }
 
 #[derive(Serialize)]
@@ -503,6 +558,9 @@ struct Notification {
 struct RunProperties {
     as_of: String,
     fail_on: &'static str,
+    /// Rules the manifest turns off: they did not run.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    disabled_rules: Vec<DisabledProperty>,
     #[serde(skip_serializing_if = "Option::is_none")]
     truncated: Option<TruncatedProperty>,
 }
