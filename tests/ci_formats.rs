@@ -491,7 +491,7 @@ fn github_step_summary_lists_counts_findings_and_deadlines() {
     );
     assert!(text.contains("### Waived findings"), "{text}");
     assert!(text.contains(WAIVER), "{text}");
-    // Deadlines: the upcoming one first, with the date and the days left.
+    // Deadlines: the overdue one first, with the date and the days left.
     assert!(text.contains("### Next deadlines"), "{text}");
     let upcoming = text
         .find("| 2025-06-20 | 18 days | corrective action CA-002 |")
@@ -499,7 +499,7 @@ fn github_step_summary_lists_counts_findings_and_deadlines() {
     let overdue = text
         .find("| 2025-05-31 | overdue by 2 days | corrective action CA-001 |")
         .expect(&text);
-    assert!(upcoming < overdue);
+    assert!(overdue < upcoming);
 
     // In GitHub Actions, places link to the lines of the commit.
     let linked = summary_dir.path().join("linked.md");
@@ -1232,4 +1232,65 @@ fn rules_turned_off_are_shown_in_every_format() {
     assert_eq!(off.len(), 2, "{off:#?}");
     assert_eq!(off[0]["check_name"], "corrective-action-overdue");
     assert_eq!(off[0]["location"]["lines"]["begin"], due);
+}
+
+#[test]
+fn the_job_summary_stays_under_githubs_limit_whatever_the_size() {
+    let dir = sound_repo();
+    // 16 000 risks whose review is overdue, in eight registers: tens of
+    // thousands of findings and deadlines.
+    for f in 0..8 {
+        let mut register = String::from("kind: risk\ntitle: Imported risks\nentries:\n");
+        for i in f * 2000..(f + 1) * 2000 {
+            register.push_str(&format!(
+                "  - {{id: IMP-{i:05}, title: Imported {i}, owner: Chief Executive Officer, identified: 2020-01-10, likelihood: 1, impact: 1, treatment: accept, reviewed: 2020-{:02}-{:02}}}\n",
+                i % 12 + 1,
+                i % 28 + 1
+            ));
+        }
+        write(dir.path(), &format!("risks/imported-{f}.yaml"), &register);
+    }
+    let summary_dir = TempDir::new().unwrap();
+    let summary = summary_dir.path().join("summary.md");
+    let out = isms_lint()
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .arg("check")
+        .arg(dir.path())
+        .args(["--as-of", "2030-06-30", "--format", "github"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = fs::read_to_string(&summary).unwrap();
+    assert!(text.len() < 1024 * 1024, "{} bytes", text.len());
+    assert!(text.len() <= 512 * 1024, "{} bytes", text.len());
+
+    // Each table is capped, and says how many more there are.
+    let deadlines = text
+        .split("### Next deadlines")
+        .nth(1)
+        .expect(&text[..2000]);
+    let rows: Vec<&str> = deadlines
+        .lines()
+        .filter(|l| l.starts_with("| 20"))
+        .collect();
+    assert_eq!(rows.len(), 50);
+    assert!(
+        deadlines.contains("…and ") && deadlines.contains("more deadlines ("),
+        "{deadlines}"
+    );
+    // Overdue first, the longest overdue first.
+    assert!(rows[0].contains("overdue by"), "{}", rows[0]);
+    let dues: Vec<&str> = rows.iter().map(|r| &r[2..12]).collect();
+    let mut sorted = dues.clone();
+    sorted.sort_unstable();
+    assert_eq!(dues, sorted);
+    let findings = text.split("### Findings").nth(1).unwrap();
+    let listed = findings
+        .lines()
+        .take_while(|l| !l.starts_with("###"))
+        .filter(|l| l.starts_with("| `"))
+        .count();
+    assert_eq!(listed, 500);
+    assert!(findings.contains("more findings not listed"), "capped");
+    assert!(text.lines().all(|l| l.len() < 2048));
 }

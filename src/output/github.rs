@@ -16,10 +16,17 @@ use super::Context;
 
 /// Annotations GitHub shows per level and step.
 pub const ANNOTATIONS_PER_LEVEL: usize = 10;
-/// GitHub refuses a step summary larger than 1 MiB; stay well below.
-const SUMMARY_BUDGET: usize = 900 * 1024;
-/// Upcoming deadlines listed in the summary.
-const DEADLINES_LISTED: usize = 20;
+/// GitHub refuses a step summary larger than 1 MiB; stay well below, for
+/// the other steps of the job too.
+pub const SUMMARY_BUDGET: usize = 512 * 1024;
+/// Rows of each table of the summary; the rest is one "and N more" line.
+/// With cells cut at [`CELL_CHARS`], the whole summary stays far below
+/// [`SUMMARY_BUDGET`] however large the repository.
+const FINDINGS_LISTED: usize = 500;
+const WAIVED_LISTED: usize = 100;
+const DEADLINES_LISTED: usize = 50;
+/// Characters kept of a message or path in a table cell.
+const CELL_CHARS: usize = 300;
 
 /// The workflow commands: one per finding not waived, then a summary line.
 pub fn write(out: &mut dyn Write, cx: &Context<'_>) -> io::Result<()> {
@@ -187,18 +194,20 @@ pub fn summary(cx: &Context<'_>) -> String {
     if per_level.iter().any(|&n| n > ANNOTATIONS_PER_LEVEL) {
         let _ = writeln!(
             s,
-            "> [!NOTE]\n> GitHub shows at most {ANNOTATIONS_PER_LEVEL} annotations of each level (error, warning, notice) per step, so some findings are not annotated in the diff. Every finding is listed below.\n"
+            "> [!NOTE]\n> GitHub shows at most {ANNOTATIONS_PER_LEVEL} annotations of each level (error, warning, notice) per step, so some findings are not annotated in the diff. The findings are listed below.\n"
         );
     }
 
-    let open: Vec<&Finding> = report.findings.iter().filter(|f| !f.is_waived()).collect();
+    // Errors first, then warnings and notes, each in the report's order.
+    let mut open: Vec<&Finding> = report.findings.iter().filter(|f| !f.is_waived()).collect();
+    open.sort_by_key(|f| std::cmp::Reverse(f.severity));
     if !open.is_empty() {
         let _ = writeln!(s, "### Findings\n");
         let _ = writeln!(
             s,
             "| Where | Severity | Rule | Message |\n|---|---|---|---|"
         );
-        list(&mut s, &open, |f| {
+        list(&mut s, &open, FINDINGS_LISTED, "findings", |f| {
             let (start, _) = report.range(f);
             format!(
                 "| {} | {} | `{}` | {} |",
@@ -214,7 +223,7 @@ pub fn summary(cx: &Context<'_>) -> String {
     if !waived.is_empty() {
         let _ = writeln!(s, "### Waived findings\n");
         let _ = writeln!(s, "| Where | Rule | Message | Waiver |\n|---|---|---|---|");
-        list(&mut s, &waived, |f| {
+        list(&mut s, &waived, WAIVED_LISTED, "waived findings", |f| {
             let (start, _) = report.range(f);
             let waiver = f
                 .waiver
@@ -237,40 +246,55 @@ pub fn summary(cx: &Context<'_>) -> String {
         s.push('\n');
     }
 
-    // Upcoming deadlines first (soonest first), then the ones already past.
-    let (upcoming, past): (Vec<_>, Vec<_>) =
+    // Overdue deadlines first (the longest overdue first), then the
+    // upcoming ones (the soonest first).
+    let (upcoming, overdue): (Vec<_>, Vec<_>) =
         report.deadlines.iter().partition(|d| d.due >= report.as_of);
-    if !upcoming.is_empty() || !past.is_empty() {
+    if !upcoming.is_empty() || !overdue.is_empty() {
         let _ = writeln!(s, "### Next deadlines\n");
         let _ = writeln!(s, "| Due | Days left | What | Where |\n|---|---:|---|---|");
-        for d in upcoming.iter().take(DEADLINES_LISTED) {
+        let all: Vec<_> = overdue.iter().chain(&upcoming).collect();
+        for d in all.iter().take(DEADLINES_LISTED) {
             let days = (d.due - report.as_of).num_days();
             let left = match days {
                 0 => "today".to_owned(),
                 1 => "1 day".to_owned(),
+                -1 => "overdue by 1 day".to_owned(),
+                n if n < 0 => format!("overdue by {} days", -n),
                 n => format!("{n} days"),
             };
             deadline_row(cx, &mut s, d, &left, blob.as_deref());
         }
-        for d in &past {
-            let days = (report.as_of - d.due).num_days();
-            let left = if days == 1 {
-                "overdue by 1 day".to_owned()
-            } else {
-                format!("overdue by {days} days")
-            };
-            deadline_row(cx, &mut s, d, &left, blob.as_deref());
-        }
-        if upcoming.len() > DEADLINES_LISTED {
+        if all.len() > DEADLINES_LISTED {
+            let shown_overdue = overdue.len().min(DEADLINES_LISTED);
             let _ = writeln!(
                 s,
-                "\n{} later deadlines are not listed; `isms-lint check --format json` lists them all.",
-                upcoming.len() - DEADLINES_LISTED
+                "\n…and {} more deadlines ({} overdue, {} upcoming) not listed; `isms-lint check --format json` lists them all.",
+                all.len() - DEADLINES_LISTED,
+                overdue.len() - shown_overdue,
+                upcoming.len() - (DEADLINES_LISTED - shown_overdue)
             );
         }
         s.push('\n');
     }
+    cap(&mut s);
     s
+}
+
+/// Whatever the tables held, the summary stays within [`SUMMARY_BUDGET`]:
+/// cut at a line, and say so.
+fn cap(s: &mut String) {
+    const NOTE: &str = "\n…cut here: the summary would exceed GitHub's size limit. The SARIF or JSON report has everything.\n";
+    if s.len() <= SUMMARY_BUDGET {
+        return;
+    }
+    let mut end = SUMMARY_BUDGET - NOTE.len();
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    let end = s[..end].rfind('\n').map_or(0, |i| i + 1);
+    s.truncate(end);
+    s.push_str(NOTE);
 }
 
 fn deadline_row(
@@ -315,20 +339,24 @@ fn place(path: &str, line: usize, blob: Option<&str>) -> String {
     }
 }
 
-/// Rows for findings, until the summary would grow past GitHub's limit.
-fn list(s: &mut String, findings: &[&Finding], row: impl Fn(&Finding) -> String) {
-    for (i, f) in findings.iter().enumerate() {
-        let r = row(f);
-        if s.len() + r.len() > SUMMARY_BUDGET {
-            let _ = writeln!(
-                s,
-                "\n{} more not listed: the summary would exceed GitHub's size limit. The SARIF or JSON report has them all.",
-                findings.len() - i
-            );
-            return;
-        }
-        s.push_str(&r);
+/// At most `max` rows, then one line saying how many more there are.
+fn list(
+    s: &mut String,
+    findings: &[&Finding],
+    max: usize,
+    what: &str,
+    row: impl Fn(&Finding) -> String,
+) {
+    for f in findings.iter().take(max) {
+        s.push_str(&row(f));
         s.push('\n');
+    }
+    if findings.len() > max {
+        let _ = writeln!(
+            s,
+            "\n…and {} more {what} not listed. The SARIF or JSON report has them all.",
+            findings.len() - max
+        );
     }
 }
 
@@ -344,8 +372,13 @@ fn code(s: &str) -> String {
     format!("`{}`", cell(s))
 }
 
-/// Text made safe for one cell of a Markdown table.
+/// Text made safe for one cell of a Markdown table, and cut at
+/// [`CELL_CHARS`].
 fn cell(s: &str) -> String {
+    let s = match s.char_indices().nth(CELL_CHARS) {
+        Some((end, _)) => format!("{}…", &s[..end]),
+        None => s.to_owned(),
+    };
     s.replace('\\', "\\\\")
         .replace('|', "\\|")
         .replace('<', "&lt;")
@@ -369,5 +402,16 @@ mod tests {
     #[test]
     fn cells_keep_tables_intact() {
         assert_eq!(cell("a | b\nc <d>"), "a \\| b c &lt;d&gt;");
+        let long = "é".repeat(CELL_CHARS + 10);
+        assert_eq!(cell(&long), format!("{}…", "é".repeat(CELL_CHARS)));
+    }
+
+    #[test]
+    fn a_summary_past_the_budget_is_cut_at_a_line() {
+        let mut s = "a line\n".repeat(SUMMARY_BUDGET / 4);
+        cap(&mut s);
+        assert!(s.len() <= SUMMARY_BUDGET);
+        assert!(s.ends_with("The SARIF or JSON report has everything.\n"));
+        assert!(s.contains("a line\n\n…cut here"));
     }
 }
