@@ -66,7 +66,7 @@ fn main() -> ExitCode {
     match std::panic::catch_unwind(|| commands::run(cli)) {
         Ok(Ok(status)) => status.into(),
         Ok(Err(e)) => {
-            eprintln!("isms-lint: error: {e}");
+            eprintln!("isms-lint: error: {}", output::escape::terminal(&e));
             ExitStatus::Error.into()
         }
         Err(_) => ExitStatus::Error.into(),

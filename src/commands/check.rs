@@ -60,7 +60,7 @@ pub fn run(args: CheckArgs, color: bool) -> Result<ExitStatus, CliError> {
         horizon: args.horizon.map(Interval::days),
     };
     for note in &repo.stats.notes {
-        eprintln!("note: {note}");
+        eprintln!("note: {}", output::escape::terminal(note));
     }
     let notes = repo.stats.notes.clone();
     let mut report = check(repo, &opts);

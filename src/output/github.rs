@@ -5,6 +5,7 @@
 //! GitHub shows at most 10 annotations of each level per step (and 50 per
 //! job); the summary lists every finding, so it is where people read them all.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io::{self, Write};
@@ -12,7 +13,7 @@ use std::io::{self, Write};
 use isms_core::rules::registry;
 use isms_core::{Finding, Severity};
 
-use super::Context;
+use super::{escape, Context};
 
 /// Annotations GitHub shows per level and step.
 pub const ANNOTATIONS_PER_LEVEL: usize = 10;
@@ -51,18 +52,15 @@ pub fn command(cx: &Context<'_>, f: &Finding) -> String {
     props.push(("title", f.rule.to_string()));
     let props: Vec<String> = props
         .into_iter()
-        .map(|(k, v)| format!("{k}={}", escape_property(&v)))
+        .map(|(k, v)| format!("{k}={}", escape::workflow_property(&v)))
         .collect();
-    let mut message = f.message.clone();
-    if let Some(help) = &f.help {
-        message.push('\n');
-        message.push_str(help);
-    }
+    let mut lines = vec![f.message.as_str()];
+    lines.extend(f.help.as_deref());
     format!(
         "::{} {}::{}",
         command_name(f.severity),
         props.join(","),
-        escape_data(&message)
+        escape::workflow_data(&lines)
     )
 }
 
@@ -72,18 +70,6 @@ fn command_name(s: Severity) -> &'static str {
         Severity::Warning => "warning",
         Severity::Note => "notice",
     }
-}
-
-/// The message of a workflow command: `%`, CR and LF escaped.
-pub fn escape_data(s: &str) -> String {
-    s.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
-}
-
-/// A property value of a workflow command: also `:` and `,`.
-pub fn escape_property(s: &str) -> String {
-    escape_data(s).replace(':', "%3A").replace(',', "%2C")
 }
 
 /// Append the job summary to the file `GITHUB_STEP_SUMMARY` names, if set.
@@ -329,7 +315,7 @@ fn blob_base() -> Option<String> {
 
 /// `path:line`, linked to the line on GitHub when the commit is known.
 fn place(path: &str, line: usize, blob: Option<&str>) -> String {
-    let text = format!("`{}:{line}`", cell(path));
+    let text = code(&format!("{path}:{line}"));
     match blob {
         Some(base) => format!(
             "[{text}]({base}{}#L{line})",
@@ -367,23 +353,22 @@ fn rule_url(name: &str) -> String {
     )
 }
 
-/// Text shown as code (a file name).
+/// Text shown as code (a file name), cut at [`CELL_CHARS`].
 fn code(s: &str) -> String {
-    format!("`{}`", cell(s))
+    escape::markdown_code(&cut(s))
 }
 
-/// Text made safe for one cell of a Markdown table, and cut at
-/// [`CELL_CHARS`].
+/// Text made safe for one cell of a Markdown table (shown as text, never as
+/// markup), and cut at [`CELL_CHARS`].
 fn cell(s: &str) -> String {
-    let s = match s.char_indices().nth(CELL_CHARS) {
-        Some((end, _)) => format!("{}…", &s[..end]),
-        None => s.to_owned(),
-    };
-    s.replace('\\', "\\\\")
-        .replace('|', "\\|")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace(['\r', '\n'], " ")
+    escape::markdown(&cut(s))
+}
+
+fn cut(s: &str) -> Cow<'_, str> {
+    match s.char_indices().nth(CELL_CHARS) {
+        Some((end, _)) => Cow::Owned(format!("{}…", &s[..end])),
+        None => Cow::Borrowed(s),
+    }
 }
 
 #[cfg(test)]
@@ -391,17 +376,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn data_and_properties_are_escaped() {
-        assert_eq!(
-            escape_data("50% done\r\nnext: a, b"),
-            "50%25 done%0D%0Anext: a, b"
-        );
-        assert_eq!(escape_property("a:b,c%\n"), "a%3Ab%2Cc%25%0A");
-    }
-
-    #[test]
     fn cells_keep_tables_intact() {
-        assert_eq!(cell("a | b\nc <d>"), "a \\| b c &lt;d&gt;");
+        assert_eq!(cell("a | b\nc <d>"), "a \\| b c \\<d\\>");
         let long = "é".repeat(CELL_CHARS + 10);
         assert_eq!(cell(&long), format!("{}…", "é".repeat(CELL_CHARS)));
     }

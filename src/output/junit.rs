@@ -179,7 +179,9 @@ fn attr(s: &str) -> String {
         .replace('\t', "&#9;")
 }
 
-/// Escape character data; characters XML 1.0 cannot hold become U+FFFD.
+/// Escape character data. Control characters (which XML 1.0 cannot hold,
+/// or which a log view would act on) are shown as `\u{1b}`, as in every
+/// other format (see `escape`); `U+FFFE` and `U+FFFF` become U+FFFD.
 fn text(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -188,7 +190,10 @@ fn text(s: &str) -> String {
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '\t' | '\n' | '\r' => out.push(c),
-            c if (c as u32) < 0x20 || matches!(c, '\u{FFFE}' | '\u{FFFF}') => out.push('\u{FFFD}'),
+            c if super::escape::is_unsafe(c) => {
+                out.push_str(&super::escape::terminal(c.encode_utf8(&mut [0; 4])))
+            }
+            '\u{FFFE}' | '\u{FFFF}' => out.push('\u{FFFD}'),
             c => out.push(c),
         }
     }
@@ -202,6 +207,9 @@ mod tests {
     #[test]
     fn escapes_markup_and_control_characters() {
         assert_eq!(attr("a<b & \"c\"\n"), "a&lt;b &amp; &quot;c&quot;&#10;");
-        assert_eq!(text("x\u{1}y"), "x\u{FFFD}y");
+        assert_eq!(
+            text("x\u{1}y\u{1b}[2J\u{ffff}"),
+            "x\\u{1}y\\u{1b}[2J\u{FFFD}"
+        );
     }
 }

@@ -1,6 +1,7 @@
 //! Report renderers. Each writes one format; human-only headers and footers
 //! never leak into machine formats.
 
+pub mod escape;
 pub mod github;
 pub mod gitlab;
 pub mod human;
@@ -111,7 +112,7 @@ pub fn disabled_sentence(report: &Report) -> Option<String> {
     Some(format!(
         "{} turned off by lint.rules in {}: {}.",
         isms_core::text::plural(off.len() as i64, "rule"),
-        report.repo.path(report.repo.manifest_file),
+        escape::terminal(report.repo.path(report.repo.manifest_file)),
         list.join(", ")
     ))
 }
