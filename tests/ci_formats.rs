@@ -1298,3 +1298,118 @@ fn the_job_summary_stays_under_githubs_limit_whatever_the_size() {
     assert!(findings.contains("more findings not listed"), "capped");
     assert!(text.lines().all(|l| l.len() < 2048));
 }
+
+#[test]
+fn a_check_that_cannot_run_still_writes_sarif_an_annotation_and_a_summary() {
+    let dir = sound_repo();
+    fs::write(
+        dir.path().join("isms.yaml"),
+        "organisation:\n  name: [unclosed\n",
+    )
+    .unwrap();
+    let out_dir = TempDir::new().unwrap();
+    let sarif_path = out_dir.path().join("reports/isms-lint.sarif");
+    let summary = out_dir.path().join("summary.md");
+    let out = isms_lint()
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .arg("check")
+        .arg(dir.path())
+        .args([
+            "--as-of",
+            DAY,
+            "--format",
+            "github",
+            "--sarif-category",
+            "isms",
+        ])
+        .arg("--output")
+        .arg(format!("sarif={}", sarif_path.display()))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.starts_with(
+            "isms-lint: error: isms.yaml:3:1: the manifest cannot be read: invalid YAML"
+        ),
+        "{stderr}"
+    );
+    let cause = stderr
+        .trim_end()
+        .strip_prefix("isms-lint: error: ")
+        .unwrap()
+        .to_owned();
+
+    // The annotation, on the manifest.
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(
+        stdout.lines().collect::<Vec<_>>(),
+        [format!(
+            "::error file=isms.yaml,line=3,col=1,title=isms-lint could not check the repository::isms-lint could not check the repository: {cause}"
+        )]
+    );
+
+    // The SARIF file: a failed invocation, and one result code scanning shows.
+    let text = fs::read_to_string(&sarif_path).expect("the SARIF file is written");
+    if let Some(keep) = std::env::var_os("ISMS_LINT_SARIF_DIR") {
+        fs::create_dir_all(&keep).unwrap();
+        fs::write(PathBuf::from(keep).join("check-failed.sarif"), &text).unwrap();
+    }
+    let log: Value = serde_json::from_str(&text).unwrap();
+    let run = &log["runs"][0];
+    assert_eq!(run["automationDetails"]["id"], "isms/");
+    let invocation = &run["invocations"][0];
+    assert_eq!(invocation["executionSuccessful"], false);
+    assert_eq!(invocation["exitCode"], 2);
+    let note = &invocation["toolExecutionNotifications"][0];
+    assert_eq!(note["level"], "error");
+    let sentence = format!("isms-lint could not check the repository: {cause}.");
+    assert_eq!(note["message"]["text"], sentence.as_str());
+    let results = results(&log);
+    assert_eq!(results.len(), 1);
+    let r = &results[0];
+    assert_eq!(r["ruleId"], "check-failed");
+    assert_eq!(r["level"], "error");
+    assert_eq!(r["message"]["text"], sentence.as_str());
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    assert_eq!(
+        rules[r["ruleIndex"].as_u64().unwrap() as usize]["id"],
+        "check-failed"
+    );
+    let loc = &r["locations"][0]["physicalLocation"];
+    assert_eq!(loc["artifactLocation"]["uri"], "isms.yaml");
+    assert_eq!(loc["artifactLocation"]["uriBaseId"], "%SRCROOT%");
+    assert_eq!(loc["region"]["startLine"], 3);
+    assert!(r["partialFingerprints"]["ismsLint/v1"].is_string());
+
+    // The job summary says what failed.
+    let md = fs::read_to_string(&summary).unwrap();
+    assert!(
+        md.starts_with(
+            "## isms-lint\n\n**Failed**: isms-lint could not check the repository (exit code 2)"
+        ),
+        "{md}"
+    );
+    assert!(
+        md.contains(r"> isms\.yaml\:3\:1\: the manifest cannot be read\: invalid YAML"),
+        "{md}"
+    );
+    assert!(md.contains("Fix `isms.yaml` (line 3)"), "{md}");
+
+    // Without a manifest at all, the SARIF file is still written.
+    let empty = TempDir::new().unwrap();
+    let out = isms_lint()
+        .arg("check")
+        .arg(empty.path())
+        .args(["--as-of", DAY])
+        .arg("--output")
+        .arg(format!("sarif={}", sarif_path.display()))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let log: Value = serde_json::from_str(&fs::read_to_string(&sarif_path).unwrap()).unwrap();
+    assert!(log["runs"][0]["results"][0]["message"]["text"]
+        .as_str()
+        .unwrap()
+        .contains("no isms.yaml"));
+}

@@ -13,6 +13,7 @@ use std::io::{self, Write};
 use isms_core::rules::registry;
 use isms_core::{Finding, Severity};
 
+use super::failure::Failure;
 use super::{escape, Context};
 
 /// Annotations GitHub shows per level and step.
@@ -74,6 +75,11 @@ fn command_name(s: Severity) -> &'static str {
 
 /// Append the job summary to the file `GITHUB_STEP_SUMMARY` names, if set.
 pub fn append_step_summary(cx: &Context<'_>) -> io::Result<()> {
+    append_to_step_summary(&summary(cx))
+}
+
+/// Append Markdown to the file `GITHUB_STEP_SUMMARY` names, if set.
+pub fn append_to_step_summary(markdown: &str) -> io::Result<()> {
     let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) else {
         return Ok(());
     };
@@ -81,7 +87,42 @@ pub fn append_step_summary(cx: &Context<'_>) -> io::Result<()> {
         .create(true)
         .append(true)
         .open(path)?;
-    file.write_all(summary(cx).as_bytes())
+    file.write_all(markdown.as_bytes())
+}
+
+/// The annotation of a check that could not run: on the manifest when the
+/// cause is there.
+pub fn failure_command(f: &Failure) -> String {
+    let mut props = Vec::new();
+    if let Some((path, line, column)) = &f.place {
+        props.push(format!("file={}", escape::workflow_property(path)));
+        props.push(format!("line={line}"));
+        props.push(format!("col={column}"));
+    }
+    props.push(format!(
+        "title={}",
+        escape::workflow_property("isms-lint could not check the repository")
+    ));
+    format!(
+        "::error {}::{}",
+        props.join(","),
+        escape::workflow_data(&[f.sentence()])
+    )
+}
+
+/// The job summary of a check that could not run.
+pub fn failure_summary(f: &Failure) -> String {
+    let mut s = String::from("## isms-lint\n\n");
+    s.push_str("**Failed**: isms-lint could not check the repository (exit code 2), so nothing was checked:\n\n");
+    let _ = writeln!(s, "> {}\n", cell(&f.message));
+    if let Some((path, line, _)) = &f.place {
+        let _ = writeln!(
+            s,
+            "Fix {} (line {line}), then run the check again.\n",
+            code(path)
+        );
+    }
+    s
 }
 
 /// The job summary, in GitHub-flavoured Markdown.

@@ -2,6 +2,7 @@
 //! never leak into machine formats.
 
 pub mod escape;
+pub mod failure;
 pub mod github;
 pub mod gitlab;
 pub mod human;
@@ -41,20 +42,7 @@ pub struct Context<'r> {
 impl<'r> Context<'r> {
     /// A context for the repository at `root`.
     pub fn new(report: &'r Report, root: &Path) -> Context<'r> {
-        let root = absolute(root);
-        let source_root = enclosing_work_tree(&root).unwrap_or_else(|| root.clone());
-        let prefix = root
-            .strip_prefix(&source_root)
-            .ok()
-            .map(|rel| {
-                let mut s = String::new();
-                for c in rel.components() {
-                    s.push_str(&c.as_os_str().to_string_lossy());
-                    s.push('/');
-                }
-                s
-            })
-            .unwrap_or_default();
+        let (source_root, prefix) = locate(root);
         Context {
             report,
             source_root,
@@ -134,6 +122,27 @@ pub fn write(format: Format, out: &mut dyn Write, cx: &Context<'_>) -> io::Resul
         Format::Junit => junit::write(out, cx),
         Format::Gitlab => gitlab::write(out, cx),
     }
+}
+
+/// The directory paths in CI formats are relative to (the enclosing git work
+/// tree, else the repository), and the repository's path inside it, with
+/// `/` separators and a final `/` (empty when they are the same).
+fn locate(root: &Path) -> (PathBuf, String) {
+    let root = absolute(root);
+    let source_root = enclosing_work_tree(&root).unwrap_or_else(|| root.clone());
+    let prefix = root
+        .strip_prefix(&source_root)
+        .ok()
+        .map(|rel| {
+            let mut s = String::new();
+            for c in rel.components() {
+                s.push_str(&c.as_os_str().to_string_lossy());
+                s.push('/');
+            }
+            s
+        })
+        .unwrap_or_default();
+    (source_root, prefix)
 }
 
 /// The absolute form of `path`, without Windows' `\\?\` verbatim prefix

@@ -33,6 +33,7 @@ use isms_core::{Finding, Severity};
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde::Serialize;
 
+use super::failure::{self, Failure};
 use super::Context;
 
 const SCHEMA: &str =
@@ -260,6 +261,125 @@ fn build(cx: &Context<'_>, kept: &[usize], cut: Option<Truncation>, limits: Limi
             properties,
         }],
     }
+}
+
+/// The SARIF log of a check that could not run (see `failure`): the
+/// invocation failed, with the cause as an error notification, and one
+/// result, located at the manifest when the cause is there, so that code
+/// scanning shows it.
+pub fn render_failure(f: &Failure) -> Vec<u8> {
+    let sentence = sentence(&f.sentence());
+    let mut rules: Vec<ReportingDescriptor> = registry().iter().map(|r| rule(r.meta())).collect();
+    let help = String::from(
+        "isms-lint exits with code 2 when it cannot check the repository at all: the manifest `isms.yaml` is missing or is not valid YAML, a revision given to `--rev` or `--changed-since` does not exist, or the repository cannot be read. Nothing was checked. Fix the cause given in the message and run the check again; `isms-lint check` in a terminal says the same."
+    );
+    rules.push(ReportingDescriptor {
+        id: failure::RULE,
+        name: pascal_case(failure::RULE),
+        short_description: Message::text("isms-lint could not check the repository.".into()),
+        full_description: MultiformatMessage {
+            text: "isms-lint could not check the repository, so nothing was checked.".into(),
+            markdown: None,
+        },
+        help: MultiformatMessage {
+            text: help.clone(),
+            markdown: Some(help),
+        },
+        help_uri: format!("{}/blob/main/docs/ci.md", env!("CARGO_PKG_REPOSITORY")),
+        default_configuration: Configuration { level: "error" },
+        properties: RuleProperties {
+            tags: vec!["integrity".into()],
+        },
+    });
+    let rule_index = rules.len() - 1;
+    let (uri, line, column) = match &f.place {
+        Some((path, line, column)) => (encode_path(path), *line, *column),
+        None => (String::new(), 1, 1),
+    };
+    let result = SarifResult {
+        rule_id: failure::RULE,
+        rule_index: Some(rule_index),
+        level: "error",
+        message: Message::text(sentence.clone()),
+        locations: vec![Location {
+            id: None,
+            physical_location: PhysicalLocation {
+                artifact_location: ArtifactLocation {
+                    uri: if uri.is_empty() {
+                        ".".into()
+                    } else {
+                        uri.clone()
+                    },
+                    uri_base_id: Some(SRCROOT),
+                },
+                region: Region {
+                    start_line: line,
+                    start_column: column,
+                    end_line: line,
+                    end_column: column + 1,
+                    snippet: None,
+                },
+                context_region: None,
+            },
+            message: None,
+        }],
+        partial_fingerprints: BTreeMap::from([(
+            FINGERPRINT_KEY,
+            format!("{}:{uri}", failure::RULE),
+        )]),
+        related_locations: Vec::new(),
+        suppressions: Vec::new(),
+        properties: ResultProperties {
+            record_id: None,
+            due: None,
+        },
+    };
+    let log = Log {
+        schema: SCHEMA,
+        version: "2.1.0",
+        runs: vec![Run {
+            tool: Tool {
+                driver: Driver {
+                    name: "isms-lint",
+                    version: env!("CARGO_PKG_VERSION"),
+                    semantic_version: env!("CARGO_PKG_VERSION"),
+                    information_uri: env!("CARGO_PKG_HOMEPAGE"),
+                    rules,
+                },
+            },
+            automation_details: AutomationDetails {
+                id: f.sarif_category.clone(),
+            },
+            original_uri_base_ids: BTreeMap::from([(
+                SRCROOT,
+                ArtifactLocation {
+                    uri: file_uri(&f.source_root),
+                    uri_base_id: None,
+                },
+            )]),
+            column_kind: "unicodeCodePoints",
+            invocations: vec![Invocation {
+                execution_successful: false,
+                exit_code: 2,
+                exit_code_description: sentence.clone(),
+                rule_configuration_overrides: Vec::new(),
+                tool_execution_notifications: vec![Notification {
+                    level: "error",
+                    message: Message::text(sentence),
+                }],
+            }],
+            results: vec![result],
+            properties: RunProperties {
+                as_of: f.as_of.clone(),
+                fail_on: f.fail_on,
+                disabled_rules: Vec::new(),
+                truncated: None,
+            },
+        }],
+    };
+    let mut bytes = serde_json::to_vec_pretty(&log).expect("a SARIF log serialises");
+    bytes.push(b'\n');
+    bytes
 }
 
 fn rule(m: &'static RuleMeta) -> ReportingDescriptor {
