@@ -74,7 +74,10 @@ fn main() -> ExitCode {
     match std::panic::catch_unwind(|| commands::run(cli)) {
         Ok(Ok(status)) => status.into(),
         Ok(Err(e)) => {
-            eprintln!("isms-lint: error: {e}");
+            eprintln!(
+                "isms-lint: error: {}",
+                output::escape::terminal(&e.to_string())
+            );
             ExitStatus::Error.into()
         }
         Err(_) => ExitStatus::Error.into(),

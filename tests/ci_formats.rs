@@ -490,16 +490,20 @@ fn github_step_summary_lists_counts_findings_and_deadlines() {
         "{text}"
     );
     assert!(text.contains("### Waived findings"), "{text}");
-    assert!(text.contains(WAIVER), "{text}");
-    // Deadlines: the upcoming one first, with the date and the days left.
+    // Values are Markdown-escaped text: they render as written.
+    assert!(
+        text.contains(r"Migrated from the old register «as is»\; corrected at the next risk review\, 100\% by Q3"),
+        "{text}"
+    );
+    // Deadlines: the overdue one first, with the date and the days left.
     assert!(text.contains("### Next deadlines"), "{text}");
     let upcoming = text
-        .find("| 2025-06-20 | 18 days | corrective action CA-002 |")
+        .find(r"| 2025-06-20 | 18 days | corrective action CA\-002 |")
         .expect(&text);
     let overdue = text
-        .find("| 2025-05-31 | overdue by 2 days | corrective action CA-001 |")
+        .find(r"| 2025-05-31 | overdue by 2 days | corrective action CA\-001 |")
         .expect(&text);
-    assert!(upcoming < overdue);
+    assert!(overdue < upcoming);
 
     // In GitHub Actions, places link to the lines of the commit.
     let linked = summary_dir.path().join("linked.md");
@@ -1049,4 +1053,363 @@ fn the_junit_schema_check_rejects_what_the_schema_rejects() {
         let result = std::panic::catch_unwind(|| assert_valid_junit(&bad));
         assert!(result.is_err(), "accepted: {bad}");
     }
+}
+
+#[test]
+fn a_waiver_in_the_waivers_file_is_a_suppression_located_there() {
+    let dir = broken_repo();
+    let root = dir.path();
+    let manifest = fs::read_to_string(root.join("isms.yaml")).unwrap();
+    fs::write(
+        root.join("isms.yaml"),
+        manifest.replace(
+            "waivers:\n",
+            "waivers-file: compliance/waivers.yaml\nwaivers:\n",
+        ),
+    )
+    .unwrap();
+    write(
+        root,
+        "compliance/waivers.yaml",
+        "# Accepted findings, reviewed monthly.\nwaivers:\n  - rule: invalid-date\n    target: CA-003\n    reason: Date being confirmed with the auditor\n    owner: Information Security Manager\n    expires: 2099-12-31\n",
+    );
+    let (_, log) = sarif(root, "waivers-file", &[]);
+    let waived = result(&log, "invalid-date", "actions/corrective-actions.yaml");
+    let suppression = &waived["suppressions"][0];
+    assert_eq!(
+        suppression["justification"],
+        "Date being confirmed with the auditor"
+    );
+    let loc = &suppression["location"]["physicalLocation"];
+    assert_eq!(loc["artifactLocation"]["uri"], "compliance/waivers.yaml");
+    assert_eq!(loc["region"]["startLine"], 3);
+    assert_eq!(loc["region"]["startColumn"], 5);
+    assert!(loc["region"]["snippet"]["text"]
+        .as_str()
+        .unwrap()
+        .starts_with("rule: invalid-date\n    target: CA-003"));
+    // The manifest's own waiver is still located in the manifest.
+    let other = result(&log, "invalid-date", "risks/RISK-002.yaml");
+    assert_eq!(
+        other["suppressions"][0]["location"]["physicalLocation"]["artifactLocation"]["uri"],
+        "isms.yaml"
+    );
+}
+
+#[test]
+fn rules_turned_off_are_shown_in_every_format() {
+    let dir = broken_repo();
+    let root = dir.path();
+    let manifest = fs::read_to_string(root.join("isms.yaml")).unwrap();
+    let manifest = manifest.replace(
+        "lint:\n  horizon: 30 days\n",
+        "lint:\n  horizon: 30 days\n  rules:\n    corrective-action-overdue: off\n    corrective-action-stale:\n      severity: off\n",
+    );
+    fs::write(root.join("isms.yaml"), &manifest).unwrap();
+    let line_of = |needle: &str| manifest.lines().position(|l| l.contains(needle)).unwrap() + 1;
+    let (due, stale) = (
+        line_of("corrective-action-overdue: off"),
+        line_of("corrective-action-stale:"),
+    );
+
+    // The summary line, in the terminal and after the annotations.
+    let sentence = format!(
+        "2 rules turned off by lint.rules in isms.yaml: corrective-action-overdue (line {due}), corrective-action-stale (line {stale})."
+    );
+    let (_, human) = check(root, &[]);
+    let last = human.lines().last().unwrap();
+    assert!(
+        last.ends_with(&format!("as of {DAY}. {sentence}")),
+        "{last}"
+    );
+    assert!(
+        !human.contains("[corrective-action-overdue]"),
+        "the rule did not run"
+    );
+    let (_, github) = check(root, &["--format", "github"]);
+    assert!(github.trim_end().ends_with(&sentence), "{github}");
+
+    // JSON: a field of its own.
+    let (_, json) = check(root, &["--format", "json"]);
+    let json: Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(
+        json["disabled"],
+        serde_json::json!([
+            {"rule": "corrective-action-overdue", "path": "isms.yaml", "line": due},
+            {"rule": "corrective-action-stale", "path": "isms.yaml", "line": stale},
+        ])
+    );
+
+    // SARIF: the invocation's overrides, the run's properties, a notification.
+    let (_, log) = sarif(root, "disabled", &[]);
+    let run = &log["runs"][0];
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    let overrides = run["invocations"][0]["ruleConfigurationOverrides"]
+        .as_array()
+        .unwrap();
+    assert_eq!(overrides.len(), 2);
+    for (o, rule) in overrides
+        .iter()
+        .zip(["corrective-action-overdue", "corrective-action-stale"])
+    {
+        assert_eq!(o["descriptor"]["id"], rule);
+        let index = o["descriptor"]["index"].as_u64().unwrap() as usize;
+        assert_eq!(rules[index]["id"], rule);
+        assert_eq!(o["configuration"]["enabled"], false);
+    }
+    assert_eq!(
+        run["properties"]["disabledRules"],
+        serde_json::json!([
+            {"rule": "corrective-action-overdue", "path": "isms.yaml", "line": due},
+            {"rule": "corrective-action-stale", "path": "isms.yaml", "line": stale},
+        ])
+    );
+    assert!(run["invocations"][0]["toolExecutionNotifications"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|n| n["message"]["text"] == sentence.as_str()));
+
+    // The job summary: a warning near the top.
+    let summary = TempDir::new().unwrap();
+    let path = summary.path().join("summary.md");
+    isms_lint()
+        .arg("check")
+        .arg(root)
+        .args(["--as-of", DAY, "--format", "github"])
+        .env("GITHUB_STEP_SUMMARY", &path)
+        .output()
+        .unwrap();
+    let md = fs::read_to_string(&path).unwrap();
+    let warning = format!(
+        "> [!WARNING]\n> 2 rules turned off by `lint.rules` in `isms.yaml`, so they did not run and their findings are absent, not resolved: `corrective-action-overdue` (line {due}), `corrective-action-stale` (line {stale}).\n"
+    );
+    let at = md.find(&warning).unwrap_or_else(|| panic!("{md}"));
+    assert!(at < md.find("| Rule |").unwrap(), "before the counts");
+
+    // JUnit: skipped test cases in a suite of their own.
+    let (_, junit) = check(root, &["--format", "junit"]);
+    assert_valid_junit(&junit);
+    let doc = roxmltree::Document::parse(&junit).unwrap();
+    let suite = doc
+        .descendants()
+        .find(|n| n.has_tag_name("testsuite") && n.attribute("name") == Some("rules turned off"))
+        .unwrap();
+    assert_eq!(suite.attribute("skipped"), Some("2"));
+    let cases: Vec<(&str, &str)> = suite
+        .children()
+        .filter(|n| n.has_tag_name("testcase"))
+        .map(|c| {
+            let skipped = c.children().find(|n| n.has_tag_name("skipped")).unwrap();
+            (
+                c.attribute("name").unwrap(),
+                skipped.attribute("message").unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        cases[0],
+        (
+            "corrective-action-overdue",
+            &*format!("turned off by lint.rules at isms.yaml:{due}: the rule did not run")
+        )
+    );
+    let total: usize = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("testcase"))
+        .count();
+    assert_eq!(
+        doc.root_element().attribute("tests"),
+        Some(&*total.to_string())
+    );
+
+    // GitLab: an `info` issue at each line of `lint.rules`.
+    let (_, gitlab) = check(root, &["--format", "gitlab"]);
+    let gitlab: Value = serde_json::from_str(&gitlab).unwrap();
+    assert_gitlab_code_quality(&gitlab);
+    let off: Vec<&Value> = gitlab
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["location"]["path"] == "isms.yaml" && i["severity"] == "info")
+        .collect();
+    assert_eq!(off.len(), 2, "{off:#?}");
+    assert_eq!(off[0]["check_name"], "corrective-action-overdue");
+    assert_eq!(off[0]["location"]["lines"]["begin"], due);
+}
+
+#[test]
+fn the_job_summary_stays_under_githubs_limit_whatever_the_size() {
+    let dir = sound_repo();
+    // 16 000 risks whose review is overdue, in eight registers: tens of
+    // thousands of findings and deadlines.
+    for f in 0..8 {
+        let mut register = String::from("kind: risk\ntitle: Imported risks\nentries:\n");
+        for i in f * 2000..(f + 1) * 2000 {
+            register.push_str(&format!(
+                "  - {{id: IMP-{i:05}, title: Imported {i}, owner: Chief Executive Officer, identified: 2020-01-10, likelihood: 1, impact: 1, treatment: accept, reviewed: 2020-{:02}-{:02}}}\n",
+                i % 12 + 1,
+                i % 28 + 1
+            ));
+        }
+        write(dir.path(), &format!("risks/imported-{f}.yaml"), &register);
+    }
+    let summary_dir = TempDir::new().unwrap();
+    let summary = summary_dir.path().join("summary.md");
+    let out = isms_lint()
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .arg("check")
+        .arg(dir.path())
+        .args(["--as-of", "2030-06-30", "--format", "github"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = fs::read_to_string(&summary).unwrap();
+    assert!(text.len() < 1024 * 1024, "{} bytes", text.len());
+    assert!(text.len() <= 512 * 1024, "{} bytes", text.len());
+
+    // Each table is capped, and says how many more there are.
+    let deadlines = text
+        .split("### Next deadlines")
+        .nth(1)
+        .expect(&text[..2000]);
+    let rows: Vec<&str> = deadlines
+        .lines()
+        .filter(|l| l.starts_with("| 20"))
+        .collect();
+    assert_eq!(rows.len(), 50);
+    assert!(
+        deadlines.contains("…and ") && deadlines.contains("more deadlines ("),
+        "{deadlines}"
+    );
+    // Overdue first, the longest overdue first.
+    assert!(rows[0].contains("overdue by"), "{}", rows[0]);
+    let dues: Vec<&str> = rows.iter().map(|r| &r[2..12]).collect();
+    let mut sorted = dues.clone();
+    sorted.sort_unstable();
+    assert_eq!(dues, sorted);
+    let findings = text.split("### Findings").nth(1).unwrap();
+    let listed = findings
+        .lines()
+        .take_while(|l| !l.starts_with("###"))
+        .filter(|l| l.starts_with("| `"))
+        .count();
+    assert_eq!(listed, 500);
+    assert!(findings.contains("more findings not listed"), "capped");
+    assert!(text.lines().all(|l| l.len() < 2048));
+}
+
+#[test]
+fn a_check_that_cannot_run_still_writes_sarif_an_annotation_and_a_summary() {
+    let dir = sound_repo();
+    fs::write(
+        dir.path().join("isms.yaml"),
+        "organisation:\n  name: [unclosed\n",
+    )
+    .unwrap();
+    let out_dir = TempDir::new().unwrap();
+    let sarif_path = out_dir.path().join("reports/isms-lint.sarif");
+    let summary = out_dir.path().join("summary.md");
+    let out = isms_lint()
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .arg("check")
+        .arg(dir.path())
+        .args([
+            "--as-of",
+            DAY,
+            "--format",
+            "github",
+            "--sarif-category",
+            "isms",
+        ])
+        .arg("--output")
+        .arg(format!("sarif={}", sarif_path.display()))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.starts_with(
+            "isms-lint: error: isms.yaml:3:1: the manifest cannot be read: invalid YAML"
+        ),
+        "{stderr}"
+    );
+    let cause = stderr
+        .trim_end()
+        .strip_prefix("isms-lint: error: ")
+        .unwrap()
+        .to_owned();
+
+    // The annotation, on the manifest.
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(
+        stdout.lines().collect::<Vec<_>>(),
+        [format!(
+            "::error file=isms.yaml,line=3,col=1,title=isms-lint could not check the repository::isms-lint could not check the repository: {cause}"
+        )]
+    );
+
+    // The SARIF file: a failed invocation, and one result code scanning shows.
+    let text = fs::read_to_string(&sarif_path).expect("the SARIF file is written");
+    if let Some(keep) = std::env::var_os("ISMS_LINT_SARIF_DIR") {
+        fs::create_dir_all(&keep).unwrap();
+        fs::write(PathBuf::from(keep).join("check-failed.sarif"), &text).unwrap();
+    }
+    let log: Value = serde_json::from_str(&text).unwrap();
+    let run = &log["runs"][0];
+    assert_eq!(run["automationDetails"]["id"], "isms/");
+    let invocation = &run["invocations"][0];
+    assert_eq!(invocation["executionSuccessful"], false);
+    assert_eq!(invocation["exitCode"], 2);
+    let note = &invocation["toolExecutionNotifications"][0];
+    assert_eq!(note["level"], "error");
+    let sentence = format!("isms-lint could not check the repository: {cause}.");
+    assert_eq!(note["message"]["text"], sentence.as_str());
+    let results = results(&log);
+    assert_eq!(results.len(), 1);
+    let r = &results[0];
+    assert_eq!(r["ruleId"], "check-failed");
+    assert_eq!(r["level"], "error");
+    assert_eq!(r["message"]["text"], sentence.as_str());
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    assert_eq!(
+        rules[r["ruleIndex"].as_u64().unwrap() as usize]["id"],
+        "check-failed"
+    );
+    let loc = &r["locations"][0]["physicalLocation"];
+    assert_eq!(loc["artifactLocation"]["uri"], "isms.yaml");
+    assert_eq!(loc["artifactLocation"]["uriBaseId"], "%SRCROOT%");
+    assert_eq!(loc["region"]["startLine"], 3);
+    assert!(r["partialFingerprints"]["ismsLint/v1"].is_string());
+
+    // The job summary says what failed.
+    let md = fs::read_to_string(&summary).unwrap();
+    assert!(
+        md.starts_with(
+            "## isms-lint\n\n**Failed**: isms-lint could not check the repository (exit code 2)"
+        ),
+        "{md}"
+    );
+    assert!(
+        md.contains(r"> isms\.yaml\:3\:1\: the manifest cannot be read\: invalid YAML"),
+        "{md}"
+    );
+    assert!(md.contains("Fix `isms.yaml` (line 3)"), "{md}");
+
+    // Without a manifest at all, the SARIF file is still written.
+    let empty = TempDir::new().unwrap();
+    let out = isms_lint()
+        .arg("check")
+        .arg(empty.path())
+        .args(["--as-of", DAY])
+        .arg("--output")
+        .arg(format!("sarif={}", sarif_path.display()))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let log: Value = serde_json::from_str(&fs::read_to_string(&sarif_path).unwrap()).unwrap();
+    assert!(log["runs"][0]["results"][0]["message"]["text"]
+        .as_str()
+        .unwrap()
+        .contains("no isms.yaml"));
 }

@@ -5,8 +5,8 @@ use std::path::{Path, PathBuf};
 use isms_core::load::MANIFEST;
 use isms_core::text::plural;
 use isms_core::{
-    check, load, CheckOptions, DirSource, FileSource, Interval, LoadOptions, Report, Repository,
-    Severity,
+    check, load, CheckOptions, DirSource, FileSource, Interval, LoadError, LoadOptions, Report,
+    Repository, Severity,
 };
 use isms_git::{CommitId, GitRepo, Target};
 
@@ -16,6 +16,35 @@ use crate::output;
 use crate::ExitStatus;
 
 pub fn run(args: CheckArgs, color: bool) -> Result<ExitStatus, CliError> {
+    let mut at = None;
+    let result = check_repository(&args, color, &mut at);
+    if let Err(e) = &result {
+        // Exit code 2: the CI formats still say why.
+        let root = args
+            .path
+            .clone()
+            .or_else(|| find_root().ok())
+            .unwrap_or_else(|| PathBuf::from("."));
+        let manifest = args.config.clone().unwrap_or_else(|| root.join(MANIFEST));
+        let mut failure = output::failure::Failure::new(e.to_string(), &root, &manifest, at);
+        failure.as_of = args.as_of.unwrap_or_else(today).to_string();
+        failure.fail_on = args
+            .fail_on
+            .map_or(Severity::Error, Severity::from)
+            .as_str();
+        failure.sarif_category = sarif_category(&args.sarif_category);
+        output::failure::emit(&failure, args.format, &args.output);
+    }
+    result
+}
+
+/// The check itself; `at` is set to the line and column of a manifest that
+/// cannot be parsed.
+fn check_repository(
+    args: &CheckArgs,
+    color: bool,
+    at: &mut Option<(usize, usize)>,
+) -> Result<ExitStatus, CliError> {
     let root = match &args.path {
         Some(p) => {
             if !p.is_dir() {
@@ -26,11 +55,17 @@ pub fn run(args: CheckArgs, color: bool) -> Result<ExitStatus, CliError> {
         None if args.config.is_some() => PathBuf::from("."),
         None => find_root()?,
     };
-    let selected = select_source(&args, &root)?;
+    let selected = select_source(args, &root)?;
     let load_options = LoadOptions {
         config: args.config.clone(),
     };
-    let mut repo = load(&*selected.source, &load_options)?;
+    let mut repo = load(&*selected.source, &load_options).inspect_err(|e| {
+        if let LoadError::ManifestSyntax { line, column, .. }
+        | LoadError::ManifestNotUtf8 { line, column, .. } = e
+        {
+            *at = Some((*line, *column));
+        }
+    })?;
     repo.stats.notes.extend(selected.notes.iter().cloned());
     if let Some(git) = &selected.git {
         read_history(git, selected.start, &mut repo);
@@ -81,7 +116,7 @@ pub fn run(args: CheckArgs, color: bool) -> Result<ExitStatus, CliError> {
     }
     if !args.quiet {
         for note in &notes {
-            eprintln!("note: {note}");
+            eprintln!("note: {}", output::escape::terminal(note));
         }
     }
     // A change that weakens the check is said even with --quiet: it is what
@@ -146,10 +181,10 @@ pub fn run(args: CheckArgs, color: bool) -> Result<ExitStatus, CliError> {
                 writeln!(
                     out,
                     "::warning file={},line={},title={}::{}",
-                    output::github::escape_property(&format!("{}{}", cx.prefix, c.path)),
+                    output::escape::workflow_property(&format!("{}{}", cx.prefix, c.path)),
                     c.line,
-                    output::github::escape_property("isms-lint: the check's settings changed"),
-                    output::github::escape_data(&format!("This change {}.", c.message)),
+                    output::escape::workflow_property("isms-lint: the check's settings changed"),
+                    output::escape::workflow_data(&[format!("This change {}.", c.message)]),
                 )?;
             }
             Ok(())

@@ -16,6 +16,9 @@
 //!   style linter reports as `major`);
 //! - `location.path`: relative to the root of the git checkout, without
 //!   `./`; `location.lines.begin` and `end`, 1-based.
+//!
+//! A rule the manifest turns off is an `info` issue at its line of
+//! `lint.rules`, so that it is never invisible.
 
 use std::io::{self, Write};
 
@@ -53,6 +56,7 @@ pub fn write(out: &mut dyn Write, cx: &Context<'_>) -> io::Result<()> {
         .iter()
         .filter(|f| !f.is_waived())
         .map(|f| issue(cx, f))
+        .chain(disabled(cx))
         .collect();
     serde_json::to_writer_pretty(&mut *out, &issues)?;
     writeln!(out)
@@ -65,6 +69,30 @@ pub fn severity(s: Severity) -> &'static str {
         Severity::Warning => "minor",
         Severity::Note => "info",
     }
+}
+
+/// A rule turned off by the manifest, as an `info` issue at its line of
+/// `lint.rules`: GitLab shows it beside the findings, so that a merge request
+/// turning a rule off is seen.
+fn disabled<'c>(cx: &'c Context<'_>) -> impl Iterator<Item = Issue> + 'c {
+    let manifest = cx.file_path(cx.report.repo.manifest_file);
+    super::disabled(cx.report)
+        .into_iter()
+        .map(move |(rule, line)| Issue {
+            description: format!(
+                "`{rule}` is turned off by lint.rules: it did not run, so its findings are absent, not resolved"
+            ),
+            check_name: rule.to_owned(),
+            fingerprint: format!("{}lint.rules/{rule}/off", cx.prefix),
+            severity: "info",
+            location: Location {
+                path: manifest.clone(),
+                lines: Lines {
+                    begin: line,
+                    end: line,
+                },
+            },
+        })
 }
 
 fn issue(cx: &Context<'_>, f: &Finding) -> Issue {

@@ -1,10 +1,12 @@
 //! Diagnostics for people: each finding with its source line underlined
 //! (miette), then one summary line.
 
+use std::collections::HashMap;
 use std::fmt;
 use std::io::{self, Write};
 use std::sync::Arc;
 
+use super::escape::{terminal, terminal_lines, SourceView};
 use isms_core::source::SourceFile;
 use isms_core::{Finding, Report, Severity};
 use miette::{
@@ -30,22 +32,27 @@ pub fn write(out: &mut dyn Write, report: &Report, opts: &Options) -> io::Result
         .with_links(false)
         .with_width(100);
     let mut buf = String::new();
+    // Each file as shown: its control characters escaped (see `escape`).
+    let mut views: HashMap<u32, SourceView> = HashMap::new();
     for f in &report.findings {
         if f.is_waived() && !opts.show_waived {
             continue;
         }
         buf.clear();
-        let diag = FindingDiagnostic::new(report, f);
+        let view = views
+            .entry(f.file.0)
+            .or_insert_with(|| SourceView::new(&report.repo.files[f.file.0 as usize]));
+        let diag = FindingDiagnostic::new(report, f, view);
         if handler.render_report(&mut buf, &diag).is_err() {
             // Rendering never fails on our own sources; fall back to one line.
             let (start, _) = report.range(f);
             buf = format!(
                 "{}:{}:{}: {}: {} [{}]\n",
-                report.path(f),
+                terminal(report.path(f)),
                 start.line,
                 start.column,
                 f.severity,
-                f.message,
+                terminal(&f.message),
                 f.rule
             );
         }
@@ -58,8 +65,19 @@ pub fn write(out: &mut dyn Write, report: &Report, opts: &Options) -> io::Result
     writeln!(out, "{}", summary(report))
 }
 
-/// "2 errors, 1 warning (1 waived) in 152 records from 140 files, as of 2026-11-30."
+/// "2 errors, 1 warning (1 waived) in 152 records from 140 files, as of
+/// 2026-11-30.", and the rules turned off, if any.
 pub fn summary(report: &Report) -> String {
+    let mut line = counts(report);
+    if let Some(off) = super::disabled_sentence(report) {
+        line.push(' ');
+        line.push_str(&off);
+    }
+    line
+}
+
+/// The summary line without the rules turned off.
+pub fn counts(report: &Report) -> String {
     let c = report.counts();
     let plural = |n: usize, one: &str| {
         if n == 1 {
@@ -104,24 +122,34 @@ pub fn summary(report: &Report) -> String {
 /// A finding seen through miette's eyes.
 struct FindingDiagnostic<'r> {
     finding: &'r Finding,
+    /// The message, escaped for the terminal.
+    message: String,
     source: WindowedSource,
     labels: Vec<LabeledSpan>,
     help: Option<String>,
 }
 
 impl<'r> FindingDiagnostic<'r> {
-    fn new(report: &'r Report, f: &'r Finding) -> Self {
-        let file = report.repo.files[f.file.0 as usize].clone();
+    /// Every text taken from the repository (message, paths, waiver) is
+    /// escaped for the terminal; the source is shown through `view`.
+    fn new(report: &'r Report, f: &'r Finding, view: &SourceView) -> Self {
+        let file = Arc::clone(&view.file);
+        let span = |s: isms_core::source::Span| {
+            to_source_span(
+                &file,
+                isms_core::source::Span::new(view.offset(s.start), view.offset(s.end)),
+            )
+        };
         let mut labels = vec![LabeledSpan::new_primary_with_span(
             Some(short_label(f)),
-            to_source_span(&file, f.span),
+            span(f.span),
         )];
         let mut notes = Vec::new();
         for r in &f.related {
             if r.file == f.file {
                 labels.push(LabeledSpan::new_with_span(
-                    Some(r.message.clone()),
-                    to_source_span(&file, r.span),
+                    Some(terminal(&r.message).into_owned()),
+                    span(r.span),
                 ));
             } else {
                 let at = report.repo.file(r.file).line_col(r.span.start);
@@ -151,9 +179,10 @@ impl<'r> FindingDiagnostic<'r> {
         help.push(format!("see `isms-lint explain {}`", f.rule));
         FindingDiagnostic {
             finding: f,
+            message: terminal(&f.message).into_owned(),
             source: WindowedSource(file),
             labels,
-            help: Some(help.join("\n")),
+            help: Some(terminal_lines(&help)),
         }
     }
 }
@@ -181,7 +210,7 @@ impl fmt::Debug for FindingDiagnostic<'_> {
 
 impl fmt::Display for FindingDiagnostic<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.finding.message)
+        f.write_str(&self.message)
     }
 }
 
@@ -253,7 +282,7 @@ impl SourceCode for WindowedSource {
         };
         let data = &f.text.as_bytes()[from..to];
         Ok(Box::new(MietteSpanContents::new_named(
-            f.path.clone(),
+            terminal(&f.path).into_owned(),
             data,
             SourceSpan::new(from.into(), to - from),
             from_line - 1,

@@ -53,7 +53,8 @@ pub fn render(cx: &Context<'_>) -> String {
         }
     }
 
-    let total = report.findings.len().max(1);
+    let off = super::disabled(report);
+    let total = report.findings.len().max(1) + off.len();
     let skipped = report.findings.iter().filter(|f| f.is_waived()).count();
     let failures = report.findings.len() - skipped;
     let mut s = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
@@ -91,6 +92,31 @@ pub fn render(cx: &Context<'_>) -> String {
         );
         for f in findings {
             testcase(cx, &mut s, f, &classname);
+        }
+        s.push_str("  </testsuite>\n");
+    }
+    // Rules turned off: skipped test cases, so that a rule switched off is
+    // never invisible in the test report either.
+    if !off.is_empty() {
+        let _ = writeln!(
+            s,
+            "  <testsuite name=\"rules turned off\" tests=\"{n}\" failures=\"0\" errors=\"0\" skipped=\"{n}\" time=\"0\" timestamp=\"{}T00:00:00\">",
+            report.as_of,
+            n = off.len()
+        );
+        let manifest = cx.file_path(report.repo.manifest_file);
+        for (rule, line) in off {
+            let classname = match find(rule) {
+                Some(r) => format!("isms-lint.{}.{rule}", r.meta().category),
+                None => format!("isms-lint.{rule}"),
+            };
+            let _ = writeln!(
+                s,
+                "    <testcase name=\"{}\" classname=\"{}\" time=\"0\">\n      <skipped message=\"{}\"/>\n    </testcase>",
+                attr(rule),
+                attr(&classname),
+                attr(&format!("turned off by lint.rules at {manifest}:{line}: the rule did not run"))
+            );
         }
         s.push_str("  </testsuite>\n");
     }
@@ -153,7 +179,9 @@ fn attr(s: &str) -> String {
         .replace('\t', "&#9;")
 }
 
-/// Escape character data; characters XML 1.0 cannot hold become U+FFFD.
+/// Escape character data. Control characters (which XML 1.0 cannot hold,
+/// or which a log view would act on) are shown as `\u{1b}`, as in every
+/// other format (see `escape`); `U+FFFE` and `U+FFFF` become U+FFFD.
 fn text(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -162,7 +190,10 @@ fn text(s: &str) -> String {
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '\t' | '\n' | '\r' => out.push(c),
-            c if (c as u32) < 0x20 || matches!(c, '\u{FFFE}' | '\u{FFFF}') => out.push('\u{FFFD}'),
+            c if super::escape::is_unsafe(c) => {
+                out.push_str(&super::escape::terminal(c.encode_utf8(&mut [0; 4])))
+            }
+            '\u{FFFE}' | '\u{FFFF}' => out.push('\u{FFFD}'),
             c => out.push(c),
         }
     }
@@ -176,6 +207,9 @@ mod tests {
     #[test]
     fn escapes_markup_and_control_characters() {
         assert_eq!(attr("a<b & \"c\"\n"), "a&lt;b &amp; &quot;c&quot;&#10;");
-        assert_eq!(text("x\u{1}y"), "x\u{FFFD}y");
+        assert_eq!(
+            text("x\u{1}y\u{1b}[2J\u{ffff}"),
+            "x\\u{1}y\\u{1b}[2J\u{FFFD}"
+        );
     }
 }

@@ -1,6 +1,8 @@
 //! Report renderers. Each writes one format; human-only headers and footers
 //! never leak into machine formats.
 
+pub mod escape;
+pub mod failure;
 pub mod github;
 pub mod gitlab;
 pub mod human;
@@ -42,20 +44,7 @@ pub struct Context<'r> {
 impl<'r> Context<'r> {
     /// A context for the repository at `root`.
     pub fn new(report: &'r Report, root: &Path) -> Context<'r> {
-        let root = absolute(root);
-        let source_root = enclosing_work_tree(&root).unwrap_or_else(|| root.clone());
-        let prefix = root
-            .strip_prefix(&source_root)
-            .ok()
-            .map(|rel| {
-                let mut s = String::new();
-                for c in rel.components() {
-                    s.push_str(&c.as_os_str().to_string_lossy());
-                    s.push('/');
-                }
-                s
-            })
-            .unwrap_or_default();
+        let (source_root, prefix) = locate(root);
         Context {
             report,
             source_root,
@@ -81,6 +70,36 @@ impl<'r> Context<'r> {
     }
 }
 
+/// The rules the manifest turns off, as where they are: (rule, line of
+/// `lint.rules`). A rule switched off is said in every format, so that it is
+/// never invisible.
+pub fn disabled(report: &Report) -> Vec<(&'static str, usize)> {
+    let manifest = report.repo.file(report.repo.manifest_file);
+    report
+        .disabled
+        .iter()
+        .map(|d| (d.rule.as_str(), manifest.line_col(d.span.start).line))
+        .collect()
+}
+
+/// "2 rules turned off by lint.rules in isms.yaml: `a` (line 5), `b` (line 6)."
+pub fn disabled_sentence(report: &Report) -> Option<String> {
+    let off = disabled(report);
+    if off.is_empty() {
+        return None;
+    }
+    let list: Vec<String> = off
+        .iter()
+        .map(|(rule, line)| format!("{rule} (line {line})"))
+        .collect();
+    Some(format!(
+        "{} turned off by lint.rules in {}: {}.",
+        isms_core::text::plural(off.len() as i64, "rule"),
+        escape::terminal(report.repo.path(report.repo.manifest_file)),
+        list.join(", ")
+    ))
+}
+
 /// Write the report in `format`.
 pub fn write(format: Format, out: &mut dyn Write, cx: &Context<'_>) -> io::Result<()> {
     match format {
@@ -99,6 +118,27 @@ pub fn write(format: Format, out: &mut dyn Write, cx: &Context<'_>) -> io::Resul
         Format::Junit => junit::write(out, cx),
         Format::Gitlab => gitlab::write(out, cx),
     }
+}
+
+/// The directory paths in CI formats are relative to (the enclosing git work
+/// tree, else the repository), and the repository's path inside it, with
+/// `/` separators and a final `/` (empty when they are the same).
+fn locate(root: &Path) -> (PathBuf, String) {
+    let root = absolute(root);
+    let source_root = enclosing_work_tree(&root).unwrap_or_else(|| root.clone());
+    let prefix = root
+        .strip_prefix(&source_root)
+        .ok()
+        .map(|rel| {
+            let mut s = String::new();
+            for c in rel.components() {
+                s.push_str(&c.as_os_str().to_string_lossy());
+                s.push('/');
+            }
+            s
+        })
+        .unwrap_or_default();
+    (source_root, prefix)
 }
 
 /// The absolute form of `path`, without Windows' `\\?\` verbatim prefix

@@ -17,6 +17,12 @@
 //! The types below are the subset of SARIF this tool writes. The output is
 //! checked against the OASIS schema and Microsoft's SARIF multitool (with its
 //! GitHub rules) in CI.
+//!
+//! They are written here rather than taken from `serde-sarif`: that crate
+//! models the whole specification (every field optional, builders, and the
+//! `strum` and `typed-builder` machinery) to express these twenty-odd
+//! structs, whose point is which fields are always present for GitHub; the
+//! validation in CI, not the types, is what keeps the output conforming.
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -24,8 +30,10 @@ use std::io::{self, Write};
 use isms_core::rules::{registry, RuleMeta};
 use isms_core::source::{SourceFile, Span};
 use isms_core::{Finding, Severity};
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde::Serialize;
 
+use super::failure::{self, Failure};
 use super::Context;
 
 const SCHEMA: &str =
@@ -168,6 +176,25 @@ fn build(cx: &Context<'_>, kept: &[usize], cut: Option<Truncation>, limits: Limi
             message: Message::text(cut.message()),
         });
     }
+    // Rules turned off: in the standard place (the invocation's overrides),
+    // in the run's properties, and as a notification a viewer shows.
+    let disabled = super::disabled(report);
+    if let Some(sentence) = super::disabled_sentence(report) {
+        notifications.push(Notification {
+            level: "warning",
+            message: Message::text(sentence),
+        });
+    }
+    let overrides = disabled
+        .iter()
+        .map(|(rule, _)| ConfigurationOverride {
+            descriptor: DescriptorReference {
+                id: rule,
+                index: rule_index.get(rule).copied(),
+            },
+            configuration: OverrideConfiguration { enabled: false },
+        })
+        .collect();
     let exit_code = i32::from(cx.status.code());
     let exit_code_description = match exit_code {
         0 => format!(
@@ -182,6 +209,14 @@ fn build(cx: &Context<'_>, kept: &[usize], cut: Option<Truncation>, limits: Limi
     let mut properties = RunProperties {
         as_of: report.as_of.to_string(),
         fail_on: cx.fail_on.as_str(),
+        disabled_rules: disabled
+            .iter()
+            .map(|(rule, line)| DisabledProperty {
+                rule,
+                path: cx.file_path(report.repo.manifest_file),
+                line: *line,
+            })
+            .collect(),
         truncated: None,
     };
     if let Some(cut) = cut {
@@ -219,12 +254,132 @@ fn build(cx: &Context<'_>, kept: &[usize], cut: Option<Truncation>, limits: Limi
                 execution_successful: true,
                 exit_code,
                 exit_code_description,
+                rule_configuration_overrides: overrides,
                 tool_execution_notifications: notifications,
             }],
             results,
             properties,
         }],
     }
+}
+
+/// The SARIF log of a check that could not run (see `failure`): the
+/// invocation failed, with the cause as an error notification, and one
+/// result, located at the manifest when the cause is there, so that code
+/// scanning shows it.
+pub fn render_failure(f: &Failure) -> Vec<u8> {
+    let sentence = sentence(&f.sentence());
+    let mut rules: Vec<ReportingDescriptor> = registry().iter().map(|r| rule(r.meta())).collect();
+    let help = String::from(
+        "isms-lint exits with code 2 when it cannot check the repository at all: the manifest `isms.yaml` is missing or is not valid YAML, a revision given to `--rev` or `--changed-since` does not exist, or the repository cannot be read. Nothing was checked. Fix the cause given in the message and run the check again; `isms-lint check` in a terminal says the same."
+    );
+    rules.push(ReportingDescriptor {
+        id: failure::RULE,
+        name: pascal_case(failure::RULE),
+        short_description: Message::text("isms-lint could not check the repository.".into()),
+        full_description: MultiformatMessage {
+            text: "isms-lint could not check the repository, so nothing was checked.".into(),
+            markdown: None,
+        },
+        help: MultiformatMessage {
+            text: help.clone(),
+            markdown: Some(help),
+        },
+        help_uri: format!("{}/blob/main/docs/ci.md", env!("CARGO_PKG_REPOSITORY")),
+        default_configuration: Configuration { level: "error" },
+        properties: RuleProperties {
+            tags: vec!["integrity".into()],
+        },
+    });
+    let rule_index = rules.len() - 1;
+    let (uri, line, column) = match &f.place {
+        Some((path, line, column)) => (encode_path(path), *line, *column),
+        None => (String::new(), 1, 1),
+    };
+    let result = SarifResult {
+        rule_id: failure::RULE,
+        rule_index: Some(rule_index),
+        level: "error",
+        message: Message::text(sentence.clone()),
+        locations: vec![Location {
+            id: None,
+            physical_location: PhysicalLocation {
+                artifact_location: ArtifactLocation {
+                    uri: if uri.is_empty() {
+                        ".".into()
+                    } else {
+                        uri.clone()
+                    },
+                    uri_base_id: Some(SRCROOT),
+                },
+                region: Region {
+                    start_line: line,
+                    start_column: column,
+                    end_line: line,
+                    end_column: column + 1,
+                    snippet: None,
+                },
+                context_region: None,
+            },
+            message: None,
+        }],
+        partial_fingerprints: BTreeMap::from([(
+            FINGERPRINT_KEY,
+            format!("{}:{uri}", failure::RULE),
+        )]),
+        related_locations: Vec::new(),
+        suppressions: Vec::new(),
+        properties: ResultProperties {
+            record_id: None,
+            due: None,
+        },
+    };
+    let log = Log {
+        schema: SCHEMA,
+        version: "2.1.0",
+        runs: vec![Run {
+            tool: Tool {
+                driver: Driver {
+                    name: "isms-lint",
+                    version: env!("CARGO_PKG_VERSION"),
+                    semantic_version: env!("CARGO_PKG_VERSION"),
+                    information_uri: env!("CARGO_PKG_HOMEPAGE"),
+                    rules,
+                },
+            },
+            automation_details: AutomationDetails {
+                id: f.sarif_category.clone(),
+            },
+            original_uri_base_ids: BTreeMap::from([(
+                SRCROOT,
+                ArtifactLocation {
+                    uri: file_uri(&f.source_root),
+                    uri_base_id: None,
+                },
+            )]),
+            column_kind: "unicodeCodePoints",
+            invocations: vec![Invocation {
+                execution_successful: false,
+                exit_code: 2,
+                exit_code_description: sentence.clone(),
+                rule_configuration_overrides: Vec::new(),
+                tool_execution_notifications: vec![Notification {
+                    level: "error",
+                    message: Message::text(sentence),
+                }],
+            }],
+            results: vec![result],
+            properties: RunProperties {
+                as_of: f.as_of.clone(),
+                fail_on: f.fail_on,
+                disabled_rules: Vec::new(),
+                truncated: None,
+            },
+        }],
+    };
+    let mut bytes = serde_json::to_vec_pretty(&log).expect("a SARIF log serialises");
+    bytes.push(b'\n');
+    bytes
 }
 
 fn rule(m: &'static RuleMeta) -> ReportingDescriptor {
@@ -285,7 +440,7 @@ fn result(
         .waiver
         .and_then(|i| report.waivers.iter().find(|w| w.index == i))
         .map(|w| {
-            let m = report.repo.file(report.repo.manifest_file);
+            // Where the waiver is written: `isms.yaml`, or the waivers file.
             vec![Suppression {
                 kind: "external",
                 status: "accepted",
@@ -293,8 +448,8 @@ fn result(
                 location: Location {
                     id: None,
                     physical_location: PhysicalLocation::new(
-                        cx.file_path(report.repo.manifest_file),
-                        m,
+                        cx.file_path(w.file),
+                        report.repo.file(w.file),
                         w.span,
                     ),
                     message: None,
@@ -358,16 +513,29 @@ fn pascal_case(kebab: &str) -> String {
         .collect()
 }
 
-/// A `file:` URI for a directory, ending in `/`, with everything but
-/// unreserved characters percent-encoded (RFC 3986, 8089).
+/// What a URI keeps as it is: unreserved characters (RFC 3986, 2.3) and the
+/// path separator; everything else is percent-encoded, byte by byte of UTF-8.
+const PATH: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~')
+    .remove(b'/');
+
+/// A `file:` URI for a directory, ending in `/` (RFC 8089).
 fn file_uri(dir: &std::path::Path) -> String {
     let s = dir.to_string_lossy().replace('\\', "/");
     let mut uri = String::from("file://");
-    if !s.starts_with('/') {
-        // A Windows drive: file:///C:/...
+    // A Windows drive, `C:/…`, keeps its colon: file:///C:/…
+    let (drive, rest) = match s.as_bytes() {
+        [letter, b':', ..] if letter.is_ascii_alphabetic() => s.split_at(2),
+        _ => ("", s.as_str()),
+    };
+    if !drive.is_empty() {
         uri.push('/');
+        uri.push_str(drive);
     }
-    uri.push_str(&encode(&s, true));
+    uri.extend(utf8_percent_encode(rest, PATH));
     if !uri.ends_with('/') {
         uri.push('/');
     }
@@ -376,24 +544,7 @@ fn file_uri(dir: &std::path::Path) -> String {
 
 /// Percent-encode a relative, `/`-separated path as a URI reference.
 pub fn encode_path(path: &str) -> String {
-    encode(path, false)
-}
-
-/// Percent-encode all but unreserved characters and `/` (and, in an absolute
-/// Windows path, the drive's colon).
-fn encode(path: &str, drive: bool) -> String {
-    let mut out = String::with_capacity(path.len());
-    for (i, b) in path.bytes().enumerate() {
-        let keep = b.is_ascii_alphanumeric()
-            || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/')
-            || (drive && b == b':' && i == 1);
-        if keep {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    utf8_percent_encode(path, PATH).to_string()
 }
 
 // The SARIF subset this tool writes. Field order follows the specification's.
@@ -486,7 +637,34 @@ struct Invocation {
     exit_code: i32,
     exit_code_description: String,
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    rule_configuration_overrides: Vec<ConfigurationOverride>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     tool_execution_notifications: Vec<Notification>,
+}
+
+#[derive(Serialize)]
+struct ConfigurationOverride {
+    descriptor: DescriptorReference,
+    configuration: OverrideConfiguration,
+}
+
+#[derive(Serialize)]
+struct DescriptorReference {
+    id: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    index: Option<usize>,
+}
+
+#[derive(Serialize)]
+struct OverrideConfiguration {
+    enabled: bool,
+}
+
+#[derive(Serialize)]
+struct DisabledProperty {
+    rule: &'static str,
+    path: String,
+    line: usize,
 }
 
 #[derive(Serialize)]
@@ -500,6 +678,9 @@ struct Notification {
 struct RunProperties {
     as_of: String,
     fail_on: &'static str,
+    /// Rules the manifest turns off: they did not run.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    disabled_rules: Vec<DisabledProperty>,
     #[serde(skip_serializing_if = "Option::is_none")]
     truncated: Option<TruncatedProperty>,
 }

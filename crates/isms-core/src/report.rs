@@ -26,6 +26,20 @@ pub struct JsonReport<'a> {
     pub findings: Vec<JsonFinding<'a>>,
     /// Every deadline the rules computed, sorted by date.
     pub deadlines: Vec<JsonDeadline<'a>>,
+    /// The rules the manifest's `lint.rules` turns off: they did not run, so
+    /// their findings are absent, not resolved.
+    pub disabled: Vec<JsonDisabled<'a>>,
+}
+
+/// A rule turned off by the manifest.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct JsonDisabled<'a> {
+    /// The rule's name.
+    pub rule: &'a str,
+    /// The manifest that turns it off.
+    pub path: &'a str,
+    /// The line of `lint.rules` that does.
+    pub line: usize,
 }
 
 /// The tool that wrote the report.
@@ -193,6 +207,16 @@ impl<'a> JsonReport<'a> {
                 record_id: d.record_id.as_deref(),
             })
             .collect();
+        let manifest = report.repo.file(report.repo.manifest_file);
+        let disabled = report
+            .disabled
+            .iter()
+            .map(|d| JsonDisabled {
+                rule: d.rule.as_str(),
+                path: report.repo.path(report.repo.manifest_file),
+                line: manifest.line_col(d.span.start).line,
+            })
+            .collect();
         JsonReport {
             version: REPORT_VERSION,
             tool: JsonTool {
@@ -210,6 +234,7 @@ impl<'a> JsonReport<'a> {
             },
             findings,
             deadlines,
+            disabled,
         }
     }
 }

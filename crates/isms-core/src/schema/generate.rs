@@ -4,7 +4,6 @@ use schemars::generate::SchemaSettings;
 use schemars::JsonSchema;
 use serde_json::{json, Map, Value};
 
-use super::{file_name, MANIFEST_FILE, RECORD_FILE, REPORT_FILE, SCHEMA_BASE, WAIVERS_FILE};
 use crate::model::{self, Kind};
 use crate::rules::{registry, OptionKind};
 
@@ -122,7 +121,6 @@ pub fn kind_schema(kind: Kind) -> Value {
     );
     json!({
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": format!("{SCHEMA_BASE}{}", file_name(kind)),
         "title": title,
         "description": format!("{} One record per file, or a register of them under `entries:`.", description.as_str().unwrap_or("")),
         "type": "object",
@@ -141,27 +139,61 @@ fn def_name(kind: Kind) -> String {
 
 /// A schema for any record file: dispatches on `kind`. Useful as a single
 /// editor association for a whole directory.
+///
+/// Self-contained: each kind's schema is embedded under `$defs`, with its
+/// own references rewritten to point into it, so that a validator never
+/// has to fetch (or even find) another file.
 pub fn record_dispatch() -> Value {
+    let mut defs = Map::new();
     let all_of: Vec<Value> = Kind::ALL
         .iter()
         .map(|k| {
+            let name = k.as_str();
+            let mut schema = kind_schema(*k);
+            if let Some(obj) = schema.as_object_mut() {
+                obj.remove("$schema");
+            }
+            rebase_refs(&mut schema, &format!("#/$defs/{name}"));
+            defs.insert(name.to_owned(), schema);
             json!({
-                "if": {"properties": {"kind": {"const": k.as_str()}}, "required": ["kind"]},
-                "then": {"$ref": file_name(*k)}
+                "if": {"properties": {"kind": {"const": name}}, "required": ["kind"]},
+                "then": {"$ref": format!("#/$defs/{name}")}
             })
         })
         .collect();
     let kinds: Vec<&str> = Kind::ALL.iter().map(|k| k.as_str()).collect();
     json!({
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": format!("{SCHEMA_BASE}{RECORD_FILE}"),
         "title": "ISMS record",
         "description": "Any isms-lint record file; its `kind` selects the schema.",
         "type": "object",
         "required": ["kind"],
         "properties": {"kind": {"enum": kinds, "description": "The kind of record."}},
-        "allOf": all_of
+        "allOf": all_of,
+        "$defs": defs
     })
+}
+
+/// Make the local references of a schema (`#/…`) point into it where it is
+/// embedded, at `base` (`#/$defs/risk`).
+fn rebase_refs(v: &mut Value, base: &str) {
+    match v {
+        Value::Object(map) => {
+            for (key, child) in map.iter_mut() {
+                match child {
+                    Value::String(r) if key == "$ref" => {
+                        let local = r
+                            .strip_prefix('#')
+                            .expect("schemas refer only to themselves");
+                        *r = format!("{base}{local}");
+                    }
+                    _ => rebase_refs(child, base),
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|i| rebase_refs(i, base)),
+        _ => {}
+    }
 }
 
 /// The manifest schema, with `lint.rules` generated from the rule registry so
@@ -218,9 +250,6 @@ pub fn manifest() -> Value {
             "additionalProperties": false
         }),
     );
-    if let Some(obj) = v.as_object_mut() {
-        obj.insert("$id".into(), json!(format!("{SCHEMA_BASE}{MANIFEST_FILE}")));
-    }
     v
 }
 
@@ -253,11 +282,7 @@ fn option_schema(kind: OptionKind, description: &str) -> Value {
 
 /// Schema of the file named by `waivers-file` in the manifest.
 pub fn waivers() -> Value {
-    let mut v = generate::<model::WaiversFile>();
-    if let Some(obj) = v.as_object_mut() {
-        obj.insert("$id".into(), json!(format!("{SCHEMA_BASE}{WAIVERS_FILE}")));
-    }
-    v
+    generate::<model::WaiversFile>()
 }
 
 /// Schema of `isms-lint check --format json`.
@@ -271,8 +296,5 @@ pub fn report() -> Value {
         .into_root_schema_for::<crate::report::JsonReport>()
         .to_value();
     tighten(&mut v);
-    if let Some(obj) = v.as_object_mut() {
-        obj.insert("$id".into(), json!(format!("{SCHEMA_BASE}{REPORT_FILE}")));
-    }
     v
 }

@@ -22,8 +22,9 @@ use crate::rules::RuleId;
 use crate::source::Span;
 use crate::yaml::Node;
 
-/// Where the published schemas live; also their `$id` base.
-pub const SCHEMA_BASE: &str = "https://raw.githubusercontent.com/isms-lint/isms-lint/main/schemas/";
+// The schemas name no address: no `$id`, and every `$ref` is local to its
+// document, so that a validator reading them from a checkout (or from
+// wherever they were copied) never fetches anything.
 
 /// File name of a kind's schema, such as `risk.schema.json`.
 pub fn file_name(kind: Kind) -> String {
