@@ -431,6 +431,55 @@ fn json_report() {
     insta::assert_snapshot!(serde_json::to_string_pretty(&doc).unwrap());
 }
 
+/// A deadline rule is named after its obligation; the JSON `state` says
+/// which side of the date a finding is on. On its expiry day a certificate
+/// is still valid: `due-soon`, a warning; the day after, `overdue`.
+#[test]
+fn json_findings_say_whether_a_deadline_is_due_soon_or_overdue() {
+    let dir = new_repo();
+    let manifest = dir.path().join("isms.yaml");
+    let text = fs::read_to_string(&manifest).unwrap().replace(
+        "# certification:\n#   body: Example Certification Ltd\n#   certificate: ABC-12345\n#   standard: ISO/IEC 27001:2022\n#   decision: 2025-06-01\n#   expiry: 2028-05-31\n",
+        &format!("certification:\n  body: Example Certification Ltd\n  certificate: ABC-12345\n  standard: ISO/IEC 27001:2022\n  decision: 2022-06-02\n  expiry: {DAY}\n"),
+    );
+    assert!(text.contains("\ncertification:\n"), "{text}");
+    fs::write(&manifest, text).unwrap();
+    let state = |day: &str| {
+        let out = run(isms_lint()
+            .arg("check")
+            .arg(dir.path())
+            .args(["--as-of", day, "--format", "json"]));
+        let doc: Value = serde_json::from_str(&out.stdout).expect(&out.stderr);
+        let f = doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["rule"] == "certificate-expired")
+            .cloned()
+            .expect("a certificate-expired finding");
+        (
+            f["state"].as_str().unwrap().to_owned(),
+            f["severity"].as_str().unwrap().to_owned(),
+            f["message"].as_str().unwrap().to_owned(),
+        )
+    };
+    let (on_the_day, severity, message) = state(DAY);
+    assert_eq!(
+        (on_the_day.as_str(), severity.as_str()),
+        ("due-soon", "warning")
+    );
+    assert!(
+        message.contains("is still valid, and expires today (on 2025-06-01)"),
+        "{message}"
+    );
+    let (after, severity, message) = state("2025-06-02");
+    assert_eq!((after.as_str(), severity.as_str()), ("overdue", "error"));
+    assert!(
+        message.contains("expired on 2025-06-01 (1 day ago)"),
+        "{message}"
+    );
+}
+
 // --------------------------------------------------------------- subcommands
 
 #[test]

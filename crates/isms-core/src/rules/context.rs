@@ -4,7 +4,7 @@ use super::options::IntervalSource;
 use super::waivers::WaiverEntry;
 use super::{Opt, OptionType, OptionValue, RuleId, RuleMeta, HORIZON};
 use crate::config::{self, Level, Settings};
-use crate::finding::{Finding, Severity};
+use crate::finding::{DeadlineState, Finding, Severity};
 use crate::interval::Interval;
 use crate::problem::Problem;
 use crate::repository::Repository;
@@ -127,7 +127,12 @@ impl<'a> RuleContext<'a> {
         Finding::new(self.meta.id, self.severity, file, span)
     }
 
-    pub fn emit(&mut self, f: Finding) {
+    /// Report a finding. One with a `due` date gets its state on the day of
+    /// the check (due soon or overdue), so no deadline finding lacks one.
+    pub fn emit(&mut self, mut f: Finding) {
+        if let Some(due) = f.due {
+            f.state = Some(DeadlineState::of(due, self.as_of));
+        }
         self.findings.push(f);
     }
 
@@ -263,7 +268,7 @@ impl<'a> RuleContext<'a> {
             if let Some(h) = help {
                 f = f.help(h);
             }
-            self.findings.push(f);
+            self.emit(f);
         }
         self.deadlines.push(d);
         reported
