@@ -480,6 +480,64 @@ fn json_findings_say_whether_a_deadline_is_due_soon_or_overdue() {
     );
 }
 
+/// One cause, one finding: an impossible review date is reported once, by
+/// `invalid-date`, not again as a review overdue since the risk was
+/// identified; a register lost to a YAML error is named as the cause by the
+/// rule that must still speak.
+#[test]
+fn a_value_that_cannot_be_read_is_reported_once_at_its_place() {
+    let dir = new_repo();
+    write(
+        dir.path(),
+        "risks/RISK-009.yaml",
+        "kind: risk\nid: RISK-009\ntitle: Office flood\nowner: Chief Executive Officer\n\
+         identified: 2023-01-01\nlikelihood: 1\nimpact: 2\ntreatment: mitigate\ncontrols: [\"8.1\"]\n\
+         reviewed: 2025-02-30\n",
+    );
+    fs::remove_file(dir.path().join("audits/internal-audits-2025.yaml")).unwrap();
+    write(
+        dir.path(),
+        "audits/internal-audits-2025.yaml",
+        "kind: audit\nentries:\n  - id: IA-2025-01\n    title: [Access control\n    type: internal\n",
+    );
+    let out = check(dir.path(), &["--format", "json"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let doc: Value = serde_json::from_str(&out.stdout).unwrap();
+    let about = |path: &str| -> Vec<String> {
+        doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["path"] == path)
+            .map(|f| {
+                format!(
+                    "{}: {}",
+                    f["rule"].as_str().unwrap(),
+                    f["message"].as_str().unwrap()
+                )
+            })
+            .collect()
+    };
+    assert_eq!(
+        about("risks/RISK-009.yaml"),
+        ["invalid-date: `reviewed` is not a real date: 2025-02-30 does not exist (February 2025 has 28 days)"]
+    );
+    assert_eq!(
+        about("audits/internal-audits-2025.yaml"),
+        [
+            "parse-error: invalid YAML: illegal placement of ':' indicator",
+            "internal-audit-overdue: No internal audit could be read: audits/internal-audits-2025.yaml could not be parsed (parse-error, line 5); whether one is due cannot be checked until it can be read",
+        ]
+    );
+    let rules: Vec<&str> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert!(!rules.contains(&"risk-review-overdue"), "{rules:?}");
+}
+
 // --------------------------------------------------------------- subcommands
 
 #[test]

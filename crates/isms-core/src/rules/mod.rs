@@ -10,6 +10,8 @@ pub(crate) mod context;
 pub mod example;
 #[cfg(test)]
 mod meta_tests;
+#[cfg(test)]
+mod one_cause;
 mod options;
 
 pub mod awareness;

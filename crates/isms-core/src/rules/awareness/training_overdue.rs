@@ -1,7 +1,7 @@
 use crate::finding::Severity;
 use crate::interval::Interval;
-use crate::model::ScheduleKey;
 use crate::model::{ActivityStatus, Person, Standard};
+use crate::model::{Kind, ScheduleKey};
 use crate::repository::Record;
 use crate::rules::identity::normalise;
 use crate::rules::schedule::{every, Next, Occurrence, Recurrence};
@@ -144,6 +144,14 @@ impl Rule for TrainingOverdue {
             );
             return;
         }
+        // A training activity that could not be read may be the one a
+        // person attended: its cause is reported where it is.
+        if cx
+            .unread(Kind::AwarenessActivity, super::ACTIVITY_FIELDS)
+            .is_some()
+        {
+            return;
+        }
         let trainings: Vec<_> = cx
             .repo
             .activities()
@@ -153,7 +161,7 @@ impl Rule for TrainingOverdue {
             .collect();
         for (record, roster) in rosters {
             for (i, person) in roster.people.iter().enumerate() {
-                if !person.is_active(cx.as_of) {
+                if !person.is_active(cx.as_of) || record.unreadable(&format!("people/{i}")) {
                     continue;
                 }
                 let (id, name) = (normalise(&person.id), normalise(&person.name));

@@ -93,7 +93,9 @@ impl Rule for CorrectiveActionStale {
     fn check(&self, cx: &mut RuleContext<'_>) {
         let (stale_after, source) = cx.scheduled(&STALE_AFTER);
         for (record, action) in cx.repo.actions() {
-            if !action.is_open_on(cx.as_of) {
+            if !action.is_open_on(cx.as_of)
+                || record.unreadable_any(&["updated", "raised", "closed"])
+            {
                 continue;
             }
             let path = cx.repo.path(record.file);

@@ -127,6 +127,13 @@ impl Rule for ManagementReviewInputsMissing {
                     }
                 }
             }
+            // An input whose value could not be read is reported where it
+            // is, not again here as missing.
+            for (i, input) in INPUTS.iter().enumerate() {
+                if record.unreadable(&format!("inputs/{}", input.key)) {
+                    covered |= 1 << i;
+                }
+            }
             if let Some(body) = &record.body {
                 for heading in &body.headings {
                     covered |= heading_inputs(&heading.text);
