@@ -303,7 +303,7 @@ impl<'a> RuleContext<'a> {
                     opt.def.name
                 )
             });
-        let (v, set) = self.options[i];
+        let (v, set) = self.options[i].clone();
         let v = T::from_value(v).expect("options are read as their declared type");
         (v, set)
     }

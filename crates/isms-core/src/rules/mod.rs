@@ -30,7 +30,7 @@ pub mod waivers;
 pub use context::{due_in, Deadline, DueState, RuleContext};
 pub use example::{Example, ExampleCommit};
 pub use options::{
-    Basis, IntervalSource, Opt, OptionKind, OptionType, OptionValue, RuleOption, HORIZON,
+    Basis, IntervalSource, Opt, OptionKind, OptionType, OptionValue, Phrases, RuleOption, HORIZON,
 };
 
 use std::fmt;
