@@ -178,46 +178,23 @@ impl<'a> RuleContext<'a> {
                 });
             }
         }
-        let lost_rules = [
-            RuleId::UnreadableFile,
-            RuleId::ParseError,
-            RuleId::UnknownKind,
-        ];
-        let mut seen = std::collections::HashSet::new();
-        // A file with no record in it, or Markdown without front matter, lost
-        // nothing.
-        let lost = |p: &&Problem| {
-            lost_rules.contains(&p.rule())
-                && !matches!(
-                    p.what,
-                    ProblemKind::NoRecord { .. } | ProblemKind::NoFrontMatter
-                )
-        };
-        for p in repo.problems.iter().filter(lost) {
-            if p.file == repo.manifest_file || !seen.insert(p.file) {
-                continue;
-            }
-            if repo.records.iter().any(|r| r.file == p.file) {
-                continue;
-            }
+        for p in lost_files(repo) {
             if file_kind(repo, p.file) != Some(kind) {
                 continue;
             }
-            let path = repo.path(p.file);
-            let how = if p.rule() == RuleId::ParseError {
-                "could not be parsed"
-            } else {
-                "could not be read"
-            };
-            return Some(Unread {
-                file: p.file,
-                span: p.span,
-                rule: p.rule(),
-                whole_file: true,
-                description: format!("{path} {how} ({}, line {})", p.rule(), line(p.file, p.span)),
-            });
+            return Some(lost_file(repo, p));
         }
         None
+    }
+
+    /// A file that could not be read or parsed and whose text mentions
+    /// `id`: where the record `id` names was probably written. A reference
+    /// to it is not broken; the file is.
+    pub fn lost_file_mentioning(&self, id: &str) -> Option<Unread> {
+        lost_files(self.repo)
+            .into_iter()
+            .find(|p| self.repo.file(p.file).text.contains(id))
+            .map(|p| lost_file(self.repo, p))
     }
 
     /// For a rule about an obligation that rests on every record of `kind`
@@ -424,6 +401,59 @@ impl<'a> RuleContext<'a> {
         }
         self.deadlines.push(d);
         reported
+    }
+}
+
+/// The first problem of each file (not the manifest) whose records were all
+/// lost to it: a file that could not be read, could not be parsed, or holds
+/// no record of a known kind.
+fn lost_files(repo: &Repository) -> Vec<&Problem> {
+    if repo.problems.is_empty() {
+        return Vec::new();
+    }
+    let lost_rules = [
+        RuleId::UnreadableFile,
+        RuleId::ParseError,
+        RuleId::UnknownKind,
+    ];
+    // A file with no record in it, or Markdown without front matter, lost
+    // nothing.
+    let lost = |p: &&Problem| {
+        lost_rules.contains(&p.rule())
+            && !matches!(
+                p.what,
+                ProblemKind::NoRecord { .. } | ProblemKind::NoFrontMatter
+            )
+    };
+    let with_records: std::collections::HashSet<FileId> =
+        repo.records.iter().map(|r| r.file).collect();
+    let mut seen = std::collections::HashSet::new();
+    repo.problems
+        .iter()
+        .filter(lost)
+        .filter(|p| p.file != repo.manifest_file && !with_records.contains(&p.file))
+        .filter(|p| seen.insert(p.file))
+        .collect()
+}
+
+/// A lost file as [`Unread`], at its first problem.
+fn lost_file(repo: &Repository, p: &Problem) -> Unread {
+    let how = if p.rule() == RuleId::ParseError {
+        "could not be parsed"
+    } else {
+        "could not be read"
+    };
+    Unread {
+        file: p.file,
+        span: p.span,
+        rule: p.rule(),
+        whole_file: true,
+        description: format!(
+            "{} {how} ({}, line {})",
+            repo.path(p.file),
+            p.rule(),
+            repo.file(p.file).line_col(p.span.start).line
+        ),
     }
 }
 

@@ -169,3 +169,46 @@ fn an_unreadable_person_is_not_reported_as_untrained() {
     assert!(r.check_rule("training-overdue", "2025-06-01").is_empty());
     assert_eq!(r.check_rule("schema-violation", "2025-06-01").len(), 1);
 }
+
+/// A reference to a record in a file that could not be parsed is not a
+/// broken reference: the file is, and it is reported once.
+#[test]
+fn a_reference_into_a_file_that_could_not_be_parsed_is_not_broken() {
+    let r = TestRepo::new()
+        .file(
+            "actions/ca.yaml",
+            "kind: corrective-action\nentries:\n  - id: CA-7\n    title: [Fix\n    status: open\n",
+        )
+        .file(
+            "risks/r.yaml",
+            "kind: risk\nid: R-1\ntitle: Flood\nowner: Ann\nactions: [CA-7, CA-8]\n",
+        );
+    assert_eq!(
+        r.check_rule("broken-reference", "2025-06-01"),
+        ["risks/r.yaml:5:17: error[broken-reference] `CA-8` does not name any record or audit finding (in `actions[1]` of risk R-1)"]
+    );
+    assert_eq!(r.check_rule("parse-error", "2025-06-01").len(), 1);
+}
+
+/// A Statement of Applicability entry whose control could not be read may
+/// be the control that seems missing.
+#[test]
+fn an_soa_entry_whose_control_cannot_be_read_is_not_reported_missing() {
+    let r = TestRepo::new().file(
+        "soa.yaml",
+        "kind: statement-of-applicability\nid: SOA\ntitle: SoA\ncontrols:\n  - {control: [5.1], applicable: true, justification: Policy.}\n",
+    );
+    assert!(r.check_rule("soa-control-missing", "2025-06-01").is_empty());
+    assert_eq!(r.check_rule("schema-violation", "2025-06-01").len(), 1);
+}
+
+/// A people roster lost to a YAML error: nobody is reported untrained.
+#[test]
+fn a_roster_that_cannot_be_parsed_reports_nobody_as_untrained() {
+    let r = TestRepo::new().file(
+        "people.yaml",
+        "kind: people\nid: PEOPLE\npeople:\n  - id: ann\n    name: [Ann\n",
+    );
+    assert!(r.check_rule("training-overdue", "2025-06-01").is_empty());
+    assert_eq!(r.check_rule("parse-error", "2025-06-01").len(), 1);
+}
