@@ -431,6 +431,113 @@ fn json_report() {
     insta::assert_snapshot!(serde_json::to_string_pretty(&doc).unwrap());
 }
 
+/// A deadline rule is named after its obligation; the JSON `state` says
+/// which side of the date a finding is on. On its expiry day a certificate
+/// is still valid: `due-soon`, a warning; the day after, `overdue`.
+#[test]
+fn json_findings_say_whether_a_deadline_is_due_soon_or_overdue() {
+    let dir = new_repo();
+    let manifest = dir.path().join("isms.yaml");
+    let text = fs::read_to_string(&manifest).unwrap().replace(
+        "# certification:\n#   body: Example Certification Ltd\n#   certificate: ABC-12345\n#   standard: ISO/IEC 27001:2022\n#   decision: 2025-06-01\n#   expiry: 2028-05-31\n",
+        &format!("certification:\n  body: Example Certification Ltd\n  certificate: ABC-12345\n  standard: ISO/IEC 27001:2022\n  decision: 2022-06-02\n  expiry: {DAY}\n"),
+    );
+    assert!(text.contains("\ncertification:\n"), "{text}");
+    fs::write(&manifest, text).unwrap();
+    let state = |day: &str| {
+        let out = run(isms_lint()
+            .arg("check")
+            .arg(dir.path())
+            .args(["--as-of", day, "--format", "json"]));
+        let doc: Value = serde_json::from_str(&out.stdout).expect(&out.stderr);
+        let f = doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["rule"] == "certificate-expired")
+            .cloned()
+            .expect("a certificate-expired finding");
+        (
+            f["state"].as_str().unwrap().to_owned(),
+            f["severity"].as_str().unwrap().to_owned(),
+            f["message"].as_str().unwrap().to_owned(),
+        )
+    };
+    let (on_the_day, severity, message) = state(DAY);
+    assert_eq!(
+        (on_the_day.as_str(), severity.as_str()),
+        ("due-soon", "warning")
+    );
+    assert!(
+        message.contains("is still valid, and expires today (on 2025-06-01)"),
+        "{message}"
+    );
+    let (after, severity, message) = state("2025-06-02");
+    assert_eq!((after.as_str(), severity.as_str()), ("overdue", "error"));
+    assert!(
+        message.contains("expired on 2025-06-01 (1 day ago)"),
+        "{message}"
+    );
+}
+
+/// One cause, one finding: an impossible review date is reported once, by
+/// `invalid-date`, not again as a review overdue since the risk was
+/// identified; a register lost to a YAML error is named as the cause by the
+/// rule that must still speak.
+#[test]
+fn a_value_that_cannot_be_read_is_reported_once_at_its_place() {
+    let dir = new_repo();
+    write(
+        dir.path(),
+        "risks/RISK-009.yaml",
+        "kind: risk\nid: RISK-009\ntitle: Office flood\nowner: Chief Executive Officer\n\
+         identified: 2023-01-01\nlikelihood: 1\nimpact: 2\ntreatment: mitigate\ncontrols: [\"8.1\"]\n\
+         reviewed: 2025-02-30\n",
+    );
+    fs::remove_file(dir.path().join("audits/internal-audits-2025.yaml")).unwrap();
+    write(
+        dir.path(),
+        "audits/internal-audits-2025.yaml",
+        "kind: audit\nentries:\n  - id: IA-2025-01\n    title: [Access control\n    type: internal\n",
+    );
+    let out = check(dir.path(), &["--format", "json"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let doc: Value = serde_json::from_str(&out.stdout).unwrap();
+    let about = |path: &str| -> Vec<String> {
+        doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["path"] == path)
+            .map(|f| {
+                format!(
+                    "{}: {}",
+                    f["rule"].as_str().unwrap(),
+                    f["message"].as_str().unwrap()
+                )
+            })
+            .collect()
+    };
+    assert_eq!(
+        about("risks/RISK-009.yaml"),
+        ["invalid-date: `reviewed` is not a real date: 2025-02-30 does not exist (February 2025 has 28 days)"]
+    );
+    assert_eq!(
+        about("audits/internal-audits-2025.yaml"),
+        [
+            "parse-error: invalid YAML: illegal placement of ':' indicator",
+            "internal-audit-overdue: No internal audit could be read: audits/internal-audits-2025.yaml could not be parsed (parse-error, line 5); whether one is due cannot be checked until it can be read",
+        ]
+    );
+    let rules: Vec<&str> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert!(!rules.contains(&"risk-review-overdue"), "{rules:?}");
+}
+
 // --------------------------------------------------------------- subcommands
 
 #[test]

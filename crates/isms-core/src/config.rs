@@ -52,7 +52,7 @@ impl RuleSettings {
         self.options
             .iter()
             .find(|(n, _)| *n == name)
-            .map(|(_, v)| *v)
+            .map(|(_, v)| v.clone())
     }
 }
 

@@ -56,6 +56,45 @@ impl FromStr for Severity {
     }
 }
 
+/// Where the deadline of a finding stands on the day of the check. A rule is
+/// named after its obligation (`certificate-expired`), and reports it in
+/// either state: read the state, not the rule's name, to tell a warning
+/// ahead from a deadline that has passed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum DeadlineState {
+    /// The date has not passed (it may be today): the obligation can still
+    /// be met in time.
+    DueSoon,
+    /// The date has passed.
+    Overdue,
+}
+
+impl DeadlineState {
+    /// The state of a deadline on `due`, seen on `as_of`: due soon up to and
+    /// including the day itself, overdue from the day after.
+    pub fn of(due: NaiveDate, as_of: NaiveDate) -> DeadlineState {
+        if due < as_of {
+            DeadlineState::Overdue
+        } else {
+            DeadlineState::DueSoon
+        }
+    }
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            DeadlineState::DueSoon => "due-soon",
+            DeadlineState::Overdue => "overdue",
+        }
+    }
+}
+
+impl fmt::Display for DeadlineState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// A second place that explains a finding ("first defined here").
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Related {
@@ -83,6 +122,9 @@ pub struct Finding {
     pub related: Vec<Related>,
     /// The deadline the finding is about, if any.
     pub due: Option<NaiveDate>,
+    /// Whether that deadline is due soon or overdue on the day of the check:
+    /// set for every finding with a `due` date when the rule emits it.
+    pub state: Option<DeadlineState>,
     /// Index into the manifest's waivers, when a waiver accepts this finding.
     pub waiver: Option<usize>,
     /// Shown, but never failing the run: a finding the change being checked
@@ -105,6 +147,7 @@ impl Finding {
             key: None,
             related: Vec::new(),
             due: None,
+            state: None,
             waiver: None,
             advisory: false,
             fingerprint: String::new(),

@@ -623,6 +623,11 @@ fn make_record(
     problems: &mut Vec<Problem>,
 ) -> Record {
     let id = node.get("id").and_then(Node::as_text).map(str::to_owned);
+    let unreadable = errors
+        .iter()
+        .filter(|e| e.path.len() > depth)
+        .map(|e| e.path[depth..].join("/"))
+        .collect();
     // Copy the record only when values must be left out of it.
     let read = if errors.iter().any(|e| e.prune && e.path.len() > depth) {
         RecordData::from_node(kind, &pruned(&node, &errors, depth))
@@ -662,6 +667,7 @@ fn make_record(
         node,
         data,
         body,
+        unreadable,
     }
 }
 

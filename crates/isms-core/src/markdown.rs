@@ -50,6 +50,10 @@ pub struct Heading {
     /// The heading's text, without markup.
     pub text: String,
     pub span: Span,
+    /// The text written between this heading and the next heading of any
+    /// level, without markup (HTML comments left out): what the heading
+    /// says about its subject, if anything.
+    pub content: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -83,14 +87,23 @@ pub fn body(file: &SourceFile, start: usize) -> Body {
                         level,
                         text: text.trim().to_owned(),
                         span: trim_trailing_newline(file, span),
+                        content: String::new(),
                     });
                 }
             }
-            Event::Text(t) | Event::Code(t) => {
-                if let Some((_, buf, _)) = heading.as_mut() {
-                    buf.push_str(&t);
+            Event::Text(t) | Event::Code(t) => match heading.as_mut() {
+                Some((_, buf, _)) => buf.push_str(&t),
+                // Text of a paragraph, list, table or code block below the
+                // last heading.
+                None => {
+                    if let Some(last) = out.headings.last_mut() {
+                        if !last.content.is_empty() {
+                            last.content.push(' ');
+                        }
+                        last.content.push_str(t.trim());
+                    }
                 }
-            }
+            },
             Event::Start(Tag::Link { dest_url, .. })
             | Event::Start(Tag::Image { dest_url, .. }) => {
                 out.links.push(Link {

@@ -6,7 +6,7 @@ use schemars::JsonSchema;
 use serde::Serialize;
 
 use crate::engine::Report;
-use crate::finding::Severity;
+use crate::finding::{DeadlineState, Severity};
 
 /// Version of the JSON report format.
 pub const REPORT_VERSION: u32 = 1;
@@ -92,6 +92,12 @@ pub struct JsonFinding<'a> {
     /// The deadline concerned (YYYY-MM-DD), for time-based rules.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub due: Option<String>,
+    /// With `due`: `due-soon` (a warning ahead: the date has not passed, or
+    /// is today) or `overdue` (the date has passed). A rule is named after
+    /// its obligation and reports both: `certificate-expired` warns
+    /// `due-soon` while the certificate is still valid.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub state: Option<DeadlineState>,
     /// Stable identity of the finding: unchanged when unrelated lines move.
     pub fingerprint: &'a str,
     /// Other places that explain the finding.
@@ -164,6 +170,7 @@ impl<'a> JsonReport<'a> {
                     end_column: end.column,
                     record_id: f.record_id.as_deref(),
                     due: f.due.map(|d| d.to_string()),
+                    state: f.state,
                     fingerprint: &f.fingerprint,
                     related: f
                         .related

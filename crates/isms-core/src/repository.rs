@@ -53,9 +53,39 @@ pub struct Record {
     pub data: Option<RecordData>,
     /// Headings and links of a Markdown record's body.
     pub body: Option<Arc<Body>>,
+    /// Paths inside the record (`reviewed`, `effectiveness/reviewed`,
+    /// `people/2/left`) of values the schema rejected: an impossible date, a
+    /// list where a mapping belongs. Their finding is already reported at
+    /// their place; the typed record lacks them, and rules that read them
+    /// ask [`Record::unreadable`] so as not to report them again as absent.
+    pub unreadable: Vec<String>,
 }
 
 impl Record {
+    /// Whether the value at `path` (`/`-separated, below the record) could
+    /// not be read: it, a value inside it, or the value holding it was
+    /// rejected. A record that could not be typed at all is unreadable
+    /// everywhere.
+    pub fn unreadable(&self, path: &str) -> bool {
+        if self.data.is_none() {
+            return true;
+        }
+        let within = |outer: &str, inner: &str| {
+            inner == outer
+                || inner
+                    .strip_prefix(outer)
+                    .is_some_and(|rest| rest.starts_with('/'))
+        };
+        self.unreadable
+            .iter()
+            .any(|u| within(u, path) || within(path, u))
+    }
+
+    /// Whether any of `paths` could not be read (see [`Record::unreadable`]).
+    pub fn unreadable_any(&self, paths: &[&str]) -> bool {
+        paths.iter().any(|p| self.unreadable(p))
+    }
+
     /// Where the record's id is written (or the record's first line).
     pub fn id_span(&self) -> Span {
         self.node.locate(["id"])

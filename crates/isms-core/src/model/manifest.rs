@@ -296,15 +296,30 @@ impl Paths {
 
     /// Whether a repository-relative path lies in a place that holds records.
     pub fn is_record_place(&self, path: &str) -> bool {
-        self.places().iter().any(|(place, is_dir)| {
-            let place = place.trim_end_matches('/');
-            if *is_dir {
-                path.strip_prefix(place)
-                    .is_some_and(|rest| rest.starts_with('/'))
-            } else {
-                path == place
-            }
-        })
+        self.places()
+            .iter()
+            .any(|&(place, is_dir)| in_place(path, place, is_dir))
+    }
+
+    /// The kind of record the place holding `path` is for, if it is in one:
+    /// what a file there that could not be read was likely to hold.
+    pub fn kind_of_place(&self, path: &str) -> Option<super::Kind> {
+        // `places` lists them in the order of `Kind::ALL`.
+        self.places()
+            .iter()
+            .zip(super::Kind::ALL)
+            .find(|(&(place, is_dir), _)| in_place(path, place, is_dir))
+            .map(|(_, kind)| kind)
+    }
+}
+
+fn in_place(path: &str, place: &str, is_dir: bool) -> bool {
+    let place = place.trim_end_matches('/');
+    if is_dir {
+        path.strip_prefix(place)
+            .is_some_and(|rest| rest.starts_with('/'))
+    } else {
+        path == place
     }
 }
 

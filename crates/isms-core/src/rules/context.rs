@@ -4,10 +4,11 @@ use super::options::IntervalSource;
 use super::waivers::WaiverEntry;
 use super::{Opt, OptionType, OptionValue, RuleId, RuleMeta, HORIZON};
 use crate::config::{self, Level, Settings};
-use crate::finding::{Finding, Severity};
+use crate::finding::{DeadlineState, Finding, Severity};
 use crate::interval::Interval;
-use crate::problem::Problem;
-use crate::repository::Repository;
+use crate::model::Kind;
+use crate::problem::{Problem, ProblemKind};
+use crate::repository::{Record, Repository};
 use crate::source::{FileId, Span};
 use crate::text::{capitalise, plural};
 
@@ -26,6 +27,25 @@ pub struct Deadline {
     pub record_id: Option<String>,
     /// How the date was computed: "last review MR-2025-09 held on 2025-09-12 + 6 months".
     pub reason: String,
+}
+
+/// Data of one kind that could not be read: a record the loader could not
+/// type, or whose value a rule depends on was rejected, or a file that
+/// would hold such records but could not be read or parsed. Its cause is
+/// reported once, at its place, by an integrity rule; the rules that depend
+/// on the data stay silent instead of reporting it as absent, or, where
+/// they must still speak, say it could not be read and point at the cause.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unread {
+    /// Where the cause is: the integrity finding's place.
+    pub file: FileId,
+    pub span: Span,
+    /// The integrity rule that reports the cause.
+    pub rule: RuleId,
+    /// The whole file was lost, not one record or value.
+    pub whole_file: bool,
+    /// "audits/2025.yaml could not be parsed (parse-error, line 3)".
+    pub description: String,
 }
 
 /// What a rule sees while it runs: the repository, the day of the check, its
@@ -103,6 +123,115 @@ impl<'a> RuleContext<'a> {
         self.repo.problems.iter().filter(move |p| p.rule() == rule)
     }
 
+    /// Whether the value at `path` of `record` could not be read: its
+    /// problem is already a finding, so a rule reading it says nothing of
+    /// it (see [`Record::unreadable`]).
+    pub fn unreadable(&self, record: &Record, path: &str) -> bool {
+        record.unreadable(path)
+    }
+
+    /// The first data of `kind` that could not be read, if any: a record of
+    /// the kind that could not be typed, or whose value at one of `fields`
+    /// was rejected, or a file that could not be read or parsed and would
+    /// hold records of the kind (its `kind:` line says so, or it is in the
+    /// kind's place). A rule whose obligation rests on every record of the
+    /// kind (the last review, the last audit) asks this before reporting one
+    /// as missing or overdue.
+    pub fn unread(&self, kind: Kind, fields: &[&str]) -> Option<Unread> {
+        let repo = self.repo;
+        if repo.problems.is_empty() {
+            return None;
+        }
+        let cause = |file: FileId, within: Span| {
+            repo.problems
+                .iter()
+                .filter(|p| {
+                    p.file == file && within.start <= p.span.start && p.span.end <= within.end
+                })
+                .min_by_key(|p| p.span.start)
+        };
+        let line = |file: FileId, span: Span| repo.file(file).line_col(span.start).line;
+        for r in repo.records.iter().filter(|r| r.kind == kind) {
+            if r.data.is_some() && !fields.iter().any(|f| r.unreadable(f)) {
+                continue;
+            }
+            // A register with an empty `entries:` holds no record to lose.
+            if r.data.is_none() && r.node.get("entries").is_some_and(|e| e.is_null()) {
+                continue;
+            }
+            if let Some(p) = cause(r.file, r.node.span) {
+                let what = match &r.id {
+                    Some(id) => format!("{} {id}", kind.title().to_lowercase()),
+                    None => format!("{} in {}", kind.with_article(), repo.path(r.file)),
+                };
+                return Some(Unread {
+                    file: p.file,
+                    span: p.span,
+                    rule: p.rule(),
+                    whole_file: false,
+                    description: format!(
+                        "{what} could not be read ({}, {}:{})",
+                        p.rule(),
+                        repo.path(p.file),
+                        line(p.file, p.span)
+                    ),
+                });
+            }
+        }
+        for p in lost_files(repo) {
+            if file_kind(repo, p.file) != Some(kind) {
+                continue;
+            }
+            return Some(lost_file(repo, p));
+        }
+        None
+    }
+
+    /// A file that could not be read or parsed and whose text mentions
+    /// `id`: where the record `id` names was probably written. A reference
+    /// to it is not broken; the file is.
+    pub fn lost_file_mentioning(&self, id: &str) -> Option<Unread> {
+        lost_files(self.repo)
+            .into_iter()
+            .find(|p| self.repo.file(p.file).text.contains(id))
+            .map(|p| lost_file(self.repo, p))
+    }
+
+    /// For a rule about an obligation that rests on every record of `kind`
+    /// (the last review held, the next audit planned): whether data it
+    /// depends on could not be read (see [`RuleContext::unread`]), in which
+    /// case the rule should report nothing from what could be read — the
+    /// record that could not be read may be the latest — and stop. If no
+    /// record of the kind could be read at all, one finding says so, at the
+    /// cause: "No internal audit could be read: audits/2025.yaml could not
+    /// be parsed …". `what` names the records ("internal audit"), `key`
+    /// identifies the finding.
+    pub fn stop_on_unread(&mut self, kind: Kind, fields: &[&str], what: &str, key: &str) -> bool {
+        let Some(u) = self.unread(kind, fields) else {
+            return false;
+        };
+        let any_read = self
+            .repo
+            .records
+            .iter()
+            .any(|r| r.kind == kind && r.data.is_some());
+        if !any_read {
+            let f = self
+                .finding(u.file, u.span)
+                .message(format!(
+                    "No {what} could be read: {}; whether one is due cannot be checked until it can be read",
+                    u.description
+                ))
+                .help(format!(
+                    "Fix the cause reported there by `{}`; this rule checks the {what}s again once they can be read.",
+                    u.rule
+                ))
+                .key(key);
+            self.emit(f);
+        }
+        true
+    }
+
     /// Another rule's level after configuration.
     pub fn level_of(&self, rule: RuleId) -> Level {
         config::level(self.settings, rule)
@@ -127,7 +256,12 @@ impl<'a> RuleContext<'a> {
         Finding::new(self.meta.id, self.severity, file, span)
     }
 
-    pub fn emit(&mut self, f: Finding) {
+    /// Report a finding. One with a `due` date gets its state on the day of
+    /// the check (due soon or overdue), so no deadline finding lacks one.
+    pub fn emit(&mut self, mut f: Finding) {
+        if let Some(due) = f.due {
+            f.state = Some(DeadlineState::of(due, self.as_of));
+        }
         self.findings.push(f);
     }
 
@@ -146,7 +280,7 @@ impl<'a> RuleContext<'a> {
                     opt.def.name
                 )
             });
-        let (v, set) = self.options[i];
+        let (v, set) = self.options[i].clone();
         let v = T::from_value(v).expect("options are read as their declared type");
         (v, set)
     }
@@ -263,11 +397,75 @@ impl<'a> RuleContext<'a> {
             if let Some(h) = help {
                 f = f.help(h);
             }
-            self.findings.push(f);
+            self.emit(f);
         }
         self.deadlines.push(d);
         reported
     }
+}
+
+/// The first problem of each file (not the manifest) whose records were all
+/// lost to it: a file that could not be read, could not be parsed, or holds
+/// no record of a known kind.
+fn lost_files(repo: &Repository) -> Vec<&Problem> {
+    if repo.problems.is_empty() {
+        return Vec::new();
+    }
+    let lost_rules = [
+        RuleId::UnreadableFile,
+        RuleId::ParseError,
+        RuleId::UnknownKind,
+    ];
+    // A file with no record in it, or Markdown without front matter, lost
+    // nothing.
+    let lost = |p: &&Problem| {
+        lost_rules.contains(&p.rule())
+            && !matches!(
+                p.what,
+                ProblemKind::NoRecord { .. } | ProblemKind::NoFrontMatter
+            )
+    };
+    let with_records: std::collections::HashSet<FileId> =
+        repo.records.iter().map(|r| r.file).collect();
+    let mut seen = std::collections::HashSet::new();
+    repo.problems
+        .iter()
+        .filter(lost)
+        .filter(|p| p.file != repo.manifest_file && !with_records.contains(&p.file))
+        .filter(|p| seen.insert(p.file))
+        .collect()
+}
+
+/// A lost file as [`Unread`], at its first problem.
+fn lost_file(repo: &Repository, p: &Problem) -> Unread {
+    let how = if p.rule() == RuleId::ParseError {
+        "could not be parsed"
+    } else {
+        "could not be read"
+    };
+    Unread {
+        file: p.file,
+        span: p.span,
+        rule: p.rule(),
+        whole_file: true,
+        description: format!(
+            "{} {how} ({}, line {})",
+            repo.path(p.file),
+            p.rule(),
+            repo.file(p.file).line_col(p.span.start).line
+        ),
+    }
+}
+
+/// The kind of records a file that could not be read was to hold: the one
+/// its `kind:` line names, else the one its place is for.
+fn file_kind(repo: &Repository, file: FileId) -> Option<Kind> {
+    let f = repo.file(file);
+    let written = f.text.lines().find_map(|l| {
+        let v = l.strip_prefix("kind:")?;
+        Kind::parse(v.trim().trim_matches(['"', '\'']))
+    });
+    written.or_else(|| repo.manifest.paths.kind_of_place(&f.path))
 }
 
 /// Where a due date stands on the day of the check.

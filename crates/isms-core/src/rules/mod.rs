@@ -10,6 +10,8 @@ pub(crate) mod context;
 pub mod example;
 #[cfg(test)]
 mod meta_tests;
+#[cfg(test)]
+mod one_cause;
 mod options;
 
 pub mod awareness;
@@ -28,7 +30,7 @@ pub mod waivers;
 pub use context::{due_in, Deadline, DueState, RuleContext};
 pub use example::{Example, ExampleCommit};
 pub use options::{
-    Basis, IntervalSource, Opt, OptionKind, OptionType, OptionValue, RuleOption, HORIZON,
+    Basis, IntervalSource, Opt, OptionKind, OptionType, OptionValue, Phrases, RuleOption, HORIZON,
 };
 
 use std::fmt;
@@ -293,8 +295,9 @@ impl RuleMeta {
             s.push_str(&format!("| Standard | {} |\n", std.as_str()));
         }
         s.push_str(&format!(
-            "\n## What it checks\n\n{}\n\n## Why it matters\n\n{}\n\n## Example\n\n{}\n\n## How to fix\n\n{}\n",
+            "\n## What it checks\n\n{}\n\n{}## Why it matters\n\n{}\n\n## Example\n\n{}\n\n## How to fix\n\n{}\n",
             self.what.trim(),
+            if self.deadlines { DEADLINE_STATES } else { "" },
             self.why.trim(),
             if checked {
                 self.example.markdown(self.id)
@@ -335,6 +338,25 @@ impl RuleMeta {
         s
     }
 }
+
+/// How every rule that computes deadlines words and marks its two states,
+/// for its documentation.
+const DEADLINE_STATES: &str = "\
+## Due soon and overdue
+
+The rule is named after its obligation, and reports a deadline in one of two states, said in \
+the message and given as the finding's `state` in the JSON report:
+
+| State | When | Severity | The message says |
+|---|---|---|---|
+| `due-soon` | The date has not passed (the due day itself included) and is within the horizon | warning at most | *is due* today, tomorrow or in so many days (a certificate *is still valid*); the obligation can still be met in time |
+| `overdue` | From the day after the date | the rule's severity (or a warning first, where the rule reports in stages) | *is overdue* (a certificate *expired*) and how long ago |
+
+Count findings by `state` (or severity), not by rule name, to know how many deadlines have \
+passed. Deadlines that a planned record covers (a planned audit, review or activity) are not \
+warned about ahead: the plan is the look-ahead, and only its date passing is reported.
+
+";
 
 /// A rule: metadata and a check over the whole repository.
 pub trait Rule: Sync {

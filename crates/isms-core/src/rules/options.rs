@@ -53,6 +53,9 @@ pub enum OptionKind {
     Number,
     /// `true` or `false`.
     Boolean,
+    /// A mapping from each of `keys` to a list of phrases (words a heading
+    /// may use), such as `monitoring: [Metrics, KPIs]`.
+    Phrases { keys: &'static [&'static str] },
 }
 
 impl OptionKind {
@@ -62,6 +65,7 @@ impl OptionKind {
             OptionKind::Integer => "integer",
             OptionKind::Number => "number",
             OptionKind::Boolean => "boolean",
+            OptionKind::Phrases { .. } => "phrases",
         }
     }
 }
@@ -107,12 +111,27 @@ impl RuleOption {
 }
 
 /// The value of an option, read from `isms.yaml` or from its default.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum OptionValue {
     Interval(Interval),
     Integer(i64),
     Number(f64),
     Boolean(bool),
+    Phrases(Phrases),
+}
+
+/// Phrases by key: the value of an [`OptionKind::Phrases`] option.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Phrases(pub Vec<(String, Vec<String>)>);
+
+impl Phrases {
+    /// The phrases given for `key`.
+    pub fn get(&self, key: &str) -> &[String] {
+        self.0
+            .iter()
+            .find(|(k, _)| k == key)
+            .map_or(&[], |(_, v)| v.as_slice())
+    }
 }
 
 impl OptionValue {
@@ -121,6 +140,24 @@ impl OptionValue {
     pub fn read(kind: OptionKind, node: &Node) -> Option<OptionValue> {
         if kind == OptionKind::Interval {
             return node.as_text()?.parse().ok().map(OptionValue::Interval);
+        }
+        if let OptionKind::Phrases { keys } = kind {
+            let mut out = Vec::new();
+            for entry in node.as_map()? {
+                let key = entry.key.as_text()?;
+                if !keys.contains(&key) {
+                    return None;
+                }
+                let phrases: Option<Vec<String>> = match entry.value.as_seq() {
+                    Some(items) => items
+                        .iter()
+                        .map(|i| i.as_text().map(str::to_owned))
+                        .collect(),
+                    None => entry.value.as_text().map(|t| vec![t.to_owned()]),
+                };
+                out.push((key.to_owned(), phrases?));
+            }
+            return Some(OptionValue::Phrases(Phrases(out)));
         }
         match (kind, node.as_scalar()?.typed()) {
             (OptionKind::Integer, Typed::Int(i)) => Some(OptionValue::Integer(i)),
@@ -138,18 +175,29 @@ impl OptionValue {
             OptionKind::Integer => text.parse().ok().map(OptionValue::Integer),
             OptionKind::Number => text.parse().ok().map(OptionValue::Number),
             OptionKind::Boolean => text.parse().ok().map(OptionValue::Boolean),
+            // Defaults of phrases are written `{}`: none beyond the rule's own.
+            OptionKind::Phrases { .. } => {
+                (text == "{}").then(|| OptionValue::Phrases(Phrases::default()))
+            }
         }
     }
 }
 
 /// A Rust type an option can have.
-pub trait OptionType: Copy {
-    const KIND: OptionKind;
+pub trait OptionType: Sized {
     fn from_value(v: OptionValue) -> Option<Self>;
 }
 
+impl OptionType for Phrases {
+    fn from_value(v: OptionValue) -> Option<Self> {
+        match v {
+            OptionValue::Phrases(p) => Some(p),
+            _ => None,
+        }
+    }
+}
+
 impl OptionType for Interval {
-    const KIND: OptionKind = OptionKind::Interval;
     fn from_value(v: OptionValue) -> Option<Self> {
         match v {
             OptionValue::Interval(i) => Some(i),
@@ -159,7 +207,6 @@ impl OptionType for Interval {
 }
 
 impl OptionType for i64 {
-    const KIND: OptionKind = OptionKind::Integer;
     fn from_value(v: OptionValue) -> Option<Self> {
         match v {
             OptionValue::Integer(i) => Some(i),
@@ -169,7 +216,6 @@ impl OptionType for i64 {
 }
 
 impl OptionType for f64 {
-    const KIND: OptionKind = OptionKind::Number;
     fn from_value(v: OptionValue) -> Option<Self> {
         match v {
             OptionValue::Number(n) => Some(n),
@@ -179,11 +225,53 @@ impl OptionType for f64 {
 }
 
 impl OptionType for bool {
-    const KIND: OptionKind = OptionKind::Boolean;
     fn from_value(v: OptionValue) -> Option<Self> {
         match v {
             OptionValue::Boolean(b) => Some(b),
             _ => None,
+        }
+    }
+}
+
+/// An option type written as one value, whose kind follows from the type.
+pub trait ScalarOption: OptionType {
+    const KIND: OptionKind;
+}
+
+impl ScalarOption for Interval {
+    const KIND: OptionKind = OptionKind::Interval;
+}
+
+impl ScalarOption for i64 {
+    const KIND: OptionKind = OptionKind::Integer;
+}
+
+impl ScalarOption for f64 {
+    const KIND: OptionKind = OptionKind::Number;
+}
+
+impl ScalarOption for bool {
+    const KIND: OptionKind = OptionKind::Boolean;
+}
+
+impl Opt<Phrases> {
+    /// An option of phrases by key, one of `keys`; its default is `{}`.
+    pub const fn phrases(
+        name: &'static str,
+        keys: &'static [&'static str],
+        summary: &'static str,
+        basis: Basis,
+    ) -> Self {
+        Opt {
+            def: RuleOption {
+                name,
+                kind: OptionKind::Phrases { keys },
+                default: "{}",
+                summary,
+                basis,
+                schedule: None,
+            },
+            ty: PhantomData,
         }
     }
 }
@@ -197,7 +285,7 @@ pub struct Opt<T> {
     ty: PhantomData<fn() -> T>,
 }
 
-impl<T: OptionType> Opt<T> {
+impl<T: ScalarOption> Opt<T> {
     pub const fn new(
         name: &'static str,
         default: &'static str,

@@ -277,6 +277,24 @@ fn option_schema(kind: OptionKind, description: &str) -> Value {
         OptionKind::Integer => json!({"type": "integer", "minimum": 0, "description": description}),
         OptionKind::Number => json!({"type": "number", "minimum": 0, "description": description}),
         OptionKind::Boolean => json!({"type": "boolean", "description": description}),
+        OptionKind::Phrases { keys } => {
+            let phrases = json!({
+                "anyOf": [
+                    {"type": "string", "minLength": 1},
+                    {"type": "array", "items": {"type": "string", "minLength": 1}}
+                ]
+            });
+            let props: Map<String, Value> = keys
+                .iter()
+                .map(|k| ((*k).to_owned(), phrases.clone()))
+                .collect();
+            json!({
+                "type": "object",
+                "properties": props,
+                "additionalProperties": false,
+                "description": description
+            })
+        }
     }
 }
 

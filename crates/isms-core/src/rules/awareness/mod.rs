@@ -8,8 +8,12 @@ pub mod training_overdue;
 use super::schedule::{every, schedule_span, Next, Occurrence, Recurrence};
 use super::{Deadline, IntervalSource, RuleContext, RuleId};
 use crate::interval::Interval;
-use crate::model::{ActivityStatus, AwarenessActivity, ScheduleKey};
+use crate::model::{ActivityStatus, AwarenessActivity, Kind, ScheduleKey};
 use crate::repository::Repository;
+
+/// The fields of an activity that say what it was and whether and when it
+/// took place.
+const ACTIVITY_FIELDS: &[&str] = &["type", "status", "date", "attendees"];
 
 /// The activities that `keep` selects, as occurrences with their status on
 /// `as_of`; cancelled ones left out.
@@ -52,6 +56,14 @@ struct Programme<'p> {
 /// completed occurrence, the planned one that covers it, or a finding at the
 /// schedule entry when there is neither.
 fn check_programme(cx: &mut RuleContext<'_>, activities: Vec<Occurrence<'_>>, p: &Programme<'_>) {
+    if cx.stop_on_unread(
+        Kind::AwarenessActivity,
+        ACTIVITY_FIELDS,
+        p.noun,
+        p.schedule_key.as_str(),
+    ) {
+        return;
+    }
     let recurrence = Recurrence::new(cx.as_of, activities);
     let noun = p.noun;
     match recurrence.next(p.interval) {

@@ -1,7 +1,7 @@
 use crate::finding::Severity;
 use crate::interval::Interval;
-use crate::model::ScheduleKey;
 use crate::model::{ActivityStatus, Person, Standard};
+use crate::model::{Kind, ScheduleKey};
 use crate::repository::Record;
 use crate::rules::identity::normalise;
 use crate::rules::schedule::{every, Next, Occurrence, Recurrence};
@@ -127,6 +127,11 @@ impl Rule for TrainingOverdue {
         let (interval, source) = cx.scheduled(&INTERVAL);
         let joiner_within = cx.get(&JOINER_WITHIN);
         let rosters: Vec<_> = cx.repo.people().collect();
+        // A roster that could not be read holds trainings no activity
+        // shows: its cause is reported where it is.
+        if cx.unread(Kind::People, &[]).is_some() {
+            return;
+        }
         if rosters.is_empty() {
             let trainings = occurrences(cx.repo, cx.as_of, |a| a.activity_type.is_training());
             check_programme(
@@ -144,6 +149,14 @@ impl Rule for TrainingOverdue {
             );
             return;
         }
+        // A training activity that could not be read may be the one a
+        // person attended: its cause is reported where it is.
+        if cx
+            .unread(Kind::AwarenessActivity, super::ACTIVITY_FIELDS)
+            .is_some()
+        {
+            return;
+        }
         let trainings: Vec<_> = cx
             .repo
             .activities()
@@ -153,7 +166,7 @@ impl Rule for TrainingOverdue {
             .collect();
         for (record, roster) in rosters {
             for (i, person) in roster.people.iter().enumerate() {
-                if !person.is_active(cx.as_of) {
+                if !person.is_active(cx.as_of) || record.unreadable(&format!("people/{i}")) {
                     continue;
                 }
                 let (id, name) = (normalise(&person.id), normalise(&person.name));

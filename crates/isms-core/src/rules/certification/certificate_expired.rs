@@ -23,12 +23,17 @@ static META: RuleMeta = RuleMeta {
     default_severity: Severity::Error,
     standard: Some(Standard::Iso27001_2022),
     clause: "ISO/IEC 17021-1:2015 9.1.3, 9.6.3; ISO/IEC 27006-1:2024",
-    summary: "The certificate recorded in isms.yaml has expired",
+    summary:
+        "The certificate recorded in isms.yaml has expired, or is still valid but expires soon",
     what: "Compares the day of the check with `certification.expiry` in `isms.yaml`, the last \
-day of validity printed on the certificate. After that day the certificate has expired (an \
-error); inside the warning window before it (30 days by default) a warning says how many days \
-are left. The expiry is a deadline, listed with the others. Without a `certification` block \
-the rule has nothing to check.",
+day of validity printed on the certificate. After that day the certificate has expired: an \
+error, whose message says *expired*, with the state `overdue`. Inside the warning window \
+before it (30 days by default), the expiry day included, the certificate is **still valid**: \
+a warning whose message says *is still valid* and how many days are left, with the state \
+`due-soon`. The rule is named after the obligation, not the state: count expired \
+certificates by the state `overdue` (or the severity), not by the rule's name. The expiry is \
+a deadline, listed with the others. Without a `certification` block the rule has nothing to \
+check.",
     why: "A certificate is valid for a three-year cycle (ISO/IEC 17021-1 9.1.3, ISO/IEC 27006-1). \
 The recertification audit and the certification body's decision must both be done before the \
 expiry date (17021-1 9.6.3.1.1): if they are not, the certificate lapses and is not extended. \
@@ -109,7 +114,7 @@ impl Rule for CertificateExpired {
             DueState::Later => None,
             DueState::Soon(days) => {
                 let mut f = cx.finding(file, span).message(format!(
-                    "{} expires {} (on {expiry}): the recertification decision must be taken by then, or the certificate lapses",
+                    "{} is still valid, and expires {} (on {expiry}): the recertification decision must be taken by then, or the certificate lapses",
                     certificate(cert),
                     due_in(days),
                 ));
@@ -196,7 +201,7 @@ mod tests {
     fn warns_inside_the_window() {
         assert_eq!(
             repo("2027-02-15").check_rule(RULE, "2027-01-16"),
-            ["isms.yaml:8:11: warning[certificate-expired] Certificate MCL-24017 of Meridian Certification Ltd expires in 30 days (on 2027-02-15): the recertification decision must be taken by then, or the certificate lapses"]
+            ["isms.yaml:8:11: warning[certificate-expired] Certificate MCL-24017 of Meridian Certification Ltd is still valid, and expires in 30 days (on 2027-02-15): the recertification decision must be taken by then, or the certificate lapses"]
         );
     }
 
@@ -205,15 +210,41 @@ mod tests {
         let r = repo("2027-02-15");
         assert_eq!(
             r.check_rule(RULE, "2027-02-14"),
-            ["isms.yaml:8:11: warning[certificate-expired] Certificate MCL-24017 of Meridian Certification Ltd expires tomorrow (on 2027-02-15): the recertification decision must be taken by then, or the certificate lapses"]
+            ["isms.yaml:8:11: warning[certificate-expired] Certificate MCL-24017 of Meridian Certification Ltd is still valid, and expires tomorrow (on 2027-02-15): the recertification decision must be taken by then, or the certificate lapses"]
         );
         assert_eq!(
             r.check_rule(RULE, "2027-02-15"),
-            ["isms.yaml:8:11: warning[certificate-expired] Certificate MCL-24017 of Meridian Certification Ltd expires today (on 2027-02-15): the recertification decision must be taken by then, or the certificate lapses"]
+            ["isms.yaml:8:11: warning[certificate-expired] Certificate MCL-24017 of Meridian Certification Ltd is still valid, and expires today (on 2027-02-15): the recertification decision must be taken by then, or the certificate lapses"]
         );
         assert_eq!(
             r.check_rule(RULE, "2027-02-16"),
             ["isms.yaml:8:11: error[certificate-expired] Certificate MCL-24017 of Meridian Certification Ltd expired on 2027-02-15 (1 day ago): the organisation is no longer certified to ISO/IEC 27001:2022; the certification body may restore it until 2027-08-15 (6 months after expiry), once the outstanding recertification activities are complete"]
+        );
+    }
+
+    /// The warning on the expiry day must not read as an expired
+    /// certificate: its message says it is still valid, and its state is
+    /// due soon; from the next day it is overdue.
+    #[test]
+    fn the_state_says_due_soon_up_to_the_expiry_day_and_overdue_after() {
+        use crate::finding::DeadlineState;
+        let r = repo("2027-02-15");
+        let state = |day: &str| {
+            let report = r.report(day);
+            let f = report.findings.iter().find(|f| f.rule == RULE).unwrap();
+            (f.severity.as_str(), f.state, f.message.contains("expired"))
+        };
+        assert_eq!(
+            state("2027-02-14"),
+            ("warning", Some(DeadlineState::DueSoon), false)
+        );
+        assert_eq!(
+            state("2027-02-15"),
+            ("warning", Some(DeadlineState::DueSoon), false)
+        );
+        assert_eq!(
+            state("2027-02-16"),
+            ("error", Some(DeadlineState::Overdue), true)
         );
     }
 
@@ -233,7 +264,8 @@ mod tests {
     #[test]
     fn leap_day_expiry() {
         let r = repo("2028-02-29");
-        assert!(r.check_rule(RULE, "2028-02-29")[0].contains("expires today (on 2028-02-29)"));
+        assert!(r.check_rule(RULE, "2028-02-29")[0]
+            .contains("is still valid, and expires today (on 2028-02-29)"));
         assert!(r.check_rule(RULE, "2028-03-01")[0].contains("expired on 2028-02-29 (1 day ago)"));
         // 29 February + 6 months.
         assert!(r.check_rule(RULE, "2028-03-01")[0].contains("restore it until 2028-08-29"));

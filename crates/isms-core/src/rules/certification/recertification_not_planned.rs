@@ -1,7 +1,8 @@
 use super::{certificate, cycle_audits};
 use crate::finding::Severity;
 use crate::interval::Interval;
-use crate::model::{AuditType, Standard};
+use crate::model::{AuditType, Kind, Standard};
+use crate::rules::internal_audit::AUDIT_FIELDS;
 use crate::rules::{
     due_in, Basis, Category, Deadline, DueState, Opt, Rule, RuleContext, RuleId, RuleMeta,
 };
@@ -86,6 +87,14 @@ impl Rule for RecertificationNotPlanned {
         let expiry = cert.expiry;
         if cx.as_of > expiry {
             return; // certificate-expired reports it
+        }
+        if cx.stop_on_unread(
+            Kind::Audit,
+            AUDIT_FIELDS,
+            "recertification audit",
+            "recertification",
+        ) {
+            return;
         }
         let audits = cycle_audits(cx.repo, cert, cx.as_of, AuditType::Recertification);
         let (in_time, late): (Vec<_>, Vec<_>) = audits.iter().partition(|a| a.date <= expiry);

@@ -5,8 +5,8 @@ use chrono::{Datelike, NaiveDate};
 
 use super::cycle_audits;
 use crate::finding::Severity;
-use crate::model::{AuditType, Certification, Standard};
-use crate::rules::internal_audit::DatedAudit;
+use crate::model::{AuditType, Certification, Kind, Standard};
+use crate::rules::internal_audit::{DatedAudit, AUDIT_FIELDS};
 use crate::rules::{Basis, Category, Deadline, DueState, Opt, Rule, RuleContext, RuleId, RuleMeta};
 use crate::text::{capitalise, plural};
 
@@ -99,6 +99,14 @@ impl Rule for SurveillanceAuditMissed {
         let Some(cert) = &cx.repo.manifest.certification else {
             return;
         };
+        if cx.stop_on_unread(
+            Kind::Audit,
+            AUDIT_FIELDS,
+            "surveillance audit",
+            "surveillance",
+        ) {
+            return;
+        }
         let surveillance = cycle_audits(cx.repo, cert, cx.as_of, AuditType::Surveillance);
         // A planned audit may cover more than one deadline; report it once.
         let mut reported = HashSet::new();

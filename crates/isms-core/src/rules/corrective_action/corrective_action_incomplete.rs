@@ -124,7 +124,9 @@ impl Rule for CorrectiveActionIncomplete {
                 ActionStatus::Cancelled => continue,
             };
             let span = record.span(["status"]);
-            for (field, message) in missing {
+            // A value that could not be read is reported where it is, not
+            // again here as missing.
+            for (field, message) in missing.into_iter().filter(|(f, _)| !record.unreadable(f)) {
                 let f = cx
                     .finding(record.file, span)
                     .message(message)

@@ -65,7 +65,7 @@ impl Rule for CorrectiveActionOverdue {
 
     fn check(&self, cx: &mut RuleContext<'_>) {
         for (record, action) in cx.repo.actions() {
-            if !action.is_open_on(cx.as_of) {
+            if !action.is_open_on(cx.as_of) || record.unreadable("closed") {
                 continue;
             }
             let Some(due) = action.due else { continue };

@@ -29,9 +29,10 @@ static META: RuleMeta = RuleMeta {
 than the staleness interval (`stale-after`: `schedule.corrective-action-staleness`, else 30 \
 days). The clock runs from the action's `updated` date; without one, from the last commit that \
 changed the action's file (when the repository is read from git with its full history); \
-without either, from the date it was `raised`. An action with none of these dates is not \
-checked. The finding says which date set the clock, and points at `updated` (or at `status` \
-when there is no `updated`).\n\n\
+without either, from the date it was `raised`. An `updated` date after the day of the check \
+(`--as-of`) had not happened on it and does not count. An action with none of these dates is \
+not checked. The finding says which date set the clock and points at it: at `updated`, at \
+`raised`, or at `status` when the clock is the last commit.\n\n\
 There is no look-ahead warning: an action is stale or it is not. The date on which it becomes \
 stale is still computed, as a deadline.",
     why: "10.2 requires the organisation to react to a nonconformity, take action and review \
@@ -92,7 +93,9 @@ impl Rule for CorrectiveActionStale {
     fn check(&self, cx: &mut RuleContext<'_>) {
         let (stale_after, source) = cx.scheduled(&STALE_AFTER);
         for (record, action) in cx.repo.actions() {
-            if !action.is_open_on(cx.as_of) {
+            if !action.is_open_on(cx.as_of)
+                || record.unreadable_any(&["updated", "raised", "closed"])
+            {
                 continue;
             }
             let path = cx.repo.path(record.file);
@@ -102,22 +105,34 @@ impl Rule for CorrectiveActionStale {
                 .as_ref()
                 .and_then(|h| h.file(path))
                 .map(|f| f.last.date);
-            let (since, clock) = match (action.updated, committed, action.raised) {
-                (Some(updated), _, _) => (updated, "its `updated` date".to_owned()),
+            // An update dated after the day of the check had not happened
+            // on it.
+            let updated = action.updated.filter(|d| *d <= cx.as_of);
+            let no_update = match action.updated {
+                Some(later) if updated.is_none() => {
+                    format!("its `updated` date, {later}, is after the day of the check")
+                }
+                _ => "the action has no `updated` date".to_owned(),
+            };
+            // The finding points at the date that set the clock, and says
+            // which it is.
+            let (since, clock, span) = match (updated, committed, action.raised) {
+                (Some(updated), _, _) => (
+                    updated,
+                    format!("was last updated on {updated} (its `updated` date)"),
+                    record.span(["updated"]),
+                ),
                 (None, Some(date), _) => (
                     date,
-                    format!("the last commit to {path}; the action has no `updated` date"),
+                    format!("was last updated on {date} (the last commit to {path}; {no_update})"),
+                    record.span(["status"]),
                 ),
                 (None, None, Some(raised)) => (
                     raised,
-                    "the day it was raised; it has no `updated` date".to_owned(),
+                    format!("has not been updated since it was raised on {raised} (its `raised` date; {no_update})"),
+                    record.span(["raised"]),
                 ),
                 (None, None, None) => continue,
-            };
-            let span = if record.node.get("updated").is_some() {
-                record.span(["updated"])
-            } else {
-                record.span(["status"])
             };
             cx.deadline_with(
                 Deadline {
@@ -128,7 +143,7 @@ impl Rule for CorrectiveActionStale {
                     span,
                     record_id: Some(action.id.clone()),
                     reason: format!(
-                        "it is still {} and was last updated on {since} ({clock}); open actions are to show progress {} ({source})",
+                        "it is still {} and {clock}; open actions are to show progress {} ({source})",
                         open_word(action, cx.as_of),
                         every(stale_after)
                     ),
@@ -217,13 +232,26 @@ mod tests {
         assert!(r.check_rule(RULE, "2025-05-31").is_empty());
         assert_eq!(
             r.check_rule(RULE, "2025-06-01"),
-            ["actions/ca.yaml:6:13: warning[corrective-action-stale] An update of corrective action CA-1 is overdue: it was due on 2025-05-31 (1 day ago); it is still open and was last updated on 2025-05-01 (the day it was raised; it has no `updated` date); open actions are to show progress every 30 days (common practice; set `schedule.corrective-action-staleness` to your planned interval)"]
+            ["actions/ca.yaml:7:13: warning[corrective-action-stale] An update of corrective action CA-1 is overdue: it was due on 2025-05-31 (1 day ago); it is still open and has not been updated since it was raised on 2025-05-01 (its `raised` date; the action has no `updated` date); open actions are to show progress every 30 days (common practice; set `schedule.corrective-action-staleness` to your planned interval)"]
         );
         let undated = TestRepo::new().file(
             "actions/ca.yaml",
             "kind: corrective-action\nid: CA-1\ntitle: Fix it\nstatus: open\n",
         );
         assert!(undated.check_rule(RULE, "2030-01-01").is_empty());
+    }
+
+    /// Checked on a day before its `updated` date, the update had not
+    /// happened: the clock runs from `raised`, and the finding says why.
+    #[test]
+    fn an_update_after_the_day_of_the_check_does_not_count() {
+        let r = action("in-progress", "    updated: 2025-07-10\n");
+        assert_eq!(
+            r.check_rule(RULE, "2025-07-09"),
+            ["actions/ca.yaml:7:13: warning[corrective-action-stale] An update of corrective action CA-1 is overdue: it was due on 2025-05-31 (39 days ago); it is still in progress and has not been updated since it was raised on 2025-05-01 (its `raised` date; its `updated` date, 2025-07-10, is after the day of the check); open actions are to show progress every 30 days (common practice; set `schedule.corrective-action-staleness` to your planned interval)"]
+        );
+        assert!(r.check_rule(RULE, "2025-07-10").is_empty());
+        assert!(r.check_rule(RULE, "2025-07-11").is_empty());
     }
 
     #[test]

@@ -93,7 +93,9 @@ impl Rule for EffectivenessReviewOverdue {
     fn check(&self, cx: &mut RuleContext<'_>) {
         let within = cx.get(&WITHIN);
         for (record, action) in cx.repo.actions() {
-            if action.status_on(cx.as_of) != ActionStatus::Closed {
+            if action.status_on(cx.as_of) != ActionStatus::Closed
+                || record.unreadable_any(&["closed", "effectiveness"])
+            {
                 continue;
             }
             let Some(closed) = action.closed else {

@@ -66,7 +66,8 @@ impl Rule for DocumentUnapproved {
 
     fn check(&self, cx: &mut RuleContext<'_>) {
         for (record, policy) in cx.repo.policies() {
-            if policy.status_on(cx.as_of) != DocumentStatus::Approved {
+            if policy.status_on(cx.as_of) != DocumentStatus::Approved || record.unreadable("status")
+            {
                 continue;
             }
             let what = format!("Policy {}", policy.id);
@@ -80,8 +81,8 @@ impl Rule for DocumentUnapproved {
                 record,
                 &what,
                 state,
-                policy.approved.is_some(),
-                present(&policy.approved_by),
+                policy.approved.is_some() || record.unreadable("approved"),
+                present(&policy.approved_by) || record.unreadable("approved-by"),
             );
         }
         for (record, soa) in cx.repo.soas() {
@@ -91,8 +92,8 @@ impl Rule for DocumentUnapproved {
                 record,
                 &what,
                 "",
-                soa.approved.is_some(),
-                present(&soa.approved_by),
+                soa.approved.is_some() || record.unreadable("approved"),
+                present(&soa.approved_by) || record.unreadable("approved-by"),
             );
         }
     }

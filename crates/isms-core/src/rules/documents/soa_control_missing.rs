@@ -301,7 +301,17 @@ impl Rule for SoaControlMissing {
                 .iter()
                 .filter(|c| !seen.contains_key(c.id.as_str()))
                 .collect();
-            if missing.is_empty() {
+            // An entry whose control could not be read may be the one
+            // missing: its problem is reported where it is.
+            let lost = |u: &String| {
+                u == "controls"
+                    || u.strip_prefix("controls/").is_some_and(|rest| {
+                        let mut parts = rest.split('/');
+                        let _index = parts.next();
+                        matches!(parts.next(), None | Some("control"))
+                    })
+            };
+            if missing.is_empty() || record.unreadable.iter().any(lost) {
                 continue;
             }
             let all = catalog::annex_a_2022().len();

@@ -24,7 +24,8 @@ Statement of Applicability entry's `policies`, a review decision's `actions` —
 relative link to evidence: `evidence:` lists, an audit's `report`, a review's `minutes`, a \
 training record's `evidence`, and links in the body of Markdown records. An id must name a \
 record of the expected kind; a link must name a file in the repository (in a git repository: \
-a tracked file). URLs are not fetched.",
+a tracked file). URLs are not fetched. An id written in a file that could not be read or \
+parsed is not reported: that file's own finding is the one cause.",
     why: "\"Show me the evidence\" is the auditor's first question. A corrective action whose \
 source finding does not exist, or a policy that links to a deleted procedure, is a chain of \
 evidence with a missing link — found by the auditor, at the worst moment, instead of by you.",
@@ -192,6 +193,11 @@ fn check_id<'r>(
 ) {
     let repo = cx.repo;
     let targets = repo.lookup(id);
+    // The record may be in a file that could not be read: that file is the
+    // one cause, reported where it is.
+    if targets.is_empty() && cx.lost_file_mentioning(id).is_some() {
+        return;
+    }
     let problem = match (targets, expected) {
         ([], _) => Some(format!("`{id}` does not name any record or audit finding")),
         (_, None) => None,

@@ -14,7 +14,13 @@ static META: RuleMeta = RuleMeta {
     clause: "ISO/IEC 27001:2022 7.5.2 (identification and description, e.g. date)",
     summary: "A date does not exist or is not written YYYY-MM-DD",
     what: "Every date in a record or in the manifest must be an ISO 8601 calendar date \
-(`2025-03-31`) that exists: not `2025-02-30`, not `31/03/2025`, not `March 2025`.",
+(`2025-03-31`) that exists: not `2025-02-30`, not `31/03/2025`, not `March 2025`.\n\n\
+One cause, one finding: the value is reported here, once, at its place, and the rules that \
+read it stay silent about it: they do not report it again as absent (\"has no approval \
+date\", \"in progress without a `due` date\") nor compute a deadline without it. A rule whose \
+obligation rests on every record of a kind (the last management review, the internal audit \
+programme) reports nothing while one of them cannot be read; if none can, it says so at the \
+cause.",
     why: "Dates set the clocks of the ISMS: when an action falls due, when the next review is \
 owed, when the certificate expires. A date that does not exist cannot be compared, so the \
 deadline it sets is never checked.",

@@ -16,7 +16,12 @@ static META: RuleMeta = RuleMeta {
     what: "The YAML of a record file, or the front matter block of a Markdown file, cannot be \
 parsed: a syntax error, a key given twice in the same mapping, nesting deeper than 64 levels, \
 aliases that expand to more than 100 000 values, or front matter opened with `---` and never \
-closed.",
+closed.\n\n\
+No record of a file that cannot be parsed is read. The rules that depend on its records stay \
+silent rather than report them as absent; where one must still speak — no internal audit can \
+be read at all because the register is broken — its message says the records could not be \
+read and points here, at the cause. The kind of the lost records is taken from the file's \
+`kind:` line, or else from the place it is in (`paths` in `isms.yaml`).",
     why: "A record that does not parse is not evidence: isms-lint cannot read its dates, so the \
 deadlines it sets are not checked. A duplicate key is worse: other tools silently keep one of \
 the two values, so the record says something different depending on who reads it.",

@@ -15,7 +15,15 @@ static META: RuleMeta = RuleMeta {
     summary: "A record or the manifest does not match its schema",
     what: "Each record is validated against the JSON Schema of its kind (`isms-lint schema` \
 prints them), and `isms.yaml` against the manifest schema: required keys, allowed values, \
-types, and unknown keys (your own keys are welcome if they start with `x-`).",
+types, and unknown keys (your own keys are welcome if they start with `x-`). A value the \
+schema rejects (a list where a mapping belongs, text where a date belongs) is left out of the \
+record; the rest of the record is still read.\n\n\
+One cause, one finding: the value is reported here, once, at its place, and the rules that \
+read it stay silent about it: they do not report it again as absent (\"has no approval \
+date\", \"in progress without a `due` date\") nor compute a deadline without it. A rule whose \
+obligation rests on every record of a kind (the last management review, the internal audit \
+programme) reports nothing while one of them cannot be read; if none can, it says so at the \
+cause.",
     why: "Rules read records by their keys. A misspelt key (`approvedby`) or an unexpected value \
 (`status: done`) means a date or a status the rules never see, and a deadline that passes in \
 silence. The schema catches these at the line they are written.",

@@ -2,10 +2,10 @@ use std::collections::BTreeSet;
 
 use chrono::NaiveDate;
 
-use super::{internal_audits, main_clause};
+use super::{internal_audits, main_clause, AUDIT_FIELDS};
 use crate::finding::{Finding, Severity};
 use crate::interval::Interval;
-use crate::model::{normalise_control, Standard};
+use crate::model::{normalise_control, Kind, Standard};
 use crate::rules::{due_in, Basis, Category, Opt, Rule, RuleContext, RuleId, RuleMeta};
 use crate::source::{FileId, Span};
 use crate::text::{capitalise, plural};
@@ -204,6 +204,14 @@ impl Rule for AuditProgrammeCoverage {
     }
 
     fn check(&self, cx: &mut RuleContext<'_>) {
+        // An audit that could not be read may be the one that covered a
+        // clause or control: its cause is reported where it is.
+        if cx
+            .unread(Kind::Audit, &[AUDIT_FIELDS, &["scope"]].concat())
+            .is_some()
+        {
+            return;
+        }
         let audits = internal_audits(cx.repo, cx.as_of);
         let Some(cycle) = current_cycle(cx, &audits) else {
             return;

@@ -1,8 +1,8 @@
-use super::internal_audits;
+use super::{internal_audits, AUDIT_FIELDS};
 use crate::finding::Severity;
 use crate::interval::Interval;
-use crate::model::ScheduleKey;
 use crate::model::Standard;
+use crate::model::{Kind, ScheduleKey};
 use crate::rules::schedule::{every, schedule_span, Next, Recurrence};
 use crate::rules::{Basis, Category, Deadline, Opt, Rule, RuleContext, RuleId, RuleMeta};
 
@@ -120,6 +120,14 @@ impl Rule for InternalAuditOverdue {
 
     fn check(&self, cx: &mut RuleContext<'_>) {
         let (interval, source) = cx.scheduled(&INTERVAL);
+        if cx.stop_on_unread(
+            Kind::Audit,
+            AUDIT_FIELDS,
+            "internal audit",
+            "internal-audit",
+        ) {
+            return;
+        }
         let audits = internal_audits(cx.repo, cx.as_of);
         // Every planned audit is a deadline on its own date, the next one of
         // the programme or an older plan that was never held nor cancelled.

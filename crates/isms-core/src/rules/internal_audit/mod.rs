@@ -86,6 +86,10 @@ pub(super) fn dated_audits(
     out
 }
 
+/// The fields of an audit that say whether and when it happened: when one
+/// could not be read, the programme cannot be judged.
+pub(super) const AUDIT_FIELDS: &[&str] = &["type", "status", "planned", "completed"];
+
 /// Internal audits that are not cancelled, in date order, with their status
 /// on `as_of`.
 fn internal_audits(repo: &Repository, as_of: NaiveDate) -> Vec<DatedAudit<'_>> {

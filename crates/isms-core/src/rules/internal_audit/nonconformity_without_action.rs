@@ -1,7 +1,7 @@
 use std::collections::HashMap;
 
 use crate::finding::Severity;
-use crate::model::{ActionStatus, AuditStatus, CorrectiveAction, FindingType, Standard};
+use crate::model::{ActionStatus, AuditStatus, CorrectiveAction, FindingType, Kind, Standard};
 use crate::rules::{Category, Rule, RuleContext, RuleId, RuleMeta};
 use crate::text::list_and;
 use crate::yaml::Seg;
@@ -88,6 +88,14 @@ impl Rule for NonconformityWithoutAction {
             }
         }
 
+        // A corrective action that could not be read may be the answer to
+        // a nonconformity: its cause is reported where it is.
+        if cx
+            .unread(Kind::CorrectiveAction, &["source", "status", "closed"])
+            .is_some()
+        {
+            return;
+        }
         for (record, audit) in repo.audits() {
             match audit.status_on(cx.as_of) {
                 AuditStatus::Cancelled => continue,
@@ -97,7 +105,9 @@ impl Rule for NonconformityWithoutAction {
                 _ => {}
             }
             for (i, finding) in audit.findings.iter().enumerate() {
-                if !finding.finding_type.is_nonconformity() {
+                if !finding.finding_type.is_nonconformity()
+                    || record.unreadable(&format!("findings/{i}/actions"))
+                {
                     continue;
                 }
                 let mut answers: Vec<&CorrectiveAction> = finding

@@ -1,6 +1,7 @@
 use crate::finding::Severity;
+use crate::markdown::Heading;
 use crate::model::{ReviewStatus, Standard};
-use crate::rules::{Category, Rule, RuleContext, RuleId, RuleMeta};
+use crate::rules::{Basis, Category, Opt, Phrases, Rule, RuleContext, RuleId, RuleMeta};
 use crate::text::capitalise;
 use crate::yaml::{Node, Value};
 
@@ -24,16 +25,36 @@ d1) nonconformities and corrective actions, d2) monitoring and measurement resul
 results and d4) fulfilment of information security objectives; e) feedback from interested \
 parties; f) results of risk assessment and status of the risk treatment plan; g) opportunities \
 for continual improvement.\n\n\
-An input is covered by its key under `inputs:` in the front matter, with a value \
-(`previous-actions`, `issues`, `interested-parties`, `nonconformities`, `monitoring`, \
-`audit-results`, `objectives`, `feedback`, `risk-assessment`, `improvement`), or by a heading \
-of the minutes that names it: by its letter (`## c) …`, `## (c) …`, `## 9.3.2 c …`, \
-`## d1) …`, `## d) 1) …`) or by its subject (\"Actions from previous reviews\", \"Internal and \
-external issues\", \"Needs and expectations of interested parties\", \"Nonconformities and \
-corrective actions\", \"Monitoring and measurement\", \"Audit results\", \"Objectives\", \
-\"Feedback from interested parties\", \"Risk assessment\", \"Continual improvement\"). \
-Headings about decisions or outputs do not count as inputs. Planned and cancelled reviews are \
-not checked.",
+An input is covered by its key under `inputs:` in the front matter, with a value that says \
+something (`previous-actions`, `issues`, `interested-parties`, `nonconformities`, \
+`monitoring`, `audit-results`, `objectives`, `feedback`, `risk-assessment`, `improvement`), \
+or by a heading of the minutes that names it, with something written under it (or under the \
+headings nested in it). A heading names an input by its letter (`## c) …`, `## (c) …`, \
+`## 9.3.2 c …`, `## d1) …`, `## d) 1) …`) or by its subject, matched without regard to case \
+and inside words:\n\n\
+| Input | A heading that contains |\n\
+|---|---|\n\
+| a) previous actions | `previous`, `prior`, `last review`, `earlier` or `follow-up`, with `action` |\n\
+| b) issues | `issue` with `external` or `internal`; or `context` |\n\
+| c) interested parties | `interested part`, `stakeholder` or `needs and expectations`, without `feedback` |\n\
+| d1) nonconformities | `nonconformit`, `non-conformit` or `corrective` |\n\
+| d2) monitoring and measurement | `monitoring`, `measurement`, `metric`, `kpi` or `performance indicator` |\n\
+| d3) audit results | `audit` |\n\
+| d4) objectives | `objective` |\n\
+| e) feedback | `feedback`, `complaint` or `customer satisfaction`, without `performance` |\n\
+| f) risk | `risk` |\n\
+| g) improvement | `improv` |\n\n\
+So \"Metrics\" is d2), \"Risk treatment\" f), \"Feedback from interested parties\" e) and \
+\"Opportunities for improvement\" g). The option `headings` adds the repository's own \
+phrases per input, by its key: `monitoring: [Dashboard]`. Headings about decisions or outputs \
+do not count as inputs, and a line starting with `#` inside a code block is not a heading.\n\n\
+An input is **missing** when nothing covers it, and also when its heading or key says it was \
+not covered — a heading containing `not discussed`, `not covered`, `not considered`, \
+`not reviewed`, `not addressed`, `not presented`, `not applicable`, `n/a`, `tbd`, `todo` or \
+`to be discussed` (\"Interested parties: not discussed\") — or when nothing is written under \
+it: an empty heading or key, an HTML comment left from a template, or only a placeholder \
+(`-`, `...`, `TBD`, \"Not discussed.\", \"Deferred\"). \"None\" is an answer and counts. Planned \
+and cancelled reviews are not checked.",
     why: "9.3.2 says the management review *shall include consideration of* each of these \
 inputs: it is a requirement, not a recommendation. Auditors read the minutes against the list, \
 and an input that is not visibly considered is a nonconformity. The 2022 edition added c) \
@@ -102,9 +123,62 @@ decisions:
 the front matter, or a heading of its own in the minutes, such as `## c) Changes in needs and \
 expectations of interested parties`. If the input was not discussed, it cannot be added after \
 the fact: cover it at the next review, and consider recording the gap as a nonconformity.",
-    options: &[],
+    options: &[HEADINGS.def],
     deadlines: false,
 };
+
+/// The keys of [`INPUTS`], which `headings` adds phrases to.
+const INPUT_KEYS: &[&str] = &[
+    "previous-actions",
+    "issues",
+    "interested-parties",
+    "nonconformities",
+    "monitoring",
+    "audit-results",
+    "objectives",
+    "feedback",
+    "risk-assessment",
+    "improvement",
+];
+
+const HEADINGS: Opt<Phrases> = Opt::phrases(
+    "headings",
+    INPUT_KEYS,
+    "More phrases that name an input in a heading of the minutes, by the input's key under `inputs:`, such as `monitoring: [Dashboard]`; matched without regard to case, anywhere in the heading, beside the built-in wording.",
+    Basis::Practice,
+);
+
+/// Phrases that say an input was not covered, in a heading ("Interested
+/// parties: not discussed") or as all that is written under it.
+const NOT_COVERED: &[&str] = &[
+    "not discussed",
+    "not covered",
+    "not considered",
+    "not reviewed",
+    "not addressed",
+    "not presented",
+    "not applicable",
+    "n/a",
+    "tbd",
+    "todo",
+    "to be discussed",
+];
+
+/// Placeholders that, written alone under a heading or as a key's value,
+/// say nothing.
+const PLACEHOLDERS: &[&str] = &[
+    "",
+    "-",
+    "–",
+    "—",
+    "...",
+    "…",
+    "na",
+    "none discussed",
+    "deferred",
+    "postponed",
+    "skipped",
+];
 
 impl Rule for ManagementReviewInputsMissing {
     fn meta(&self) -> &'static RuleMeta {
@@ -112,9 +186,13 @@ impl Rule for ManagementReviewInputsMissing {
     }
 
     fn check(&self, cx: &mut RuleContext<'_>) {
+        let extra = cx.get(&HEADINGS);
         for (record, review) in held_reviews(cx.repo, cx.as_of) {
             debug_assert_eq!(review.status_on(cx.as_of), ReviewStatus::Completed);
             let mut covered = 0u16;
+            // Named, by a key or a heading, but with nothing under it or
+            // marked as not covered.
+            let mut named = 0u16;
             if let Some(inputs) = record.node.get("inputs").and_then(Node::as_map) {
                 for entry in inputs {
                     let Some(key) = entry.key.as_text() else {
@@ -123,13 +201,30 @@ impl Rule for ManagementReviewInputsMissing {
                     if let Some(i) = INPUTS.iter().position(|d| d.key == key) {
                         if has_content(&entry.value) {
                             covered |= 1 << i;
+                        } else {
+                            named |= 1 << i;
                         }
                     }
                 }
             }
+            // An input whose value could not be read is reported where it
+            // is, not again here as missing.
+            for (i, input) in INPUTS.iter().enumerate() {
+                if record.unreadable(&format!("inputs/{}", input.key)) {
+                    covered |= 1 << i;
+                }
+            }
             if let Some(body) = &record.body {
-                for heading in &body.headings {
-                    covered |= heading_inputs(&heading.text);
+                for (k, heading) in body.headings.iter().enumerate() {
+                    let bits = heading_inputs(&heading.text, &extra);
+                    if bits == 0 {
+                        continue;
+                    }
+                    if says_not_covered(&heading.text) || !section_has_content(&body.headings, k) {
+                        named |= bits;
+                    } else {
+                        covered |= bits;
+                    }
                 }
             }
             let missing: Vec<_> = INPUTS
@@ -146,6 +241,17 @@ impl Rule for ManagementReviewInputsMissing {
                 .map(|d| format!("{}) {}", d.letter, d.name))
                 .collect::<Vec<_>>()
                 .join("; ");
+            let empty: Vec<String> = INPUTS
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| named & !covered & (1 << i) != 0)
+                .map(|(_, d)| format!("{})", d.letter))
+                .collect();
+            let empty = match empty.as_slice() {
+                [] => String::new(),
+                [one] => format!(" ({one} has a heading or key with nothing recorded under it, or marked as not covered)"),
+                many => format!(" ({} have headings or keys with nothing recorded under them, or marked as not covered)", crate::text::list_and(many)),
+            };
             let keys = missing
                 .iter()
                 .map(|d| format!("`{}`", d.key))
@@ -159,11 +265,11 @@ impl Rule for ManagementReviewInputsMissing {
             let f = cx
                 .finding(record.file, span)
                 .message(format!(
-                    "Management review {} does not cover every input of 9.3.2: missing 9.3.2 {list}",
+                    "Management review {} does not cover every input of 9.3.2: missing 9.3.2 {list}{empty}",
                     review.id
                 ))
                 .help(format!(
-                    "Record what was considered under `inputs:` ({keys}), or give each a heading in the minutes, such as `## {}) {}`.",
+                    "Record what was considered under `inputs:` ({keys}), or give each a heading in the minutes with what was considered under it, such as `## {}) {}`.",
                     first.letter,
                     capitalise(first.name)
                 ))
@@ -174,17 +280,57 @@ impl Rule for ManagementReviewInputsMissing {
     }
 }
 
-/// Whether an input's value says something: an empty value is a placeholder.
+/// Whether an input's value says something: an empty value, or one that
+/// only says the input was not covered, is a placeholder.
 fn has_content(node: &Node) -> bool {
     match &node.value {
-        Value::Scalar(_) => node.as_text().is_some_and(|t| !t.trim().is_empty()),
-        Value::Seq(s) => !s.is_empty(),
-        Value::Map(m) => !m.is_empty(),
+        Value::Scalar(_) => node.as_text().is_some_and(|t| !is_placeholder(t)),
+        Value::Seq(s) => s.iter().any(has_content),
+        Value::Map(m) => m.iter().any(|e| has_content(&e.value)),
     }
 }
 
-/// The inputs a heading names, as a bit set over [`INPUTS`].
-pub(super) fn heading_inputs(text: &str) -> u16 {
+/// Whether a heading says its input was not covered.
+fn says_not_covered(heading: &str) -> bool {
+    let t = heading.to_lowercase();
+    NOT_COVERED.iter().any(|p| contains_phrase(&t, p))
+}
+
+/// `phrase` in `text` as whole words: "tbd" is not in "tbds".
+fn contains_phrase(text: &str, phrase: &str) -> bool {
+    text.match_indices(phrase).any(|(i, _)| {
+        let before = text[..i].chars().next_back();
+        let after = text[i + phrase.len()..].chars().next();
+        !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+    })
+}
+
+/// Whether text written for an input says nothing: empty, a placeholder, or
+/// a statement that the input was not covered.
+fn is_placeholder(text: &str) -> bool {
+    let t = text
+        .trim()
+        .trim_end_matches(['.', '!'])
+        .trim()
+        .to_lowercase();
+    PLACEHOLDERS.contains(&t.as_str())
+        || NOT_COVERED
+            .iter()
+            .any(|p| t == *p || (p.starts_with("not ") && t.starts_with(p)))
+}
+
+/// Whether anything is written in the section of heading `k`: under it, or
+/// under the headings nested in it.
+fn section_has_content(headings: &[Heading], k: usize) -> bool {
+    let level = headings[k].level;
+    std::iter::once(&headings[k])
+        .chain(headings[k + 1..].iter().take_while(|h| h.level > level))
+        .any(|h| !is_placeholder(&h.content))
+}
+
+/// The inputs a heading names, as a bit set over [`INPUTS`], with the
+/// repository's own phrases `extra`.
+pub(super) fn heading_inputs(text: &str, extra: &Phrases) -> u16 {
     let t = text.to_lowercase();
     // The outputs of the review (9.3.3) are not inputs, whatever they mention.
     if t.contains("decision") || t.contains("output") || t.trim_start().starts_with("9.3.3") {
@@ -192,8 +338,8 @@ pub(super) fn heading_inputs(text: &str) -> u16 {
     }
     match letter_prefix(&t) {
         Some(Prefix::Item(i)) => 1 << i,
-        Some(Prefix::D(rest)) => keyword_inputs(rest) & D_ITEMS,
-        None => keyword_inputs(&t),
+        Some(Prefix::D(rest)) => keyword_inputs(rest, extra) & D_ITEMS,
+        None => keyword_inputs(&t, extra),
     }
 }
 
@@ -256,53 +402,37 @@ fn letter_prefix(t: &str) -> Option<Prefix<'_>> {
     })
 }
 
-/// The inputs a lower-cased heading names by subject.
-fn keyword_inputs(t: &str) -> u16 {
-    let has = |w: &str| t.contains(w);
-    let feedback = has("feedback");
-    let performance = has("performance");
+/// The inputs a lower-cased heading names by subject: the built-in wording
+/// of [`INPUTS`], and the phrases `extra` adds.
+fn keyword_inputs(t: &str, extra: &Phrases) -> u16 {
     let mut bits = 0u16;
-    let mut set = |i: usize, on: bool| {
-        if on {
+    for (i, input) in INPUTS.iter().enumerate() {
+        let own = extra
+            .get(input.key)
+            .iter()
+            .any(|p| !p.trim().is_empty() && t.contains(&p.trim().to_lowercase()));
+        let builtin = !input.unless.iter().any(|w| t.contains(w))
+            && input
+                .subjects
+                .iter()
+                .any(|all| all.iter().all(|w| t.contains(w)));
+        if own || builtin {
             bits |= 1 << i;
         }
-    };
-    set(
-        0,
-        (has("previous") || has("prior") || has("last review") || has("earlier")) && has("action"),
-    );
-    set(
-        1,
-        (has("issue") && (has("external") || has("internal"))) || has("context"),
-    );
-    // c) and e) both concern interested parties: feedback from them is e).
-    set(
-        2,
-        (has("interested part") || has("stakeholder")) && !feedback,
-    );
-    set(
-        3,
-        has("nonconformit") || has("non-conformit") || has("corrective"),
-    );
-    set(4, has("monitoring") || has("measurement"));
-    set(5, has("audit"));
-    set(6, has("objective"));
-    // "Feedback on information security performance" is d), not e).
-    set(7, feedback && !performance);
-    set(8, has("risk"));
-    set(9, has("improv"));
+    }
     bits
 }
 
 #[cfg(test)]
 mod tests {
     use super::heading_inputs;
+    use crate::rules::Phrases;
     use crate::testing::TestRepo;
 
     const RULE: &str = "management-review-inputs-missing";
 
     fn names(text: &str) -> Vec<&'static str> {
-        let bits = heading_inputs(text);
+        let bits = heading_inputs(text, &Phrases::default());
         super::INPUTS
             .iter()
             .enumerate()
@@ -336,7 +466,7 @@ mod tests {
             .replace("  objectives: 4 of 5 met.\n", "  objectives:\n");
         assert_eq!(
             review(&front, "# Minutes\n").check_rule(RULE, "2025-06-30"),
-            ["reviews/mr.md:6:1: error[management-review-inputs-missing] Management review MR-1 does not cover every input of 9.3.2: missing 9.3.2 c) changes in needs and expectations of interested parties; d4) fulfilment of information security objectives"]
+            ["reviews/mr.md:6:1: error[management-review-inputs-missing] Management review MR-1 does not cover every input of 9.3.2: missing 9.3.2 c) changes in needs and expectations of interested parties; d4) fulfilment of information security objectives (d4) has a heading or key with nothing recorded under it, or marked as not covered)"]
         );
     }
 
@@ -350,25 +480,170 @@ mod tests {
         );
         assert_eq!(
             f[0].help.as_deref(),
-            Some("Record what was considered under `inputs:` (`previous-actions`, `issues`, `interested-parties`, `nonconformities`, `monitoring`, `audit-results`, `objectives`, `feedback`, `risk-assessment`, `improvement`), or give each a heading in the minutes, such as `## a) Status of actions from previous management reviews`.")
+            Some("Record what was considered under `inputs:` (`previous-actions`, `issues`, `interested-parties`, `nonconformities`, `monitoring`, `audit-results`, `objectives`, `feedback`, `risk-assessment`, `improvement`), or give each a heading in the minutes with what was considered under it, such as `## a) Status of actions from previous management reviews`.")
         );
     }
 
     #[test]
     fn headings_of_the_minutes_cover_inputs() {
-        let body = "# Management review\n\n## a) Status of actions from previous reviews\n\n## b) Changes in external and internal issues\n\n## c) Changes in needs and expectations of interested parties\n\n## d) Feedback on information security performance\n\n### d1) Nonconformities and corrective actions\n\n### d) 2) Monitoring and measurement results\n\n### 9.3.2 d3 Audit results\n\n### (d)(4) Information security objectives\n\n## (e) Feedback from interested parties\n\n## f. Risk assessment and treatment\n\n## 9.3.2 g\n";
+        let body = "# Management review\n\n## a) Status of actions from previous reviews\n\nAll closed.\n\n## b) Changes in external and internal issues\n\nNew law.\n\n## c) Changes in needs and expectations of interested parties\n\n- Customers ask for SOC 2.\n\n## d) Feedback on information security performance\n\n### d1) Nonconformities and corrective actions\n\nTwo minor.\n\n### d) 2) Monitoring and measurement results\n\n| KPI | Value |\n|---|---|\n| Phishing clicks | 6 % |\n\n### 9.3.2 d3 Audit results\n\nIA-1.\n\n### (d)(4) Information security objectives\n\n4 of 5 met.\n\n## (e) Feedback from interested parties\n\nSurvey.\n\n## f. Risk assessment and treatment\n\nRegister reviewed.\n\n## 9.3.2 g\n\nAutomate.\n";
         assert!(review("", body).check_rule(RULE, "2025-06-30").is_empty());
     }
 
     #[test]
     fn front_matter_and_headings_combine() {
-        let body = "# Minutes\n\n## Needs and expectations of interested parties\n\n## Information security objectives\n";
+        let body = "# Minutes\n\n## Needs and expectations of interested parties\n\nCustomers ask for SOC 2.\n\n## Information security objectives\n\n4 of 5 met.\n";
         let front = ALL_KEYS
             .replace("  interested-parties: Customers ask for SOC 2.\n", "")
             .replace("  objectives: 4 of 5 met.\n", "");
         assert!(review(&front, body)
             .check_rule(RULE, "2025-06-30")
             .is_empty());
+    }
+
+    /// All ten inputs as headings with something under each, but for
+    /// `replace`d ones.
+    fn minutes(replace: &[(&str, &str)]) -> String {
+        let mut body = "# Minutes\n\n## Actions from previous reviews\n\nAll closed.\n\n## Internal and external issues\n\nNew law.\n\n## Interested parties\n\nCustomers ask for SOC 2.\n\n## Nonconformities and corrective actions\n\nTwo minor.\n\n## Metrics\n\nClick rate 6 %.\n\n## Audit results\n\nIA-1.\n\n## Objectives\n\n4 of 5 met.\n\n## Feedback from interested parties\n\nSurvey.\n\n## Risk treatment\n\nPlan on track.\n\n## Opportunities for improvement\n\nAutomate.\n".to_owned();
+        for (from, to) in replace {
+            assert!(body.contains(from), "{from}");
+            body = body.replace(from, to);
+        }
+        body
+    }
+
+    #[test]
+    fn common_template_headings_are_recognised() {
+        assert!(review("", &minutes(&[]))
+            .check_rule(RULE, "2025-06-30")
+            .is_empty());
+        assert_eq!(names("Metrics"), ["d2"]);
+        assert_eq!(names("KPIs"), ["d2"]);
+        assert_eq!(names("Risk treatment"), ["f"]);
+        assert_eq!(names("Audit results"), ["d3"]);
+        assert_eq!(names("Feedback from interested parties"), ["e"]);
+        assert_eq!(names("Customer complaints"), ["e"]);
+        assert_eq!(names("Opportunities for improvement"), ["g"]);
+        assert_eq!(names("Follow-up of actions"), ["a"]);
+    }
+
+    const MISSING_C: &str = "reviews/mr.md:3:5: error[management-review-inputs-missing] Management review MR-1 does not cover every input of 9.3.2: missing 9.3.2 c) changes in needs and expectations of interested parties (c) has a heading or key with nothing recorded under it, or marked as not covered)";
+
+    #[test]
+    fn a_heading_that_says_not_discussed_does_not_cover_its_input() {
+        for heading in [
+            "## Interested parties: not discussed",
+            "## Interested parties (N/A)",
+            "## Interested parties - TBD",
+            "## Interested parties: not covered at this review",
+        ] {
+            let body = minutes(&[(
+                "## Interested parties\n\nCustomers ask for SOC 2.\n",
+                &format!("{heading}\n\nNothing this time.\n"),
+            )]);
+            assert_eq!(
+                review("", &body).check_rule(RULE, "2025-06-30"),
+                [MISSING_C],
+                "{heading}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_heading_or_key_with_nothing_under_it_does_not_cover_its_input() {
+        for under in [
+            "",
+            "<!-- Summarise the changes here. -->\n",
+            "Not discussed.\n",
+            "TBD\n",
+            "-\n",
+            "Not considered; moved to the next review.\n",
+        ] {
+            let body = minutes(&[("Customers ask for SOC 2.\n", under)]);
+            assert_eq!(
+                review("", &body).check_rule(RULE, "2025-06-30"),
+                [MISSING_C],
+                "{under:?}"
+            );
+        }
+        // Something under a nested heading is under the heading too.
+        let nested = minutes(&[(
+            "Customers ask for SOC 2.\n",
+            "### Customers\n\nThey ask for SOC 2.\n",
+        )]);
+        assert!(review("", &nested)
+            .check_rule(RULE, "2025-06-30")
+            .is_empty());
+        // None is an answer: nothing of the kind happened.
+        let none = minutes(&[("Two minor.\n", "None raised since the last review.\n")]);
+        assert!(review("", &none).check_rule(RULE, "2025-06-30").is_empty());
+        // A key that says the input was not discussed.
+        let front = ALL_KEYS.replace("Customers ask for SOC 2.", "not discussed");
+        assert_eq!(
+            review(&front, "").check_rule(RULE, "2025-06-30"),
+            [MISSING_C.replace("3:5", "6:1")]
+        );
+        let front = ALL_KEYS.replace("Customers ask for SOC 2.", "[\"\"]");
+        assert_eq!(
+            review(&front, "").check_rule(RULE, "2025-06-30"),
+            [MISSING_C.replace("3:5", "6:1")]
+        );
+    }
+
+    #[test]
+    fn a_comment_in_a_code_block_is_not_a_heading() {
+        let body = minutes(&[("## Interested parties\n\nCustomers ask for SOC 2.\n", "```sh\n# c) Interested parties\ngrep -r stakeholder .\n```\n\n    # Interested parties\n")]);
+        let got = review("", &body).check_rule(RULE, "2025-06-30");
+        assert_eq!(got, [MISSING_C.replace(" (c) has a heading or key with nothing recorded under it, or marked as not covered)", "")]);
+    }
+
+    #[test]
+    fn the_repository_can_add_its_own_headings_per_input() {
+        let body = minutes(&[
+            ("## Metrics\n", "## Dashboard\n"),
+            ("## Interested parties\n", "## Voice of the customer\n"),
+        ]);
+        let plain = review("", &body);
+        assert_eq!(plain.check_rule(RULE, "2025-06-30").len(), 1);
+        let own = plain.manifest("organisation:\n  name: T\nlint:\n  rules:\n    management-review-inputs-missing:\n      headings:\n        monitoring: [dashboard]\n        interested-parties: Voice of the Customer\n");
+        assert!(own.check_rule(RULE, "2025-06-30").is_empty());
+        // A key that is not an input is refused by the manifest schema.
+        let wrong = review("", &minutes(&[])).manifest("organisation:\n  name: T\nlint:\n  rules:\n    management-review-inputs-missing:\n      headings:\n        metrics: [Dashboard]\n");
+        assert_eq!(wrong.check_rule("schema-violation", "2025-06-30").len(), 1);
+    }
+
+    #[test]
+    fn input_keys_are_those_of_the_inputs() {
+        let keys: Vec<&str> = super::INPUTS.iter().map(|d| d.key).collect();
+        assert_eq!(keys, super::INPUT_KEYS);
+    }
+
+    /// The documentation lists the wording each input is recognised by.
+    #[test]
+    fn the_recognised_wording_is_documented() {
+        let what = super::META.what;
+        for input in super::INPUTS.iter() {
+            for all in input.subjects {
+                for word in *all {
+                    assert!(
+                        what.contains(&format!("`{word}`")),
+                        "{word} is not documented"
+                    );
+                }
+            }
+            for word in input.unless {
+                assert!(
+                    what.contains(&format!("`{word}`")),
+                    "{word} is not documented"
+                );
+            }
+        }
+        for phrase in super::NOT_COVERED {
+            assert!(
+                what.contains(&format!("`{phrase}`")),
+                "{phrase} is not documented"
+            );
+        }
     }
 
     #[test]

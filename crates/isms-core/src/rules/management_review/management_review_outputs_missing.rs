@@ -109,7 +109,7 @@ impl Rule for ManagementReviewOutputsMissing {
                     DecisionType::Improvement | DecisionType::Change
                 )
             });
-            if !decided {
+            if !decided && !record.unreadable("decisions") {
                 let message = if review.decisions.is_empty() {
                     format!(
                         "Management review {id} records no decisions: 9.3.3 requires its results to include decisions on continual improvement opportunities and on any needed changes to the ISMS"
@@ -136,7 +136,7 @@ impl Rule for ManagementReviewOutputsMissing {
                 Attendee::Person(p) if p.top_management => true,
                 a => top.contains(&normalise(a.name())),
             });
-            if !attended {
+            if !attended && !record.unreadable("attendees") {
                 let message = if review.attendees.is_empty() {
                     format!(
                         "Management review {id} records no attendees: nothing shows that top management reviewed the ISMS (9.3.1, 5.1)"

@@ -1,6 +1,6 @@
 use crate::finding::Severity;
 use crate::interval::Interval;
-use crate::model::ScheduleKey;
+use crate::model::{Kind, ScheduleKey};
 use crate::model::{ReviewStatus, Standard};
 use crate::rules::schedule::{every, schedule_span, Next, Occurrence, Recurrence};
 use crate::rules::{Basis, Category, Deadline, Opt, Rule, RuleContext, RuleId, RuleMeta};
@@ -91,6 +91,14 @@ impl Rule for ManagementReviewOverdue {
     fn check(&self, cx: &mut RuleContext<'_>) {
         let (warn_after, source) = cx.scheduled(&WARN_AFTER);
         let error_after = cx.get(&ERROR_AFTER);
+        if cx.stop_on_unread(
+            Kind::ManagementReview,
+            &["date", "status"],
+            "management review",
+            "management-review",
+        ) {
+            return;
+        }
         let reviews = cx.repo.reviews().filter_map(|(record, review)| {
             let completed = match review.status_on(cx.as_of) {
                 ReviewStatus::Completed => true,

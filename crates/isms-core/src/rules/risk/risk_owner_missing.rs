@@ -72,7 +72,10 @@ impl Rule for RiskOwnerMissing {
 
     fn check(&self, cx: &mut RuleContext<'_>) {
         for (record, risk) in cx.repo.risks() {
-            if !risk.is_open() || risk.owner.as_deref().is_some_and(|o| !o.trim().is_empty()) {
+            if !risk.is_open()
+                || risk.owner.as_deref().is_some_and(|o| !o.trim().is_empty())
+                || record.unreadable_any(&["owner", "status"])
+            {
                 continue;
             }
             let f = cx

@@ -100,7 +100,15 @@ impl Rule for RiskTreatmentMissing {
             .as_ref()
             .map(|c| c.acceptance_threshold);
         for (record, risk) in cx.repo.risks() {
-            if !risk.is_open() {
+            let read = [
+                "status",
+                "treatment",
+                "controls",
+                "acceptance",
+                "likelihood",
+                "impact",
+            ];
+            if !risk.is_open() || record.unreadable_any(&read) {
                 continue;
             }
             let has_controls = risk.controls.iter().any(|c| !c.trim().is_empty());
