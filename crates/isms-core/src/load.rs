@@ -119,7 +119,8 @@ pub fn load(source: &dyn FileSource, opts: &LoadOptions) -> Result<Repository, L
 
     let candidates: Vec<&ListedFile> = listed
         .iter()
-        .filter(|f| is_candidate(&f.path))
+        // A directory that could not be read is reported, whatever its name.
+        .filter(|f| is_candidate(&f.path) || matches!(f.problem, Some(ReadError::Directory(_))))
         .filter(|f| !(manifest_in_repo && f.path == MANIFEST))
         .filter(|f| Some(&f.path) != waivers_path.as_ref())
         .filter(|f| !exclude.is_match(&f.path))

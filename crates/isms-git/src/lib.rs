@@ -212,13 +212,14 @@ impl GitRepo {
 
 /// Process-wide libgit2 settings, applied once.
 ///
-/// libgit2 recomputes the SHA-1 of every object it reads, to detect
-/// corruption; git itself does not (that is `git fsck`'s job), and on a
-/// history walk the hashing is a third of the time. Reading is read-only
-/// here, so objects are trusted as git trusts them.
+/// libgit2 recomputes the SHA-1 of every object it reads and refuses one
+/// whose content does not hash to its id. The repository checked may come
+/// from someone untrusted, and a forged object (valid zlib, wrong hash)
+/// would otherwise be read as evidence under an id it does not have: the
+/// check stays on, whatever it costs the history walk.
 fn configure_libgit2() {
     static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| git2::opts::strict_hash_verification(false));
+    ONCE.call_once(|| git2::opts::strict_hash_verification(true));
 }
 
 fn to_prefix(rel: &Path) -> String {
