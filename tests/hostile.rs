@@ -373,3 +373,80 @@ fn a_file_name_that_is_not_utf8_is_reported_as_such() {
         r.assert_sound_checked();
     }
 }
+
+/// A record of `keys` top-level keys no schema knows, each `kNNNNNNN: v`.
+fn many_keys(keys: usize, duplicate: bool) -> String {
+    let mut s = String::from("kind: risk\nid: RISK-KEYS\ntitle: Keys\n");
+    for i in 0..keys {
+        let k = if duplicate { 0 } else { i };
+        s.push_str(&format!("k{k:07}: v\n"));
+    }
+    s
+}
+
+#[test]
+fn a_record_with_200_000_keys_is_read_in_linear_time_and_its_errors_capped() {
+    let dir = repo();
+    fs::write(
+        dir.path().join("risks/keys.yaml"),
+        many_keys(200_000, false),
+    )
+    .unwrap();
+    let started = Instant::now();
+    let r = run(dir.path(), &["--no-git"]);
+    let took = started.elapsed();
+    // Quadratic, this took minutes; linear, a second or two even unoptimised.
+    assert!(took < Duration::from_secs(30), "{took:?}");
+    let found: Vec<_> = r
+        .integrity()
+        .into_iter()
+        .filter(|f| f.1 == "risks/keys.yaml")
+        .collect();
+    assert_eq!(found.len(), 101, "100 errors and a count of the rest");
+    assert!(found
+        .iter()
+        .any(|f| f.2 == "199900 more schema problems in a risk are not listed: at most 100 are reported per document; fix these and check again"));
+    r.assert_sound_checked();
+}
+
+#[test]
+fn duplicate_keys_by_the_thousand_are_capped() {
+    let dir = repo();
+    fs::write(dir.path().join("risks/dups.yaml"), many_keys(50_001, true)).unwrap();
+    let r = run(dir.path(), &["--no-git"]);
+    let found: Vec<_> = r
+        .integrity()
+        .into_iter()
+        .filter(|f| f.1 == "risks/dups.yaml" && f.0 == "parse-error")
+        .collect();
+    assert_eq!(found.len(), 101, "100 errors and a count of the rest");
+    assert!(found.iter().any(|f| f.2
+        == "49900 more YAML problems in this file are not listed: at most 100 are reported per file; fix these and check again"));
+    r.assert_sound_checked();
+}
+
+#[test]
+fn twelve_thousand_records_in_one_directory_cost_git_no_more_than_the_disk() {
+    let f = git_repo();
+    for i in 0..12_000 {
+        fs::write(
+            f.join(&format!("risks/r{i:05}.yaml")),
+            format!("kind: risk\nid: R-{i}\ntitle: Risk {i}\n"),
+        )
+        .unwrap();
+    }
+    f.commit("2025-01-10", "Ann", "Import the register");
+    let time = |args: &[&str]| {
+        let started = Instant::now();
+        let r = run(f.path(), args);
+        assert_eq!(r.json["summary"]["records"], 12_001, "{}", r.stderr);
+        started.elapsed()
+    };
+    let disk = time(&["--no-git"]);
+    let git = time(&[]);
+    // Quadratic in the history pass, git took ten times the disk's time.
+    assert!(
+        git < disk * 4 + Duration::from_secs(2),
+        "git {git:?}, directory {disk:?}"
+    );
+}

@@ -251,7 +251,7 @@ fn load_manifest(
             message: e.message.clone(),
         });
     }
-    for e in parsed.errors {
+    for e in capped(parsed.errors, false) {
         problems.push(Problem::new(
             manifest_id,
             e.span,
@@ -363,7 +363,7 @@ fn load_waivers_file(
     let text = file.text.clone();
     let parsed = yaml::parse(&file, &text, 1);
     let fatal = parsed.fatal;
-    for e in parsed.errors {
+    for e in capped(parsed.errors, fatal) {
         problems.push(Problem::new(id, e.span, ProblemKind::Yaml(Box::new(e))));
     }
     if fatal {
@@ -412,6 +412,32 @@ fn is_candidate(path: &str) -> bool {
     }
     let lower = path.to_ascii_lowercase();
     lower.ends_with(".yaml") || lower.ends_with(".yml") || lower.ends_with(".md")
+}
+
+/// At most [`schema::messages::MAX_ERRORS`] YAML errors of a file (say, a
+/// million duplicate keys), and the error that stopped the parser if one
+/// did (the last); the rest counted in one error, where the first of
+/// them is.
+fn capped(mut errors: Vec<yaml::YamlError>, fatal: bool) -> Vec<yaml::YamlError> {
+    let max = schema::messages::MAX_ERRORS;
+    let kept = usize::from(fatal);
+    if errors.len() > max + kept {
+        let last = errors.split_off(errors.len() - kept);
+        let more = errors.len() - max;
+        let span = errors[max].span;
+        errors.truncate(max);
+        errors.push(yaml::YamlError {
+            span,
+            message: format!(
+                "{more} more YAML {} in this file {} not listed: at most {max} are reported per file; fix these and check again",
+                if more == 1 { "problem" } else { "problems" },
+                if more == 1 { "is" } else { "are" }
+            ),
+            related: None,
+        });
+        errors.extend(last);
+    }
+    errors
 }
 
 fn is_markdown(path: &str) -> bool {
@@ -498,7 +524,7 @@ fn process_file(id: FileId, lf: &ListedFile, cx: &FileContext<'_>) -> FileOutput
 
     let parsed = yaml::parse(&file, &text[yaml_span.start..yaml_span.end], first_line);
     let fatal = parsed.fatal;
-    for e in parsed.errors {
+    for e in capped(parsed.errors, fatal) {
         out.problem(id, e.span, ProblemKind::Yaml(Box::new(e)));
     }
     if fatal {
