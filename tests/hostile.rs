@@ -450,3 +450,76 @@ fn twelve_thousand_records_in_one_directory_cost_git_no_more_than_the_disk() {
         "git {git:?}, directory {disk:?}"
     );
 }
+
+#[test]
+fn a_repository_cannot_raise_the_file_size_limit_past_the_ceiling() {
+    let ceiling_message = |asked: &str| {
+        format!("`lint.max-file-size` asks for {asked}, above the ceiling of 64.0 MiB that a repository can set: files are read up to 64.0 MiB (only `--max-file-size` on the command line reads larger files)")
+    };
+    for (written, shown) in [
+        ("2147483648", "2.0 GiB"),
+        ("18446744073709551615", "17179869184.0 GiB"),
+        ("99999999999999999999999", "more than a number holds"),
+    ] {
+        let dir = repo();
+        fs::write(
+            dir.path().join("isms.yaml"),
+            format!("{MANIFEST}lint:\n  max-file-size: {written}\n"),
+        )
+        .unwrap();
+        // A sparse file of a terabyte: allocated whole, it would take the
+        // machine down; it is refused from its size alone.
+        let huge = fs::File::create(dir.path().join("risks/huge.yaml")).unwrap();
+        huge.set_len(1 << 40).unwrap();
+        let r = run(dir.path(), &["--no-git"]);
+        assert_eq!(r.message("isms.yaml"), ceiling_message(shown), "{written}");
+        assert_eq!(
+            r.message("risks/huge.yaml"),
+            "the file is 1024.0 GiB, larger than the limit of 64.0 MiB (`lint.max-file-size`); it was not read"
+        );
+        r.assert_sound_checked();
+    }
+}
+
+#[test]
+fn the_command_line_sets_the_file_size_limit_over_the_repository() {
+    let dir = repo();
+    fs::write(
+        dir.path().join("isms.yaml"),
+        format!("{MANIFEST}lint:\n  max-file-size: 10485760\n"),
+    )
+    .unwrap();
+    fs::write(
+        dir.path().join("risks/big.yaml"),
+        format!("kind: risk\nid: RISK-BIG\ntitle: {}\n", "x".repeat(2000)),
+    )
+    .unwrap();
+    let r = run(dir.path(), &["--no-git", "--max-file-size", "1KiB"]);
+    assert_eq!(
+        r.message("risks/big.yaml"),
+        "the file is 2.0 KiB, larger than the limit of 1.0 KiB (`lint.max-file-size`); it was not read"
+    );
+    let r = run(dir.path(), &["--no-git", "--max-file-size", "lots"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("`lots` is not a size"), "{}", r.stderr);
+}
+
+#[test]
+fn a_blob_above_the_ceiling_is_refused_before_it_is_inflated() {
+    let f = git_repo();
+    f.write(
+        "isms.yaml",
+        &format!("{MANIFEST}lint:\n  max-file-size: 4294967296\n"),
+    );
+    let mut big = String::from("kind: risk\nid: RISK-BIG\ntitle: t\ndescription: ");
+    big.push_str(&"x".repeat(65 << 20));
+    f.write("risks/big.yaml", &big);
+    f.commit("2025-01-10", "Mallory", "a large blob");
+    drop(big);
+    let r = run(f.path(), &["--rev", "HEAD"]);
+    assert_eq!(
+        r.message("risks/big.yaml"),
+        "the file is 65.0 MiB, larger than the limit of 64.0 MiB (`lint.max-file-size`); it was not read"
+    );
+    r.assert_sound_checked();
+}

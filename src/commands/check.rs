@@ -29,6 +29,7 @@ pub fn run(args: CheckArgs, color: bool) -> Result<ExitStatus, CliError> {
         &*selected.source,
         &LoadOptions {
             config: args.config.clone(),
+            max_file_size: args.max_file_size,
         },
     )
     .map_err(|e| e.to_string())?;

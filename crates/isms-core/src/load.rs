@@ -25,10 +25,42 @@ pub const MANIFEST: &str = "isms.yaml";
 /// Files larger than this are not read unless `lint.max-file-size` says so.
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 16 << 20;
 
+/// The most a repository's own `lint.max-file-size` can ask for. The
+/// repository may come from someone untrusted: only the command line
+/// (`--max-file-size`) reads larger files.
+pub const MAX_FILE_SIZE_CEILING: u64 = 64 << 20;
+
 #[derive(Debug, Clone, Default)]
 pub struct LoadOptions {
     /// A manifest to use instead of the repository's `isms.yaml`.
     pub config: Option<PathBuf>,
+    /// The largest file read, from the command line: overrides
+    /// `lint.max-file-size`, and is not held to [`MAX_FILE_SIZE_CEILING`].
+    pub max_file_size: Option<u64>,
+}
+
+/// A size as people write it: `1048576`, `512 KiB`, `16MiB`, `1 GiB` (also
+/// `K`, `M`, `G`, `KB`, `MB`, `GB`, all powers of 1024).
+pub fn parse_size(text: &str) -> Result<u64, String> {
+    let t = text.trim();
+    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (digits, unit) = t.split_at(split);
+    let shift = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 0,
+        "k" | "kb" | "kib" => 10,
+        "m" | "mb" | "mib" => 20,
+        "g" | "gb" | "gib" => 30,
+        _ => {
+            return Err(format!(
+                "`{text}` is not a size: write it like `16MiB`, `512KiB` or `1048576`"
+            ))
+        }
+    };
+    let n: u64 = digits.parse().map_err(|_| {
+        format!("`{text}` is not a size: write it like `16MiB`, `512KiB` or `1048576`")
+    })?;
+    n.checked_mul(1 << shift)
+        .ok_or_else(|| format!("`{text}` is too large a size"))
 }
 
 /// Why a repository could not be checked at all: no manifest, or one that
@@ -114,7 +146,7 @@ pub fn load(source: &dyn FileSource, opts: &LoadOptions) -> Result<Repository, L
     })?;
     let paths: HashSet<String> = listed.iter().map(|f| f.path.clone()).collect();
     let exclude = exclude_set(&manifest_node, &manifest, &mut problems);
-    let max_size = manifest.lint.max_file_size.unwrap_or(DEFAULT_MAX_FILE_SIZE);
+    let max_size = file_size_limit(&manifest_node, opts, &mut problems);
     let waivers_path = waivers_path(&manifest_node, &manifest, &mut problems);
 
     let candidates: Vec<&ListedFile> = listed
@@ -267,13 +299,86 @@ fn load_manifest(
         return Err(LoadError::ManifestNotMapping { path });
     };
     let errors = schema::validate(Target::Manifest, &doc);
-    let manifest = crate::de::from_node::<Manifest>(&pruned(&doc, &errors, 0)).unwrap_or_default();
+    let mut typed = pruned(&doc, &errors, 0);
+    // A size beyond what a number holds is reported by `file_size_limit`;
+    // it must not make the whole manifest unreadable.
+    if written_size(&typed).is_some_and(|n| n > u128::from(u64::MAX)) {
+        remove_path(&mut typed, &["lint".to_owned(), "max-file-size".to_owned()]);
+    }
+    let manifest = match crate::de::from_node::<Manifest>(&typed) {
+        Ok(m) => m,
+        Err(e) => {
+            // Never silently: every setting of the manifest is dropped.
+            problems.push(schema_problem(
+                manifest_id,
+                SchemaError {
+                    rule: crate::rules::RuleId::SchemaViolation,
+                    message: format!(
+                        "the manifest cannot be read ({}): none of its settings are applied",
+                        e.message
+                    ),
+                    span: e.span.unwrap_or(doc.span),
+                    path: Vec::new(),
+                    prune: false,
+                },
+                None,
+                0,
+            ));
+            Manifest::default()
+        }
+    };
     problems.extend(
         errors
             .into_iter()
             .map(|e| schema_problem(manifest_id, e, None, 0)),
     );
     Ok((file, doc, manifest, in_repo))
+}
+
+/// The number written as `lint.max-file-size`, if a whole number is
+/// (however large: YAML has no limit, a `u64` has).
+fn written_size(manifest: &Node) -> Option<u128> {
+    let text = manifest.at(["lint", "max-file-size"])?.as_text()?.trim();
+    let digits = text.strip_prefix('+').unwrap_or(text);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some(digits.parse::<u128>().unwrap_or(u128::MAX))
+}
+
+/// The largest file read: `--max-file-size` if given; else the manifest's
+/// `lint.max-file-size` (16 MiB by default), held to
+/// [`MAX_FILE_SIZE_CEILING`], with a finding when it asks for more.
+fn file_size_limit(node: &Node, opts: &LoadOptions, problems: &mut Vec<Problem>) -> u64 {
+    if let Some(limit) = opts.max_file_size {
+        return limit;
+    }
+    let Some(written) = written_size(node) else {
+        return DEFAULT_MAX_FILE_SIZE; // absent, or not a number: the schema says so
+    };
+    if written <= u128::from(MAX_FILE_SIZE_CEILING) {
+        return written as u64;
+    }
+    let shown = u64::try_from(written)
+        .map(crate::source_fs::human_size)
+        .unwrap_or_else(|_| "more than a number holds".to_owned());
+    problems.push(schema_problem(
+        FileId(0),
+        SchemaError {
+            rule: crate::rules::RuleId::SchemaViolation,
+            message: format!(
+                "`lint.max-file-size` asks for {shown}, above the ceiling of {} that a repository can set: files are read up to {} (only `--max-file-size` on the command line reads larger files)",
+                crate::source_fs::human_size(MAX_FILE_SIZE_CEILING),
+                crate::source_fs::human_size(MAX_FILE_SIZE_CEILING),
+            ),
+            span: node.locate(["lint", "max-file-size"]),
+            path: vec!["lint".to_owned(), "max-file-size".to_owned()],
+            prune: false,
+        },
+        None,
+        0,
+    ));
+    MAX_FILE_SIZE_CEILING
 }
 
 /// A schema error as a problem of the record it is in: its key is its path
