@@ -523,3 +523,73 @@ fn a_blob_above_the_ceiling_is_refused_before_it_is_inflated() {
     );
     r.assert_sound_checked();
 }
+
+#[test]
+fn changed_since_on_a_shallow_clone_says_how_to_fetch_the_history() {
+    let f = git_repo();
+    f.commit("2025-01-10", "Ann", "start");
+    f.write("risks/new.yaml", SOUND);
+    f.commit("2025-02-10", "Ann", "more");
+    let clone = f.shallow_clone();
+    for rev in ["main", "origin/main", "HEAD~1"] {
+        let r = run(&clone.path().join("clone"), &["--changed-since", rev]);
+        assert_eq!(r.code, 2, "{rev}: {}", r.stderr);
+        assert!(
+            r.stderr.contains(&format!("--changed-since needs the history to find where this branch left `{rev}`, and this is a shallow clone, whose history is cut short. Fetch the whole history: `fetch-depth: 0` on actions/checkout in GitHub Actions, `git fetch --unshallow` elsewhere")),
+            "{rev}: {}",
+            r.stderr
+        );
+    }
+}
+
+/// Replace the loose object of `blob` with `bytes`.
+fn overwrite_object(f: &Fixture, blob: &str, bytes: &[u8]) {
+    let path = f.join(&format!(".git/objects/{}/{}", &blob[..2], &blob[2..]));
+    set_mode(&path, 0o644);
+    fs::write(&path, bytes).unwrap();
+}
+
+fn deflate(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut e = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+    e.write_all(bytes).unwrap();
+    e.finish().unwrap()
+}
+
+#[test]
+fn a_damaged_or_forged_blob_is_reported_as_such() {
+    let f = git_repo();
+    f.write(
+        "risks/damaged.yaml",
+        "kind: risk\nid: RISK-D\ntitle: Damaged\n",
+    )
+    .write(
+        "risks/forged.yaml",
+        "kind: risk\nid: RISK-F\ntitle: Forged\n",
+    );
+    f.commit("2025-01-10", "Ann", "records");
+    let damaged = f.git(&["rev-parse", "HEAD:risks/damaged.yaml"]);
+    let forged = f.git(&["rev-parse", "HEAD:risks/forged.yaml"]);
+    overwrite_object(&f, &damaged, b"this is not zlib data");
+    // Valid zlib, a valid blob, but not the content its id is the hash of.
+    let content = format!("kind: risk\nid: RISK-F\ntitle: {SECRET}\n");
+    let mut raw = format!("blob {}\0", content.len()).into_bytes();
+    raw.extend_from_slice(content.as_bytes());
+    overwrite_object(&f, &forged, &deflate(&raw));
+
+    let r = run(f.path(), &["--rev", "HEAD"]);
+    for (path, id) in [
+        ("risks/damaged.yaml", &damaged),
+        ("risks/forged.yaml", &forged),
+    ] {
+        let m = r.message(path);
+        assert!(
+            m.starts_with(&format!(
+                "git's copy of the file (object {id}) is damaged and was not read ("
+            )) && m.ends_with("); `git fsck` lists the damaged objects"),
+            "{path}: {m}"
+        );
+    }
+    assert!(!r.stdout.contains(SECRET), "a forged blob was read");
+    r.assert_sound_checked();
+}

@@ -46,6 +46,14 @@ impl GitRepo {
     /// The files changed since the merge base of `rev` and `target`.
     pub fn changed_since(&self, rev: &str, target: Target) -> Result<Changed> {
         let repo = &self.repo;
+        // In a shallow clone the branch point may be cut off, or `rev` not
+        // fetched at all: a merge base found there could be wrong, so none
+        // is looked for.
+        if repo.is_shallow() {
+            return Err(Error(format!(
+                "--changed-since needs the history to find where this branch left `{rev}`, and this is a shallow clone, whose history is cut short. Fetch the whole history: `fetch-depth: 0` on actions/checkout in GitHub Actions, `git fetch --unshallow` elsewhere"
+            )));
+        }
         let since = self.resolve_commit(rev)?;
         let tip = match target {
             Target::Commit(id) => id,
@@ -54,13 +62,8 @@ impl GitRepo {
             })?,
         };
         let base = repo.merge_base(since, tip).map_err(|e| {
-            let hint = if repo.is_shallow() {
-                " (this is a shallow clone: fetch the whole history, e.g. `fetch-depth: 0` in actions/checkout)"
-            } else {
-                ""
-            };
             Error(format!(
-                "`{rev}` and the commit checked have no common ancestor{hint}: {}",
+                "`{rev}` and the commit checked have no common ancestor: {}",
                 e.message()
             ))
         })?;
