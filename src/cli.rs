@@ -243,6 +243,11 @@ pub struct CheckArgs {
     #[arg(short = 'o', long, value_name = "PATH")]
     pub output_file: Option<PathBuf>,
 
+    /// Read files up to this size, such as `100MiB` (default: `lint.max-file-size`, else 16 MiB).
+    /// A repository's own setting stops at 64 MiB; only this flag reads larger files.
+    #[arg(long, value_name = "SIZE", value_parser = isms_core::load::parse_size)]
+    pub max_file_size: Option<u64>,
+
     /// Show waived findings too (human format).
     #[arg(long)]
     pub show_waived: bool,

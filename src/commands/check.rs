@@ -58,6 +58,7 @@ fn check_repository(
     let selected = select_source(args, &root)?;
     let load_options = LoadOptions {
         config: args.config.clone(),
+        max_file_size: args.max_file_size,
     };
     let mut repo = load(&*selected.source, &load_options).inspect_err(|e| {
         if let LoadError::ManifestSyntax { line, column, .. }

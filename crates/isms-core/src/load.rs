@@ -25,10 +25,42 @@ pub const MANIFEST: &str = "isms.yaml";
 /// Files larger than this are not read unless `lint.max-file-size` says so.
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 16 << 20;
 
+/// The most a repository's own `lint.max-file-size` can ask for. The
+/// repository may come from someone untrusted: only the command line
+/// (`--max-file-size`) reads larger files.
+pub const MAX_FILE_SIZE_CEILING: u64 = 64 << 20;
+
 #[derive(Debug, Clone, Default)]
 pub struct LoadOptions {
     /// A manifest to use instead of the repository's `isms.yaml`.
     pub config: Option<PathBuf>,
+    /// The largest file read, from the command line: overrides
+    /// `lint.max-file-size`, and is not held to [`MAX_FILE_SIZE_CEILING`].
+    pub max_file_size: Option<u64>,
+}
+
+/// A size as people write it: `1048576`, `512 KiB`, `16MiB`, `1 GiB` (also
+/// `K`, `M`, `G`, `KB`, `MB`, `GB`, all powers of 1024).
+pub fn parse_size(text: &str) -> Result<u64, String> {
+    let t = text.trim();
+    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (digits, unit) = t.split_at(split);
+    let shift = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 0,
+        "k" | "kb" | "kib" => 10,
+        "m" | "mb" | "mib" => 20,
+        "g" | "gb" | "gib" => 30,
+        _ => {
+            return Err(format!(
+                "`{text}` is not a size: write it like `16MiB`, `512KiB` or `1048576`"
+            ))
+        }
+    };
+    let n: u64 = digits.parse().map_err(|_| {
+        format!("`{text}` is not a size: write it like `16MiB`, `512KiB` or `1048576`")
+    })?;
+    n.checked_mul(1 << shift)
+        .ok_or_else(|| format!("`{text}` is too large a size"))
 }
 
 /// Why a repository could not be checked at all: no manifest, or one that
@@ -114,12 +146,13 @@ pub fn load(source: &dyn FileSource, opts: &LoadOptions) -> Result<Repository, L
     })?;
     let paths: HashSet<String> = listed.iter().map(|f| f.path.clone()).collect();
     let exclude = exclude_set(&manifest_node, &manifest, &mut problems);
-    let max_size = manifest.lint.max_file_size.unwrap_or(DEFAULT_MAX_FILE_SIZE);
+    let max_size = file_size_limit(&manifest_node, opts, &mut problems);
     let waivers_path = waivers_path(&manifest_node, &manifest, &mut problems);
 
     let candidates: Vec<&ListedFile> = listed
         .iter()
-        .filter(|f| is_candidate(&f.path))
+        // A directory that could not be read is reported, whatever its name.
+        .filter(|f| is_candidate(&f.path) || matches!(f.problem, Some(ReadError::Directory(_))))
         .filter(|f| !(manifest_in_repo && f.path == MANIFEST))
         .filter(|f| Some(&f.path) != waivers_path.as_ref())
         .filter(|f| !exclude.is_match(&f.path))
@@ -253,7 +286,7 @@ fn load_manifest(
             message: e.message.clone(),
         });
     }
-    for e in parsed.errors {
+    for e in capped(parsed.errors, false) {
         problems.push(Problem::new(
             manifest_id,
             e.span,
@@ -269,13 +302,86 @@ fn load_manifest(
         return Err(LoadError::ManifestNotMapping { path });
     };
     let errors = schema::validate(Target::Manifest, &doc);
-    let manifest = crate::de::from_node::<Manifest>(&pruned(&doc, &errors, 0)).unwrap_or_default();
+    let mut typed = pruned(&doc, &errors, 0);
+    // A size beyond what a number holds is reported by `file_size_limit`;
+    // it must not make the whole manifest unreadable.
+    if written_size(&typed).is_some_and(|n| n > u128::from(u64::MAX)) {
+        remove_path(&mut typed, &["lint".to_owned(), "max-file-size".to_owned()]);
+    }
+    let manifest = match crate::de::from_node::<Manifest>(&typed) {
+        Ok(m) => m,
+        Err(e) => {
+            // Never silently: every setting of the manifest is dropped.
+            problems.push(schema_problem(
+                manifest_id,
+                SchemaError {
+                    rule: crate::rules::RuleId::SchemaViolation,
+                    message: format!(
+                        "the manifest cannot be read ({}): none of its settings are applied",
+                        e.message
+                    ),
+                    span: e.span.unwrap_or(doc.span),
+                    path: Vec::new(),
+                    prune: false,
+                },
+                None,
+                0,
+            ));
+            Manifest::default()
+        }
+    };
     problems.extend(
         errors
             .into_iter()
             .map(|e| schema_problem(manifest_id, e, None, 0)),
     );
     Ok((file, doc, manifest, in_repo))
+}
+
+/// The number written as `lint.max-file-size`, if a whole number is
+/// (however large: YAML has no limit, a `u64` has).
+fn written_size(manifest: &Node) -> Option<u128> {
+    let text = manifest.at(["lint", "max-file-size"])?.as_text()?.trim();
+    let digits = text.strip_prefix('+').unwrap_or(text);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some(digits.parse::<u128>().unwrap_or(u128::MAX))
+}
+
+/// The largest file read: `--max-file-size` if given; else the manifest's
+/// `lint.max-file-size` (16 MiB by default), held to
+/// [`MAX_FILE_SIZE_CEILING`], with a finding when it asks for more.
+fn file_size_limit(node: &Node, opts: &LoadOptions, problems: &mut Vec<Problem>) -> u64 {
+    if let Some(limit) = opts.max_file_size {
+        return limit;
+    }
+    let Some(written) = written_size(node) else {
+        return DEFAULT_MAX_FILE_SIZE; // absent, or not a number: the schema says so
+    };
+    if written <= u128::from(MAX_FILE_SIZE_CEILING) {
+        return written as u64;
+    }
+    let shown = u64::try_from(written)
+        .map(crate::source_fs::human_size)
+        .unwrap_or_else(|_| "more than a number holds".to_owned());
+    problems.push(schema_problem(
+        FileId(0),
+        SchemaError {
+            rule: crate::rules::RuleId::SchemaViolation,
+            message: format!(
+                "`lint.max-file-size` asks for {shown}, above the ceiling of {} that a repository can set: files are read up to {} (only `--max-file-size` on the command line reads larger files)",
+                crate::source_fs::human_size(MAX_FILE_SIZE_CEILING),
+                crate::source_fs::human_size(MAX_FILE_SIZE_CEILING),
+            ),
+            span: node.locate(["lint", "max-file-size"]),
+            path: vec!["lint".to_owned(), "max-file-size".to_owned()],
+            prune: false,
+        },
+        None,
+        0,
+    ));
+    MAX_FILE_SIZE_CEILING
 }
 
 /// A schema error as a problem of the record it is in: its key is its path
@@ -365,7 +471,7 @@ fn load_waivers_file(
     let text = file.text.clone();
     let parsed = yaml::parse(&file, &text, 1);
     let fatal = parsed.fatal;
-    for e in parsed.errors {
+    for e in capped(parsed.errors, fatal) {
         problems.push(Problem::new(id, e.span, ProblemKind::Yaml(Box::new(e))));
     }
     if fatal {
@@ -414,6 +520,32 @@ fn is_candidate(path: &str) -> bool {
     }
     let lower = path.to_ascii_lowercase();
     lower.ends_with(".yaml") || lower.ends_with(".yml") || lower.ends_with(".md")
+}
+
+/// At most [`schema::messages::MAX_ERRORS`] YAML errors of a file (say, a
+/// million duplicate keys), and the error that stopped the parser if one
+/// did (the last); the rest counted in one error, where the first of
+/// them is.
+fn capped(mut errors: Vec<yaml::YamlError>, fatal: bool) -> Vec<yaml::YamlError> {
+    let max = schema::messages::MAX_ERRORS;
+    let kept = usize::from(fatal);
+    if errors.len() > max + kept {
+        let last = errors.split_off(errors.len() - kept);
+        let more = errors.len() - max;
+        let span = errors[max].span;
+        errors.truncate(max);
+        errors.push(yaml::YamlError {
+            span,
+            message: format!(
+                "{more} more YAML {} in this file {} not listed: at most {max} are reported per file; fix these and check again",
+                if more == 1 { "problem" } else { "problems" },
+                if more == 1 { "is" } else { "are" }
+            ),
+            related: None,
+        });
+        errors.extend(last);
+    }
+    errors
 }
 
 fn is_markdown(path: &str) -> bool {
@@ -500,7 +632,7 @@ fn process_file(id: FileId, lf: &ListedFile, cx: &FileContext<'_>) -> FileOutput
 
     let parsed = yaml::parse(&file, &text[yaml_span.start..yaml_span.end], first_line);
     let fatal = parsed.fatal;
-    for e in parsed.errors {
+    for e in capped(parsed.errors, fatal) {
         out.problem(id, e.span, ProblemKind::Yaml(Box::new(e)));
     }
     if fatal {

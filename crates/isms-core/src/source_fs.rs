@@ -4,10 +4,19 @@
 //! This crate provides [`DirSource`], a directory walk that honours
 //! `.gitignore`; git-aware sources (tracked files, a revision, the index) live
 //! in the `isms-git` crate and implement the same trait.
+//!
+//! The repository read may come from someone the reader does not trust, so
+//! a source opens regular files only: a symbolic link is never followed,
+//! whatever it points at (it could lead to `.git/config`, or to a file
+//! `.gitignore` keeps out of git), and a named pipe, a socket or a device is
+//! never opened (a pipe would block the check forever). Each of these is a
+//! [`ReadError`] the loader reports at its path; the rest is still read.
 
+use std::collections::HashSet;
 use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 /// A file the source lists.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,9 +34,28 @@ pub enum ReadError {
         size: u64,
         limit: u64,
     },
-    /// A symbolic link whose target is outside the repository: never followed.
-    SymlinkOutside {
+    /// A symbolic link: never followed, wherever it leads.
+    Symlink {
+        /// What the link says it points at (shortened if long).
         target: String,
+    },
+    /// A directory on the way to the file is a symbolic link.
+    SymlinkDirectory {
+        dir: String,
+        target: String,
+    },
+    /// Not a regular file: a named pipe, a socket or a device.
+    NotRegular {
+        what: &'static str,
+    },
+    /// A directory that could not be read: nothing in it was checked.
+    Directory(String),
+    /// The file's name is not valid UTF-8 (it is shown with U+FFFD).
+    NameNotUtf8,
+    /// Git's copy of the file is damaged (or forged: its hash is wrong).
+    Corrupt {
+        object: String,
+        error: String,
     },
     NotFound,
     Io(String),
@@ -42,9 +70,28 @@ impl std::fmt::Display for ReadError {
                 human_size(*size),
                 human_size(*limit)
             ),
-            ReadError::SymlinkOutside { target } => write!(
+            ReadError::Symlink { target } => write!(
                 f,
-                "symbolic link to `{target}`, outside the repository; it is not followed"
+                "the file is a symbolic link (to `{target}`); isms-lint never follows links, so it was not read: commit the file itself"
+            ),
+            ReadError::SymlinkDirectory { dir, target } => write!(
+                f,
+                "the directory `{dir}` is a symbolic link (to `{target}`); isms-lint never follows links, so the file was not read"
+            ),
+            ReadError::NotRegular { what } => write!(
+                f,
+                "this is {what}, not a regular file; it was not opened"
+            ),
+            ReadError::Directory(e) => write!(
+                f,
+                "the directory could not be read ({e}); none of the files in it were checked"
+            ),
+            ReadError::NameNotUtf8 => f.write_str(
+                "the file name is not valid UTF-8 (shown here with � for the bytes that are not); rename the file — it was not read",
+            ),
+            ReadError::Corrupt { object, error } => write!(
+                f,
+                "git's copy of the file (object {object}) is damaged and was not read ({error}); `git fsck` lists the damaged objects"
             ),
             ReadError::NotFound => f.write_str("the file does not exist"),
             ReadError::Io(e) => write!(f, "the file could not be read: {e}"),
@@ -125,8 +172,19 @@ impl ListError {
     }
 }
 
-fn human_size(b: u64) -> String {
-    if b >= 1 << 20 {
+/// A symbolic link's target as shown in a message: at most 200 characters.
+pub fn shown_target(target: &str) -> String {
+    const MAX: usize = 200;
+    match target.char_indices().nth(MAX) {
+        Some((i, _)) => format!("{}…", &target[..i]),
+        None => target.to_owned(),
+    }
+}
+
+pub fn human_size(b: u64) -> String {
+    if b >= 1 << 30 {
+        format!("{:.1} GiB", b as f64 / f64::from(1 << 30))
+    } else if b >= 1 << 20 {
         format!("{:.1} MiB", b as f64 / f64::from(1 << 20))
     } else if b >= 1 << 10 {
         format!("{:.1} KiB", b as f64 / 1024.0)
@@ -153,19 +211,23 @@ pub trait FileSource: Sync {
 }
 
 /// A directory on disk, walked like git would: `.gitignore` honoured, hidden
-/// files and directories skipped, symbolic links never followed out of it.
+/// files and directories skipped. Only regular files are read: symbolic
+/// links, pipes, sockets and devices are listed with the reason they are not.
 pub struct DirSource {
     root: PathBuf,
-    canonical_root: PathBuf,
+    /// Directories (relative, `/`-separated) known to be real directories,
+    /// not links: each is looked at once, however many files it holds.
+    real_dirs: Mutex<HashSet<String>>,
 }
 
 impl DirSource {
     pub fn new(root: impl Into<PathBuf>) -> std::io::Result<Self> {
         let root = root.into();
-        let canonical_root = fs::canonicalize(&root)?;
+        // The root must exist; it may itself be a link (the user named it).
+        fs::metadata(&root)?;
         Ok(DirSource {
             root,
-            canonical_root,
+            real_dirs: Mutex::new(HashSet::new()),
         })
     }
 
@@ -173,19 +235,111 @@ impl DirSource {
         &self.root
     }
 
-    /// Why the symbolic link at `path` is not read, if it is not: it leads
-    /// out of the repository, or nowhere (a missing target, a loop).
-    fn link_problem(&self, path: &Path) -> Option<ReadError> {
-        let target = fs::read_link(path)
-            .map(|t| t.display().to_string())
-            .unwrap_or_default();
-        match fs::canonicalize(path) {
-            Ok(p) if p.starts_with(&self.canonical_root) => None,
-            Ok(_) => Some(ReadError::SymlinkOutside { target }),
-            Err(e) => Some(ReadError::Io(format!(
-                "it is a symbolic link to `{target}`, which leads nowhere ({e})"
-            ))),
+    /// Refuse a path one of whose directories is a symbolic link: the
+    /// directory walk never enters one, but a path can come from elsewhere
+    /// (git's index) or the tree can change after the walk.
+    fn check_directories(&self, path: &str) -> Result<(), ReadError> {
+        let mut end = 0;
+        while let Some(i) = path[end..].find('/') {
+            end += i;
+            let dir = &path[..end];
+            end += 1;
+            if self.real_dirs.lock().is_ok_and(|d| d.contains(dir)) {
+                continue;
+            }
+            let full = self.root.join(dir);
+            match fs::symlink_metadata(&full) {
+                Ok(m) if m.file_type().is_symlink() => {
+                    return Err(ReadError::SymlinkDirectory {
+                        dir: dir.to_owned(),
+                        target: link_target(&full),
+                    })
+                }
+                Ok(m) if m.is_dir() => {
+                    if let Ok(mut d) = self.real_dirs.lock() {
+                        d.insert(dir.to_owned());
+                    }
+                }
+                Ok(_) => return Err(ReadError::NotFound),
+                Err(e) => return Err(io_error(e)),
+            }
         }
+        Ok(())
+    }
+}
+
+/// What a symbolic link says, for a message.
+fn link_target(path: &Path) -> String {
+    fs::read_link(path)
+        .map(|t| shown_target(&t.to_string_lossy()))
+        .unwrap_or_default()
+}
+
+/// What a file that is not regular is, in words, if it is not.
+fn not_regular(ft: fs::FileType) -> Option<&'static str> {
+    if ft.is_file() || ft.is_dir() || ft.is_symlink() {
+        return None;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if ft.is_fifo() {
+            return Some("a named pipe (FIFO)");
+        }
+        if ft.is_socket() {
+            return Some("a socket");
+        }
+        if ft.is_block_device() || ft.is_char_device() {
+            return Some("a device");
+        }
+    }
+    Some("a special file")
+}
+
+/// A path relative to the root, `/`-separated; `Err` holds it with U+FFFD
+/// for the bytes of a name that is not UTF-8.
+fn relative(rel: &Path) -> Result<String, String> {
+    let mut utf8 = true;
+    let parts: Vec<String> = rel
+        .components()
+        .map(|c| match c.as_os_str().to_str() {
+            Some(s) => s.to_owned(),
+            None => {
+                utf8 = false;
+                c.as_os_str().to_string_lossy().into_owned()
+            }
+        })
+        .collect();
+    let joined = parts.join("/");
+    if utf8 {
+        Ok(joined)
+    } else {
+        Err(joined)
+    }
+}
+
+/// The path an error of the walk is about, if it names one.
+fn error_path(e: &ignore::Error) -> Option<&Path> {
+    match e {
+        ignore::Error::WithPath { path, .. } => Some(path),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            error_path(err)
+        }
+        ignore::Error::Loop { child, .. } => Some(child),
+        _ => None,
+    }
+}
+
+/// The innermost message of a walk error, without the path (shown apart).
+fn error_message(e: &ignore::Error) -> String {
+    if let Some(code) = e.io_error().and_then(std::io::Error::raw_os_error) {
+        return std::io::Error::from_raw_os_error(code).to_string();
+    }
+    match e {
+        ignore::Error::WithPath { err, .. }
+        | ignore::Error::WithDepth { err, .. }
+        | ignore::Error::WithLineNumber { err, .. } => error_message(err),
+        other => other.to_string(),
     }
 }
 
@@ -205,65 +359,65 @@ impl FileSource for DirSource {
             .follow_links(false)
             .build();
         for entry in walker {
-            let entry = entry.map_err(|e| ListError::from_walk(&self.root, e))?;
+            let entry = match entry {
+                Ok(entry) => entry,
+                // A directory that cannot be read is reported where it is;
+                // the rest of the tree is still walked.
+                Err(e) => {
+                    let Some(rel) = error_path(&e)
+                        .and_then(|p| p.strip_prefix(&self.root).ok())
+                        .filter(|r| !r.as_os_str().is_empty())
+                    else {
+                        return Err(ListError::from_walk(&self.root, e));
+                    };
+                    let path = relative(rel).unwrap_or_else(|lossy| lossy);
+                    out.push(ListedFile {
+                        path,
+                        problem: Some(ReadError::Directory(error_message(&e))),
+                    });
+                    continue;
+                }
+            };
             let Some(ft) = entry.file_type() else {
                 continue;
             };
-            let rel = match entry.path().strip_prefix(&self.root) {
-                Ok(r) => r,
-                Err(_) => continue,
-            };
-            let rel = rel
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy())
-                .collect::<Vec<_>>()
-                .join("/");
-            if rel.is_empty() {
+            if ft.is_dir() {
                 continue;
             }
-            if ft.is_file() {
-                out.push(ListedFile {
-                    path: rel,
-                    problem: None,
-                });
-            } else if ft.is_symlink() {
-                if let Some(problem) = self.link_problem(entry.path()) {
-                    out.push(ListedFile {
-                        path: rel,
-                        problem: Some(problem),
-                    });
-                } else if entry.path().is_file() {
-                    out.push(ListedFile {
-                        path: rel,
-                        problem: None,
-                    });
-                }
+            let Ok(rel) = entry.path().strip_prefix(&self.root) else {
+                continue;
+            };
+            let (path, mut problem) = match relative(rel) {
+                Ok(path) if path.is_empty() => continue,
+                Ok(path) => (path, None),
+                Err(lossy) => (lossy, Some(ReadError::NameNotUtf8)),
+            };
+            if problem.is_none() {
+                problem = if ft.is_symlink() {
+                    Some(ReadError::Symlink {
+                        target: link_target(entry.path()),
+                    })
+                } else {
+                    not_regular(ft).map(|what| ReadError::NotRegular { what })
+                };
             }
+            out.push(ListedFile { path, problem });
         }
         out.sort_by(|a, b| a.path.cmp(&b.path));
         Ok(out)
     }
 
     fn read(&self, path: &str, limit: u64) -> Result<Vec<u8>, ReadError> {
+        self.check_directories(path)?;
         let full = self.root.join(path);
-        let file = match open_no_follow(&full) {
-            Ok(file) => file,
-            // A symbolic link (or, off Unix, possibly one): follow it only
-            // if it stays inside the repository.
-            Err(e) if is_symlink_refusal(&e, &full) => {
-                if let Some(problem) = self.link_problem(&full) {
-                    return Err(problem);
-                }
-                fs::File::open(&full).map_err(io_error)?
-            }
-            Err(e) => return Err(io_error(e)),
-        };
+        let file = open_regular(&full)?;
         let size = file.metadata().map_err(io_error)?.len();
         if size > limit {
             return Err(ReadError::TooLarge { size, limit });
         }
-        let mut buf = Vec::with_capacity(size as usize);
-        // Never read more than the limit, even if the file grows meanwhile.
+        // Sized from the file, but never beyond the limit: the file may be
+        // sparse, or grow while it is read.
+        let mut buf = Vec::with_capacity(size.min(limit) as usize);
         file.take(limit.saturating_add(1))
             .read_to_end(&mut buf)
             .map_err(io_error)?;
@@ -277,15 +431,48 @@ impl FileSource for DirSource {
     }
 }
 
-/// Open a file, refusing to follow a symbolic link at its last component.
-/// One system call instead of a `stat` and an `open`: reading thousands of
-/// small files, the extra path lookup is a measurable share of a check.
+/// Open a regular file, and nothing else: never through a symbolic link at
+/// its last component (`O_NOFOLLOW`), never blocking on a named pipe
+/// (`O_NONBLOCK`), and checked to be a regular file once opened (`fstat`),
+/// so that what is read is what was checked. One system call to open, not
+/// a `stat` and an `open`: reading thousands of small files, the extra path
+/// lookup is a measurable share of a check.
+fn open_regular(path: &Path) -> Result<fs::File, ReadError> {
+    let file = match open_no_follow(path) {
+        Ok(file) => file,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(ReadError::NotFound),
+        // Why the open failed: a link (ELOOP), a socket (ENXIO), or else.
+        Err(e) => {
+            return Err(match fs::symlink_metadata(path) {
+                Ok(m) if m.file_type().is_symlink() => ReadError::Symlink {
+                    target: link_target(path),
+                },
+                Ok(m) => match not_regular(m.file_type()) {
+                    Some(what) => ReadError::NotRegular { what },
+                    None => io_error(e),
+                },
+                Err(_) => io_error(e),
+            })
+        }
+    };
+    let ft = file.metadata().map_err(io_error)?.file_type();
+    if ft.is_dir() {
+        return Err(ReadError::NotRegular {
+            what: "a directory",
+        });
+    }
+    if let Some(what) = not_regular(ft) {
+        return Err(ReadError::NotRegular { what });
+    }
+    Ok(file)
+}
+
 #[cfg(unix)]
 fn open_no_follow(path: &Path) -> std::io::Result<fs::File> {
     use std::os::unix::fs::OpenOptionsExt;
     fs::OpenOptions::new()
         .read(true)
-        .custom_flags(libc::O_NOFOLLOW)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_NOCTTY)
         .open(path)
 }
 
@@ -295,17 +482,6 @@ fn open_no_follow(path: &Path) -> std::io::Result<fs::File> {
         return Err(std::io::Error::other("symbolic link"));
     }
     fs::File::open(path)
-}
-
-/// Whether `open_no_follow` failed because `path` is a symbolic link.
-fn is_symlink_refusal(e: &std::io::Error, path: &Path) -> bool {
-    #[cfg(unix)]
-    if e.raw_os_error() != Some(libc::ELOOP) {
-        return false;
-    }
-    #[cfg(not(unix))]
-    let _ = e;
-    fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
 }
 
 fn io_error(e: std::io::Error) -> ReadError {

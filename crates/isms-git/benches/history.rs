@@ -4,7 +4,12 @@
 //! ```text
 //! cargo bench -p isms-git --bench history            # 10 000 files × 10 000 commits
 //! cargo bench -p isms-git --bench history -- 3000 3000
+//! cargo bench -p isms-git --bench history -- 3000 3000 12000   # and 12 000 in one directory
 //! ```
+//!
+//! A second repository holds 12 000 records in one directory, in one
+//! commit: looking files up one by one in a tree that large (too large for
+//! libgit2's object cache) was quadratic, and it must stay linear.
 //!
 //! The synthetic repository is written once with `git fast-import` (far
 //! faster than committing through libgit2) into the target directory and
@@ -28,6 +33,7 @@ fn main() {
         .collect();
     let files = args.first().copied().unwrap_or(10_000);
     let commits = args.get(1).copied().unwrap_or(10_000).max(files);
+    let flat = args.get(2).copied().unwrap_or(12_000);
 
     let repo = build(files, commits);
     let paths: Vec<String> = (0..files).map(path).collect();
@@ -50,6 +56,13 @@ fn main() {
         assert_eq!(h.files.len(), recent.len());
     });
 
+    let flat_repo = build_flat(flat);
+    let flat_paths: Vec<String> = (0..flat).map(flat_path).collect();
+    let one_dir = best(|| {
+        let h = facts(&flat_repo, &flat_paths);
+        assert_eq!(h.files.len(), flat);
+    });
+
     println!("history of {files} files over {commits} commits (best of {RUNS} runs)");
     println!("  git log --name-only --format=%ct   {:>9}", ms(git_log));
     println!(
@@ -62,6 +75,57 @@ fn main() {
         recent.len(),
         ms(newest)
     );
+    println!(
+        "  isms-git history, {flat} files in one directory, one commit   {:>9}",
+        ms(one_dir)
+    );
+}
+
+fn flat_path(i: usize) -> String {
+    format!("risks/risk-{i:05}.yaml")
+}
+
+/// `files` records in one directory, added by one commit.
+fn build_flat(files: usize) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("history-flat-{files}"));
+    let done = dir.join("isms-bench-complete");
+    if done.exists() {
+        return dir;
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    assert!(git(&dir)
+        .args(["init", "-q", "--bare", "-b", "main"])
+        .status()
+        .unwrap()
+        .success());
+    let mut child = git(&dir)
+        .args(["fast-import", "--quiet"])
+        .stdin(Stdio::piped())
+        .spawn()
+        .expect("git fast-import runs");
+    {
+        let mut w = std::io::BufWriter::new(child.stdin.take().unwrap());
+        let msg = "Import the register\n";
+        writeln!(w, "commit refs/heads/main").unwrap();
+        writeln!(w, "committer Ann Lee <ann@example.com> 1420070400 +0000").unwrap();
+        write!(w, "data {}\n{msg}", msg.len()).unwrap();
+        for i in 0..files {
+            let body = content(i, 1);
+            write!(
+                w,
+                "M 100644 inline {}\ndata {}\n{body}",
+                flat_path(i),
+                body.len()
+            )
+            .unwrap();
+        }
+        writeln!(w).unwrap();
+        w.flush().unwrap();
+    }
+    assert!(child.wait().unwrap().success(), "git fast-import failed");
+    std::fs::write(&done, "").unwrap();
+    dir
 }
 
 fn facts(repo: &Path, paths: &[String]) -> isms_core::history::History {

@@ -46,6 +46,14 @@ impl GitRepo {
     /// The files changed since the merge base of `rev` and `target`.
     pub fn changed_since(&self, rev: &str, target: Target) -> Result<Changed> {
         let repo = &self.repo;
+        // In a shallow clone the branch point may be cut off, or `rev` not
+        // fetched at all: a merge base found there could be wrong, so none
+        // is looked for.
+        if repo.is_shallow() {
+            return Err(Error::Shallow {
+                rev: rev.to_owned(),
+            });
+        }
         let since = self.resolve_commit(rev)?;
         let tip = match target {
             Target::Commit(id) => id,
@@ -55,7 +63,6 @@ impl GitRepo {
             .merge_base(since, tip)
             .map_err(|e| Error::NoCommonAncestor {
                 rev: rev.to_owned(),
-                shallow: repo.is_shallow(),
                 message: e.message().to_owned(),
             })?;
         let base_tree = repo.find_commit(base)?.tree()?;

@@ -20,7 +20,7 @@
 //! path. A file moved *and* edited in the same commit starts its history at
 //! that commit.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use chrono::DateTime;
@@ -41,21 +41,36 @@ impl GitRepo {
         let tree = commit.tree()?;
 
         // Only paths present at the start can be dated; others would make
-        // the walk run to the root commit for nothing.
+        // the walk run to the root commit for nothing. What is present is
+        // read in one walk of the ISMS root's tree: looking each path up
+        // would read its directory's tree again for every file, and a
+        // directory of 12 000 records is a tree too large for libgit2's
+        // object cache, so that was quadratic.
+        let mut present: HashSet<Vec<u8>> = HashSet::new();
+        if let Some(root) = self.root_tree(&tree)? {
+            let mut path = self.prefix.as_bytes().to_vec();
+            diff_trees(repo, None, Some(&root), &mut path, &mut |_, path, _| {
+                present.insert(path.to_vec());
+            })?;
+        }
         let mut wanted: HashMap<Vec<u8>, usize> = HashMap::new();
         let mut names: Vec<&str> = Vec::new();
         for path in paths {
-            let full = self.full_path(path);
-            if tree.get_path(full.as_ref()).is_ok() && !wanted.contains_key(full.as_bytes()) {
-                wanted.insert(full.into_bytes(), names.len());
+            let full = self.full_path(path).into_bytes();
+            if present.contains(&full) && !wanted.contains_key(&full) {
+                wanted.insert(full, names.len());
                 names.push(path);
             }
         }
+        drop(present);
         let mut changes: Vec<Vec<FileChange>> = vec![Vec::new(); names.len()];
         let mut pending = names.len();
 
         let mut added: Vec<(usize, Vec<u8>, Oid)> = Vec::new();
-        let mut deleted: Vec<(Vec<u8>, Oid)> = Vec::new();
+        // Deleted paths by blob, so that finding where an added file was
+        // moved from costs a lookup, not a scan: a commit moving a
+        // directory of thousands of records adds and deletes them all.
+        let mut deleted: HashMap<Oid, Vec<Vec<u8>>> = HashMap::new();
         let mut root = self.root_tree(&tree)?;
         while pending > 0 {
             let parent = commit.parent(0).ok();
@@ -73,7 +88,7 @@ impl GitRepo {
                 root.as_ref(),
                 &mut path,
                 &mut |change, path, id| match change {
-                    Change::Deleted => deleted.push((path.to_vec(), id)),
+                    Change::Deleted => deleted.entry(id).or_default().push(path.to_vec()),
                     Change::Added | Change::Modified => {
                         let Some(&i) = wanted.get(path) else {
                             return;
@@ -93,10 +108,10 @@ impl GitRepo {
                 // Before this commit the path did not exist: whatever was
                 // there earlier belongs to another file's life.
                 wanted.remove(&path);
-                let renamed_from = deleted
-                    .iter()
-                    .position(|(old, id)| *id == blob && !wanted.contains_key(old))
-                    .map(|k| deleted.swap_remove(k).0);
+                let renamed_from = deleted.get_mut(&blob).and_then(|olds| {
+                    let k = olds.iter().position(|old| !wanted.contains_key(old))?;
+                    Some(olds.swap_remove(k))
+                });
                 match renamed_from {
                     Some(old) => {
                         wanted.insert(old, i);

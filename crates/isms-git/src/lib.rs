@@ -72,11 +72,11 @@ pub enum Error {
     /// A comparison needs a commit, and the repository has none yet.
     NoCommits,
     /// `rev` and the commit checked share no history.
-    NoCommonAncestor {
-        rev: String,
-        shallow: bool,
-        message: String,
-    },
+    NoCommonAncestor { rev: String, message: String },
+    /// `--changed-since` in a shallow clone, whose history is cut short.
+    Shallow { rev: String },
+    /// A directory's tree object cannot be read: a damaged object database.
+    DamagedTree { dir: String, message: String },
     /// Any other failure of libgit2, with its message.
     Git {
         code: git2::ErrorCode,
@@ -122,21 +122,18 @@ impl fmt::Display for Error {
             Error::NoCommits => f.write_str(
                 "--changed-since needs a commit to compare with, and this repository has none yet",
             ),
-            Error::NoCommonAncestor {
-                rev,
-                shallow,
-                message,
-            } => {
-                let hint = if *shallow {
-                    " (this is a shallow clone: fetch the whole history, e.g. `fetch-depth: 0` in actions/checkout)"
-                } else {
-                    ""
-                };
-                write!(
-                    f,
-                    "`{rev}` and the commit checked have no common ancestor{hint}: {message}"
-                )
-            }
+            Error::NoCommonAncestor { rev, message } => write!(
+                f,
+                "`{rev}` and the commit checked have no common ancestor: {message}"
+            ),
+            Error::Shallow { rev } => write!(
+                f,
+                "--changed-since needs the history to find where this branch left `{rev}`, and this is a shallow clone, whose history is cut short. Fetch the whole history: `fetch-depth: 0` on actions/checkout in GitHub Actions, `git fetch --unshallow` elsewhere"
+            ),
+            Error::DamagedTree { dir, message } => write!(
+                f,
+                "the directory `{dir}` cannot be read from git's object database ({message}); `git fsck` lists damaged objects"
+            ),
             Error::Git { message, .. } => f.write_str(message),
         }
     }
@@ -305,13 +302,14 @@ impl GitRepo {
 
 /// Process-wide libgit2 settings, applied once.
 ///
-/// libgit2 recomputes the SHA-1 of every object it reads, to detect
-/// corruption; git itself does not (that is `git fsck`'s job), and on a
-/// history walk the hashing is a third of the time. Reading is read-only
-/// here, so objects are trusted as git trusts them.
+/// libgit2 recomputes the SHA-1 of every object it reads and refuses one
+/// whose content does not hash to its id. The repository checked may come
+/// from someone untrusted, and a forged object (valid zlib, wrong hash)
+/// would otherwise be read as evidence under an id it does not have: the
+/// check stays on, whatever it costs the history walk.
 fn configure_libgit2() {
     static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| git2::opts::strict_hash_verification(false));
+    ONCE.call_once(|| git2::opts::strict_hash_verification(true));
 }
 
 fn to_prefix(rel: &Path) -> String {

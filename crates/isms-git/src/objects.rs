@@ -4,7 +4,8 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use git2::{Oid, TreeWalkMode, TreeWalkResult};
+use git2::{Oid, Repository, Tree};
+use isms_core::source_fs::shown_target;
 use isms_core::{FileSource, ListError, ListedFile, ReadError};
 
 use crate::pool::{BlobError, RepoPool};
@@ -19,9 +20,6 @@ const MODE_GITLINK: i32 = 0o160000;
 const STAGE_MASK: u16 = 0x3000;
 const INTENT_TO_ADD: u16 = 1 << 13;
 
-/// Symbolic links followed inside the tree before giving up (a loop).
-const MAX_LINK_HOPS: usize = 16;
-
 #[derive(Debug, Clone, Copy)]
 enum Entry {
     File(Oid),
@@ -29,6 +27,45 @@ enum Entry {
     Link(Oid),
     /// In the index only: a merge conflict not yet resolved.
     Unmerged,
+    /// A path that is not valid UTF-8 (kept with U+FFFD for its bytes).
+    NotUtf8,
+}
+
+/// Every file of `tree` into `out`, under the directory `dir` (bytes, with
+/// a final `/` or empty). Names are kept as bytes on the way down, so that
+/// a name that is not UTF-8 is listed (and reported), not skipped, and
+/// does not stop the walk.
+fn walk(
+    repo: &Repository,
+    tree: &Tree<'_>,
+    dir: &mut Vec<u8>,
+    out: &mut BTreeMap<String, Entry>,
+) -> Result<()> {
+    for e in tree.iter() {
+        let len = dir.len();
+        dir.extend_from_slice(e.name_bytes());
+        match e.filemode() {
+            MODE_GITLINK => {}
+            MODE_TREE => {
+                dir.push(b'/');
+                let sub = repo.find_tree(e.id()).map_err(|err| Error::DamagedTree {
+                    dir: String::from_utf8_lossy(&dir[..dir.len() - 1]).into_owned(),
+                    message: err.message().to_owned(),
+                })?;
+                walk(repo, &sub, dir, out)?;
+            }
+            mode => {
+                let (path, entry) = match std::str::from_utf8(dir) {
+                    Ok(p) if mode == MODE_LINK => (p.to_owned(), Entry::Link(e.id())),
+                    Ok(p) => (p.to_owned(), Entry::File(e.id())),
+                    Err(_) => (String::from_utf8_lossy(dir).into_owned(), Entry::NotUtf8),
+                };
+                out.insert(path, entry);
+            }
+        }
+        dir.truncate(len);
+    }
+    Ok(())
 }
 
 /// A tree of files held in the object database: a revision's tree or the
@@ -74,18 +111,8 @@ impl ObjectSource {
                 })?
         };
         let mut entries = BTreeMap::new();
-        root_tree.walk(TreeWalkMode::PreOrder, |dir, e| {
-            let Some(name) = e.name() else {
-                return TreeWalkResult::Skip; // not UTF-8: no record can have this path
-            };
-            let entry = match e.filemode() {
-                MODE_TREE | MODE_GITLINK => return TreeWalkResult::Ok,
-                MODE_LINK => Entry::Link(e.id()),
-                _ => Entry::File(e.id()),
-            };
-            entries.insert(format!("{dir}{name}"), entry);
-            TreeWalkResult::Ok
-        })?;
+        let mut dir = Vec::new();
+        walk(repo, &root_tree, &mut dir, &mut entries)?;
         let describe = match &commit {
             Some(c) => format!(
                 "{} at {rev} (commit {}{})",
@@ -119,14 +146,17 @@ impl ObjectSource {
         };
         let mut entries = BTreeMap::new();
         for e in index.iter() {
-            let Ok(full) = std::str::from_utf8(&e.path) else {
-                continue;
+            let (full, utf8) = match std::str::from_utf8(&e.path) {
+                Ok(p) => (std::borrow::Cow::Borrowed(p), true),
+                Err(_) => (String::from_utf8_lossy(&e.path), false),
             };
-            let Some(rel) = git.relative(full) else {
+            let Some(rel) = git.relative(&full) else {
                 continue;
             };
             let mode = e.mode as i32;
-            let entry = if e.flags & STAGE_MASK != 0 {
+            let entry = if !utf8 {
+                Entry::NotUtf8
+            } else if e.flags & STAGE_MASK != 0 {
                 Entry::Unmerged
             } else if e.flags_extended & INTENT_TO_ADD != 0 || mode == MODE_GITLINK {
                 // `git add -N` records only the intent: nothing of the file is committed.
@@ -151,56 +181,35 @@ impl ObjectSource {
         self.commit
     }
 
-    /// Follow symbolic links inside the tree to a file's blob.
+    /// A file's blob. A symbolic link is never followed, wherever it leads:
+    /// inside the tree it could still name a file the records should not
+    /// show, and its target is all that is read of it.
     fn resolve(&self, path: &str) -> Result<Oid, ReadError> {
-        let mut path = path.to_owned();
-        for _ in 0..MAX_LINK_HOPS {
-            match self.entries.get(&path) {
-                None => return Err(ReadError::NotFound),
-                Some(Entry::File(id)) => return Ok(*id),
-                Some(Entry::Unmerged) => {
-                    return Err(ReadError::Io(
-                        "it has an unresolved merge conflict in the index: resolve it and `git add` the file".into(),
-                    ))
-                }
-                Some(Entry::Link(id)) => {
-                    let target = self.pool.blob(*id, 4096).map_err(blob_error)?;
-                    let target = String::from_utf8_lossy(&target).into_owned();
-                    path = match inside(&path, &target) {
-                        Some(p) => p,
-                        None => return Err(ReadError::SymlinkOutside { target }),
-                    };
-                }
+        match self.entries.get(path) {
+            None => Err(ReadError::NotFound),
+            Some(Entry::File(id)) => Ok(*id),
+            Some(Entry::NotUtf8) => Err(ReadError::NameNotUtf8),
+            Some(Entry::Unmerged) => Err(ReadError::Io(
+                "it has an unresolved merge conflict in the index: resolve it and `git add` the file".into(),
+            )),
+            Some(Entry::Link(id)) => {
+                let target = self.pool.blob(*id, 4096).map_err(|e| blob_error(*id, e))?;
+                Err(ReadError::Symlink {
+                    target: shown_target(&String::from_utf8_lossy(&target)),
+                })
             }
         }
-        Err(ReadError::Io("too many levels of symbolic links".into()))
     }
 }
 
-/// Where a link at `link` pointing at `target` leads, if that stays inside
-/// the root.
-fn inside(link: &str, target: &str) -> Option<String> {
-    if target.starts_with('/') || target.contains('\\') || target.contains(':') {
-        return None;
-    }
-    let mut parts: Vec<&str> = link.split('/').collect();
-    parts.pop();
-    for seg in target.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            s => parts.push(s),
-        }
-    }
-    Some(parts.join("/"))
-}
-
-fn blob_error(e: BlobError) -> ReadError {
+fn blob_error(id: Oid, e: BlobError) -> ReadError {
     match e {
         BlobError::Missing => ReadError::NotFound,
         BlobError::TooLarge(size) => ReadError::TooLarge { size, limit: 0 },
+        BlobError::Corrupt(error) => ReadError::Corrupt {
+            object: id.to_string(),
+            error,
+        },
         BlobError::Git(m) => ReadError::Io(m),
     }
 }
@@ -213,10 +222,10 @@ impl FileSource for ObjectSource {
     fn list(&self) -> Result<Vec<ListedFile>, ListError> {
         Ok(self
             .entries
-            .keys()
-            .map(|path| ListedFile {
+            .iter()
+            .map(|(path, e)| ListedFile {
                 path: path.clone(),
-                problem: None,
+                problem: matches!(e, Entry::NotUtf8).then_some(ReadError::NameNotUtf8),
             })
             .collect())
     }
@@ -225,24 +234,7 @@ impl FileSource for ObjectSource {
         let id = self.resolve(path)?;
         self.pool.blob(id, limit).map_err(|e| match e {
             BlobError::TooLarge(size) => ReadError::TooLarge { size, limit },
-            e => blob_error(e),
+            e => blob_error(id, e),
         })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::inside;
-
-    #[test]
-    fn links_stay_inside_or_are_refused() {
-        assert_eq!(inside("a/b.yaml", "c.yaml").as_deref(), Some("a/c.yaml"));
-        assert_eq!(inside("a/b.yaml", "../c.yaml").as_deref(), Some("c.yaml"));
-        assert_eq!(inside("b.yaml", "../c.yaml"), None);
-        assert_eq!(inside("a/b.yaml", "/etc/passwd"), None);
-        assert_eq!(
-            inside("a/b.yaml", "./d/../e.yaml").as_deref(),
-            Some("a/e.yaml")
-        );
     }
 }

@@ -19,6 +19,9 @@ pub(crate) struct RepoPool {
 pub(crate) enum BlobError {
     TooLarge(u64),
     Missing,
+    /// The object is there but cannot be read back: damaged, or its content
+    /// does not hash to its id.
+    Corrupt(String),
     Git(String),
 }
 
@@ -49,18 +52,30 @@ impl RepoPool {
             let odb = repo
                 .odb()
                 .map_err(|e| BlobError::Git(e.message().to_owned()))?;
-            let (size, kind) = odb.read_header(id).map_err(|_| BlobError::Missing)?;
+            // The header holds the size: a blob above the limit is refused
+            // before a byte of it is inflated.
+            let (size, kind) = odb.read_header(id).map_err(object_error)?;
             if kind != ObjectType::Blob {
-                return Err(BlobError::Missing);
+                return Err(BlobError::Corrupt(format!(
+                    "it is a {kind} object, not a blob"
+                )));
             }
             if size as u64 > limit {
                 return Err(BlobError::TooLarge(size as u64));
             }
-            let obj = odb
-                .read(id)
-                .map_err(|e| BlobError::Git(e.message().to_owned()))?;
+            let obj = odb.read(id).map_err(object_error)?;
             Ok(obj.data().to_vec())
         })
         .map_err(|e| BlobError::Git(e.message().to_owned()))?
+    }
+}
+
+/// An object that is not in the database is missing; one that is there but
+/// cannot be read (bad zlib data, a wrong hash) is corrupt.
+fn object_error(e: git2::Error) -> BlobError {
+    if e.code() == git2::ErrorCode::NotFound {
+        BlobError::Missing
+    } else {
+        BlobError::Corrupt(e.message().to_owned())
     }
 }

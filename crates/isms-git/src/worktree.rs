@@ -18,9 +18,17 @@ pub struct WorkTreeSource {
     disk: DirSource,
     files: Vec<String>,
     listed: HashSet<String>,
+    /// Tracked paths that are not UTF-8, with U+FFFD for their bad bytes.
+    bad_names: HashSet<String>,
     untracked: Vec<String>,
     include_untracked: bool,
     describe: String,
+    notes: Vec<String>,
+}
+
+/// Whether nothing is at `path` any more (not a file that cannot be seen).
+fn is_gone(path: &std::path::Path) -> bool {
+    matches!(std::fs::symlink_metadata(path), Err(e) if e.kind() == std::io::ErrorKind::NotFound)
 }
 
 impl WorkTreeSource {
@@ -40,25 +48,59 @@ impl WorkTreeSource {
         if !git.prefix.is_empty() {
             opts.pathspec(&git.prefix);
         }
-        let statuses = repo.statuses(Some(&mut opts))?;
         let mut deleted = HashSet::new();
         let mut untracked = Vec::new();
-        for s in statuses.iter() {
-            let Some(rel) = s.path().and_then(|p| git.relative(p)) else {
-                continue;
-            };
-            if s.status().contains(Status::WT_DELETED) {
-                deleted.insert(rel.to_owned());
-            } else if s.status().contains(Status::WT_NEW) && !rel.ends_with('/') {
-                untracked.push(rel.to_owned());
+        let mut notes = Vec::new();
+        // git's status reads a file whose stat data changed, to hash it: a
+        // file it cannot open fails the whole status. Then every tracked
+        // file is still checked (each unreadable one is a finding of its
+        // own), without the untracked ones.
+        match repo.statuses(Some(&mut opts)) {
+            Ok(statuses) => {
+                for s in statuses.iter() {
+                    let Some(rel) = s.path().and_then(|p| git.relative(p)) else {
+                        continue;
+                    };
+                    if s.status().contains(Status::WT_DELETED) {
+                        // Status also calls a file in a directory it cannot
+                        // read deleted: only a file that is gone is.
+                        if is_gone(&git.root.join(rel)) {
+                            deleted.insert(rel.to_owned());
+                        }
+                    } else if s.status().contains(Status::WT_NEW) && !rel.ends_with('/') {
+                        untracked.push(rel.to_owned());
+                    }
+                }
+            }
+            Err(e) => {
+                notes.push(format!(
+                    "git could not read the status of the working tree ({}): untracked files were not looked for",
+                    e.message()
+                ));
+                for e in index.iter() {
+                    if let Some(rel) = std::str::from_utf8(&e.path)
+                        .ok()
+                        .and_then(|p| git.relative(p))
+                    {
+                        if is_gone(&git.root.join(rel)) {
+                            deleted.insert(rel.to_owned());
+                        }
+                    }
+                }
             }
         }
         let mut listed = HashSet::new();
+        let mut bad_names = HashSet::new();
         for e in index.iter() {
             if e.mode == MODE_GITLINK {
                 continue;
             }
             let Ok(full) = std::str::from_utf8(&e.path) else {
+                // Listed, to be reported: such a name is no path isms-lint can use.
+                let lossy = String::from_utf8_lossy(&e.path);
+                if let Some(rel) = git.relative(&lossy) {
+                    bad_names.insert(rel.to_owned());
+                }
                 continue;
             };
             if let Some(rel) = git.relative(full) {
@@ -71,7 +113,7 @@ impl WorkTreeSource {
         if include_untracked {
             listed.extend(untracked.iter().cloned());
         }
-        let mut files: Vec<String> = listed.iter().cloned().collect();
+        let mut files: Vec<String> = listed.iter().chain(&bad_names).cloned().collect();
         files.sort();
         let disk = DirSource::new(&git.root).map_err(|e| Error::Io {
             path: git.root.clone(),
@@ -87,8 +129,10 @@ impl WorkTreeSource {
             disk,
             files,
             listed,
+            bad_names,
             untracked,
             include_untracked,
+            notes,
         })
     }
 
@@ -109,13 +153,19 @@ impl FileSource for WorkTreeSource {
             .iter()
             .map(|path| ListedFile {
                 path: path.clone(),
-                problem: None,
+                problem: self
+                    .bad_names
+                    .contains(path)
+                    .then_some(ReadError::NameNotUtf8),
             })
             .collect())
     }
 
     fn read(&self, path: &str, limit: u64) -> Result<Vec<u8>, ReadError> {
         if !self.listed.contains(path) {
+            if self.bad_names.contains(path) {
+                return Err(ReadError::NameNotUtf8);
+            }
             return Err(ReadError::NotFound);
         }
         self.disk.read(path, limit)
@@ -123,7 +173,7 @@ impl FileSource for WorkTreeSource {
 
     fn notes(&self) -> Vec<String> {
         if self.include_untracked || self.untracked.is_empty() {
-            return Vec::new();
+            return self.notes.clone();
         }
         let n = self.untracked.len();
         let shown: Vec<&str> = self.untracked.iter().take(3).map(String::as_str).collect();
@@ -132,11 +182,13 @@ impl FileSource for WorkTreeSource {
         } else {
             String::new()
         };
-        vec![format!(
+        let mut notes = self.notes.clone();
+        notes.push(format!(
             "{n} untracked {} not checked ({}{more}): `git add` {}, or pass --include-untracked",
             if n == 1 { "file was" } else { "files were" },
             shown.join(", "),
             if n == 1 { "it" } else { "them" },
-        )]
+        ));
+        notes
     }
 }

@@ -336,7 +336,8 @@ pub struct LintSettings {
     /// Glob patterns of paths not to read, such as `drafts/**`.
     #[serde(default)]
     pub exclude: Vec<String>,
-    /// Files larger than this many bytes are not read. Default 16 MiB.
+    /// Files larger than this many bytes are not read. Default 16 MiB; at
+    /// most 64 MiB (only `--max-file-size` on the command line reads more).
     pub max_file_size: Option<u64>,
     /// Per-rule settings: `off`, a severity, or a mapping with `severity` and
     /// the rule's options.

@@ -14,6 +14,11 @@ use crate::source::Span;
 use crate::text;
 use crate::yaml::{Node, Seg};
 
+/// At most this many schema errors are worded per document; the rest are
+/// counted in one last error. A record with a million unknown keys would
+/// otherwise cost a million messages nobody reads.
+pub const MAX_ERRORS: usize = 100;
+
 /// Word every error of validating `doc` against `schema_doc`; `what` names
 /// the document ("a risk", "the manifest").
 pub(super) fn word<'e>(
@@ -23,7 +28,17 @@ pub(super) fn word<'e>(
     what: &str,
 ) -> Vec<SchemaError> {
     let mut out: Vec<SchemaError> = Vec::new();
+    // Errors past the cap, counted, not worded; and where the first was.
+    let mut more = 0usize;
+    let mut more_at: Option<Span> = None;
     for err in errors {
+        if out.len() >= MAX_ERRORS {
+            more += match err.kind() {
+                ValidationErrorKind::AdditionalProperties { unexpected } => unexpected.len(),
+                _ => 1,
+            };
+            continue;
+        }
         let path: Vec<String> = err
             .instance_path()
             .as_str()
@@ -52,10 +67,16 @@ pub(super) fn word<'e>(
             }
             ValidationErrorKind::AdditionalProperties { unexpected } => {
                 let known = known_properties(schema_doc, &schema_path);
+                // One pass over the mapping for every unknown key, not one
+                // per key: a mapping can have a million.
+                let spans = key_spans(node);
                 for key in unexpected {
-                    let span = node
-                        .and_then(|n| n.key_span(key))
-                        .unwrap_or(value_span);
+                    if out.len() >= MAX_ERRORS {
+                        more += 1;
+                        more_at.get_or_insert(spans.get(key.as_str()).copied().unwrap_or(value_span));
+                        continue;
+                    }
+                    let span = spans.get(key.as_str()).copied().unwrap_or(value_span);
                     let mut p = path.clone();
                     p.push(key.clone());
                     if path == ["lint", "rules"] {
@@ -195,7 +216,31 @@ pub(super) fn word<'e>(
     // twice; keep one finding per place and message.
     out.sort_by(|a, b| a.span.cmp(&b.span).then(a.message.cmp(&b.message)));
     out.dedup_by(|a, b| a.span == b.span && a.message == b.message);
+    if more > 0 {
+        out.push(SchemaError {
+            rule: RuleId::SchemaViolation,
+            message: format!(
+                "{more} more schema {} in {what} {} not listed: at most {MAX_ERRORS} are reported per document; fix these and check again",
+                if more == 1 { "problem" } else { "problems" },
+                if more == 1 { "is" } else { "are" }
+            ),
+            span: more_at.unwrap_or_else(|| out.last().map_or(doc.span, |e| e.span)),
+            path: Vec::new(),
+            prune: false,
+        });
+    }
     out
+}
+
+/// The span of each key of a mapping (the first, for a key written twice).
+fn key_spans(node: Option<&Node>) -> std::collections::HashMap<&str, Span> {
+    let mut spans = std::collections::HashMap::new();
+    for e in node.and_then(Node::as_map).unwrap_or_default() {
+        if let Some(k) = e.key.as_text() {
+            spans.entry(k).or_insert(e.key.span);
+        }
+    }
+    spans
 }
 
 /// Turn a JSON pointer's parts into steps through the YAML tree: a number

@@ -14,8 +14,10 @@ static META: RuleMeta = RuleMeta {
     clause: "ISO/IEC 27001:2022 7.5.3 (control of documented information: available and suitable for use)",
     summary: "A YAML or Markdown file cannot be read as text",
     what: "A file that should be read is not valid UTF-8, is binary, is larger than \
-`lint.max-file-size` (16 MiB by default), cannot be opened, or is a symbolic link \
-to a place outside the repository (such links are never followed).",
+`lint.max-file-size` (16 MiB by default), cannot be opened, has a name that is not valid \
+UTF-8, is damaged in git's object database, or is not a regular file: a symbolic link \
+(never followed, wherever it leads), a named pipe, a socket or a device. A directory that \
+cannot be read is reported too.",
     why: "Documented information must be available and suitable for use (7.5.3 a). A record \
 that cannot be read is evidence no one can see — not the auditor, and not isms-lint, so \
 none of its deadlines are checked either.",
@@ -56,7 +58,7 @@ entries:
         latin1: &["risks/legacy-register.yaml"],
     },
     fix: "Save the file as UTF-8 text (most editors: *Save with encoding → UTF-8*). Replace a \
-symbolic link that leaves the repository with the file itself. Split a register that has \
+symbolic link with the file itself. Split a register that has \
 outgrown the size limit into several files, or raise `lint.max-file-size`.",
     options: &[],
     deadlines: false,
