@@ -58,7 +58,7 @@ pub struct Record {
     /// list where a mapping belongs. Their finding is already reported at
     /// their place; the typed record lacks them, and rules that read them
     /// ask [`Record::unreadable`] so as not to report them again as absent.
-    pub unreadable: Vec<String>,
+    pub unreadable: Box<[String]>,
 }
 
 impl Record {

@@ -88,12 +88,20 @@ impl CorrectiveAction {
         }
     }
 
-    /// Whether the action was open (or in progress) on `day`.
+    /// Whether the action had been raised by `day`: one raised later did
+    /// not exist yet (an action without a `raised` date always did).
+    pub fn raised_by(&self, day: NaiveDate) -> bool {
+        super::status_on(true, self.raised, day, false)
+    }
+
+    /// Whether the action was open (or in progress) on `day`: raised by
+    /// then, and not yet closed or cancelled.
     pub fn is_open_on(&self, day: NaiveDate) -> bool {
-        matches!(
-            self.status_on(day),
-            ActionStatus::Open | ActionStatus::InProgress
-        )
+        self.raised_by(day)
+            && matches!(
+                self.status_on(day),
+                ActionStatus::Open | ActionStatus::InProgress
+            )
     }
 }
 

@@ -351,6 +351,17 @@ mod tests {
     }
 
     #[test]
+    fn an_action_raised_later_did_not_exist_yet() {
+        let a: CorrectiveAction = read("id: CA-1\ntitle: t\nstatus: open\nraised: 2025-07-10\n");
+        assert!(!a.raised_by(day(BEFORE)));
+        assert!(!a.is_open_on(day(BEFORE)));
+        assert!(a.raised_by(day(OF)) && a.is_open_on(day(OF)));
+        assert!(a.is_open_on(day(AFTER)));
+        let undated: CorrectiveAction = read("id: CA-1\ntitle: t\nstatus: open\n");
+        assert!(undated.is_open_on(day(BEFORE)));
+    }
+
+    #[test]
     fn an_effectiveness_review_counts_from_its_day() {
         let e: Effectiveness = read("reviewed: 2025-07-10\neffective: true\n");
         assert_eq!(e.reviewed_by(day(BEFORE)), None);

@@ -80,6 +80,10 @@ impl Rule for CorrectiveActionIncomplete {
 
     fn check(&self, cx: &mut RuleContext<'_>) {
         for (record, action) in cx.repo.actions() {
+            // Raised after the day of the check: it did not exist yet.
+            if !action.raised_by(cx.as_of) {
+                continue;
+            }
             let id = action.id.as_str();
             let missing: Vec<(&str, String)> = match action.status_on(cx.as_of) {
                 ActionStatus::Open | ActionStatus::InProgress => {
@@ -178,6 +182,13 @@ mod tests {
         let closed = ["actions/ca.yaml:5:13: error[corrective-action-incomplete] Corrective action CA-1 is closed without a `root-cause`: 10.2 b requires the causes of the nonconformity to be determined, or the action is a correction only"];
         assert_eq!(r.check_rule(RULE, "2025-07-10"), closed);
         assert_eq!(r.check_rule(RULE, "2025-07-11"), closed);
+    }
+
+    #[test]
+    fn an_action_raised_after_the_day_of_the_check_is_not_checked() {
+        let r = action("    status: open\n    raised: 2025-07-10\n    owner: Ann\n");
+        assert!(r.check_rule(RULE, "2025-07-09").is_empty());
+        assert_eq!(r.check_rule(RULE, "2025-07-10").len(), 1);
     }
 
     #[test]

@@ -15,7 +15,8 @@ static META: RuleMeta = RuleMeta {
     what: "A corrective action with `status: open` or `in-progress` whose `due` date has passed. \
 Inside the warning window (30 days by default) before the due date, a warning says how many \
 days are left. Closed and cancelled actions are not checked, from their `closed` date on: \
-checked on an earlier day (`--as-of`), an action closed later was still open on it.",
+checked on an earlier day (`--as-of`), an action closed later was still open on it, and one \
+`raised` later did not exist yet.",
     why: "10.2 c requires the organisation to *implement* any action needed. An action that is \
 logged and then left open is the most common nonconformity at a surveillance audit, and the \
 easiest to avoid: the auditor samples the register and asks why the due date passed.",

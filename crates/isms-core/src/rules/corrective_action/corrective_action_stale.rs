@@ -255,6 +255,14 @@ mod tests {
     }
 
     #[test]
+    fn an_action_raised_after_the_day_of_the_check_is_not_stale_yet() {
+        let r = action("open", "");
+        assert!(r.check_rule(RULE, "2025-04-30").is_empty());
+        let report = r.report("2025-04-30");
+        assert!(report.deadlines.iter().all(|d| d.rule != RULE));
+    }
+
+    #[test]
     fn closed_and_cancelled_actions_are_never_stale() {
         for status in ["closed", "cancelled"] {
             assert!(action(status, "    updated: 2024-01-01\n")
@@ -277,7 +285,10 @@ mod tests {
         assert!(six_months("2025-08-31").check_rule(RULE, "2026-03-01")[0]
             .contains("it was due on 2026-02-28 (1 day ago)"));
         // 30 January 2024 + 30 days is 29 February.
-        let leap = action("open", "    updated: 2024-01-30\n");
+        let leap = TestRepo::new().file(
+            "actions/ca.yaml",
+            "kind: corrective-action\nentries:\n  - id: CA-1\n    title: Fix it\n    owner: Ann\n    status: open\n    raised: 2024-01-02\n    updated: 2024-01-30\n",
+        );
         assert!(leap.check_rule(RULE, "2024-02-29").is_empty());
         assert!(
             leap.check_rule(RULE, "2024-03-01")[0].contains("it was due on 2024-02-29 (1 day ago)")
