@@ -200,20 +200,6 @@ fn text(s: &str) -> String {
     out
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn escapes_markup_and_control_characters() {
-        assert_eq!(attr("a<b & \"c\"\n"), "a&lt;b &amp; &quot;c&quot;&#10;");
-        assert_eq!(
-            text("x\u{1}y\u{1b}[2J\u{ffff}"),
-            "x\\u{1}y\\u{1b}[2J\u{FFFD}"
-        );
-    }
-}
-
 /// The JUnit report of a check that could not run: one failed test case
 /// with the cause.
 pub fn render_failure(f: &super::failure::Failure) -> String {
@@ -228,4 +214,18 @@ pub fn render_failure(f: &super::failure::Failure) -> String {
         text(&f.sentence()),
         rule = super::failure::RULE,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_markup_and_control_characters() {
+        assert_eq!(attr("a<b & \"c\"\n"), "a&lt;b &amp; &quot;c&quot;&#10;");
+        assert_eq!(
+            text("x\u{1}y\u{1b}[2J\u{ffff}"),
+            "x\\u{1}y\\u{1b}[2J\u{FFFD}"
+        );
+    }
 }
