@@ -1396,6 +1396,39 @@ fn a_check_that_cannot_run_still_writes_sarif_an_annotation_and_a_summary() {
     );
     assert!(md.contains("Fix `isms.yaml` (line 3)"), "{md}");
 
+    // GitLab and JUnit files hold the failure, rather than being missing.
+    let gitlab_path = out_dir.path().join("gl-code-quality-report.json");
+    let junit_path = out_dir.path().join("isms-lint.xml");
+    let out = isms_lint()
+        .arg("check")
+        .arg(dir.path())
+        .args(["--as-of", DAY, "--format", "gitlab"])
+        .arg("--output")
+        .arg(format!("gitlab={}", gitlab_path.display()))
+        .arg("--output")
+        .arg(format!("junit={}", junit_path.display()))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let quality: Value = serde_json::from_str(&fs::read_to_string(&gitlab_path).unwrap()).unwrap();
+    assert_gitlab_code_quality(&quality);
+    assert_eq!(
+        serde_json::from_slice::<Value>(&out.stdout).unwrap(),
+        quality,
+        "the same on standard output"
+    );
+    let issue = &quality[0];
+    assert_eq!(issue["check_name"], "check-failed");
+    assert_eq!(issue["severity"], "blocker");
+    assert_eq!(issue["description"], sentence.trim_end_matches('.'));
+    assert_eq!(issue["location"]["path"], "isms.yaml");
+    let junit = fs::read_to_string(&junit_path).unwrap();
+    assert_valid_junit(&junit);
+    let doc = roxmltree::Document::parse(&junit).unwrap();
+    let error = doc.descendants().find(|n| n.has_tag_name("error")).unwrap();
+    assert_eq!(error.attribute("type"), Some("check-failed"));
+    assert_eq!(error.text(), Some(sentence.trim_end_matches('.')));
+
     // Without a manifest at all, the SARIF file is still written.
     let empty = TempDir::new().unwrap();
     let out = isms_lint()

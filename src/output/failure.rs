@@ -9,7 +9,9 @@
 //!   there;
 //! - `--format github` prints an `::error` annotation with the cause, on
 //!   the manifest when the cause is there;
-//! - the job summary (`GITHUB_STEP_SUMMARY`) says what failed.
+//! - the job summary (`GITHUB_STEP_SUMMARY`) says what failed;
+//! - a GitLab Code Quality or JUnit file holds one failure with the cause,
+//!   rather than being missing (or empty, which would read as clean).
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -78,7 +80,10 @@ pub fn emit(failure: &Failure, format: Format, outputs: &[OutputSpec]) {
         let bytes = match o.format {
             Format::Sarif => super::sarif::render_failure(failure),
             Format::Github => format!("{}\n", super::github::failure_command(failure)).into_bytes(),
-            _ => continue,
+            Format::Gitlab => super::gitlab::render_failure(failure),
+            Format::Junit => super::junit::render_failure(failure).into_bytes(),
+            // A JSON report of a check that did not run would read as a clean one.
+            Format::Json | Format::Human => continue,
         };
         if let Err(e) = write_file(&o.path, &bytes) {
             eprintln!(
@@ -92,7 +97,11 @@ pub fn emit(failure: &Failure, format: Format, outputs: &[OutputSpec]) {
         Format::Sarif => {
             let _ = io::stdout().write_all(&super::sarif::render_failure(failure));
         }
-        _ => {}
+        Format::Gitlab => {
+            let _ = io::stdout().write_all(&super::gitlab::render_failure(failure));
+        }
+        Format::Junit => print!("{}", super::junit::render_failure(failure)),
+        Format::Json | Format::Human => {}
     }
     let github = format == Format::Github || outputs.iter().any(|o| o.format == Format::Github);
     if github {

@@ -122,3 +122,28 @@ fn issue(cx: &Context<'_>, f: &Finding) -> Issue {
         },
     }
 }
+
+/// The Code Quality report of a check that could not run: one `blocker`
+/// issue with the cause, at the manifest when the cause is there.
+pub fn render_failure(f: &super::failure::Failure) -> Vec<u8> {
+    let (path, line) = match &f.place {
+        Some((path, line, _)) => (path.clone(), *line),
+        None => ("isms.yaml".to_owned(), 1),
+    };
+    let issue = Issue {
+        description: f.sentence(),
+        check_name: super::failure::RULE.to_owned(),
+        fingerprint: format!("{}:{path}", super::failure::RULE),
+        severity: "blocker",
+        location: Location {
+            path,
+            lines: Lines {
+                begin: line,
+                end: line,
+            },
+        },
+    };
+    let mut bytes = serde_json::to_vec_pretty(&[issue]).expect("an issue serialises");
+    bytes.push(b'\n');
+    bytes
+}

@@ -200,6 +200,22 @@ fn text(s: &str) -> String {
     out
 }
 
+/// The JUnit report of a check that could not run: one failed test case
+/// with the cause.
+pub fn render_failure(f: &super::failure::Failure) -> String {
+    let place = match &f.place {
+        Some((path, line, column)) => format!("{path}:{line}:{column}"),
+        None => "isms-lint".to_owned(),
+    };
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"isms-lint\" tests=\"1\" failures=\"0\" errors=\"1\" time=\"0\">\n  <testsuite name=\"{rule}\" tests=\"1\" failures=\"0\" errors=\"1\" skipped=\"0\" time=\"0\">\n    <testcase name=\"{}\" classname=\"isms-lint.{rule}\" time=\"0\">\n      <error type=\"{rule}\" message=\"{}\">{}</error>\n    </testcase>\n  </testsuite>\n</testsuites>\n",
+        attr(&place),
+        attr(&f.sentence()),
+        text(&f.sentence()),
+        rule = super::failure::RULE,
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
