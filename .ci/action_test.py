@@ -513,10 +513,15 @@ def test_check(scratch, binary):
     expect("could not check the repository (exit code 2)" in check["stdout"], "it says so", check)
     expect("isms.yaml" in check["stdout"] + check["stderr"], "the cause names the manifest", check)
     sarif_path = os.path.join(run.workspace, "isms-lint.sarif")
+    expect(os.path.isfile(sarif_path), "a SARIF file is written on exit 2 too")
     if os.path.isfile(sarif_path):
-        expect(sarif(sarif_path).get("version") == "2.1.0", "the SARIF file written is SARIF 2.1.0")
-    else:
-        print("  note: no SARIF file is written on exit 2")
+        log = sarif(sarif_path)
+        expect(log.get("version") == "2.1.0", "the SARIF file written is SARIF 2.1.0")
+        invocation = log["runs"][0]["invocations"][0]
+        expect(invocation["executionSuccessful"] is False, "it records the failed run")
+        expect(len(log["runs"][0]["results"]) == 1, "it holds that one error")
+    expect("could not" in run.summary.lower() or "failed" in run.summary.lower(),
+           "the job summary says what failed")
 
 
 def test_install(scratch):
