@@ -62,6 +62,9 @@ pub enum Color {
     Never,
 }
 
+// Parsed once per process and matched at once: boxing `CheckArgs` would buy
+// nothing but a dereference.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Check an ISMS repository: schemas, references and the rules of the standard.
