@@ -79,13 +79,7 @@ pub fn summary(report: &Report) -> String {
 /// The summary line without the rules turned off.
 pub fn counts(report: &Report) -> String {
     let c = report.counts();
-    let plural = |n: usize, one: &str| {
-        if n == 1 {
-            format!("1 {one}")
-        } else {
-            format!("{n} {one}s")
-        }
-    };
+    let plural = |n: usize, one: &str| isms_core::text::plural(n as i64, one);
     let mut parts = Vec::new();
     if c.errors > 0 {
         parts.push(plural(c.errors, "error"));
