@@ -547,4 +547,76 @@ mod tests {
         );
         assert_eq!(source.read("missing.yaml", 10), Err(ReadError::NotFound));
     }
+
+    #[cfg(unix)]
+    #[test]
+    fn only_regular_files_are_opened_and_links_never_followed() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("a.yaml"), "kind: risk\n").unwrap();
+        std::os::unix::fs::symlink("a.yaml", dir.path().join("link.yaml")).unwrap();
+        fs::create_dir(dir.path().join("sub")).unwrap();
+        std::os::unix::fs::symlink("sub", dir.path().join("dirlink")).unwrap();
+        fs::write(dir.path().join("sub/b.yaml"), "kind: risk\n").unwrap();
+        let _socket = std::os::unix::net::UnixListener::bind(dir.path().join("s.yaml")).unwrap();
+        let source = DirSource::new(dir.path()).unwrap();
+        assert_eq!(
+            source.read("link.yaml", 100),
+            Err(ReadError::Symlink {
+                target: "a.yaml".into()
+            })
+        );
+        assert_eq!(
+            source.read("dirlink/b.yaml", 100),
+            Err(ReadError::SymlinkDirectory {
+                dir: "dirlink".into(),
+                target: "sub".into()
+            })
+        );
+        assert_eq!(
+            source.read("s.yaml", 100),
+            Err(ReadError::NotRegular { what: "a socket" })
+        );
+        assert_eq!(
+            source.read("sub", 100),
+            Err(ReadError::NotRegular {
+                what: "a directory"
+            })
+        );
+        let listed: Vec<(String, Option<ReadError>)> = source
+            .list()
+            .unwrap()
+            .into_iter()
+            .map(|f| (f.path, f.problem))
+            .collect();
+        assert_eq!(
+            listed,
+            [
+                ("a.yaml".to_owned(), None),
+                (
+                    "dirlink".to_owned(),
+                    Some(ReadError::Symlink {
+                        target: "sub".into()
+                    })
+                ),
+                (
+                    "link.yaml".to_owned(),
+                    Some(ReadError::Symlink {
+                        target: "a.yaml".into()
+                    })
+                ),
+                (
+                    "s.yaml".to_owned(),
+                    Some(ReadError::NotRegular { what: "a socket" })
+                ),
+                ("sub/b.yaml".to_owned(), None),
+            ]
+        );
+    }
+
+    #[test]
+    fn link_targets_are_shortened_for_messages() {
+        assert_eq!(shown_target("a.yaml"), "a.yaml");
+        let long = "é".repeat(300);
+        assert_eq!(shown_target(&long), format!("{}…", "é".repeat(200)));
+    }
 }
