@@ -475,7 +475,7 @@ fn a_repository_cannot_raise_the_file_size_limit_past_the_ceiling() {
         assert_eq!(r.message("isms.yaml"), ceiling_message(shown), "{written}");
         assert_eq!(
             r.message("risks/huge.yaml"),
-            "the file is 1024.0 GiB, larger than the limit of 64.0 MiB (`lint.max-file-size`); it was not read"
+            "the file is 1024.0 GiB, larger than the limit of 64.0 MiB (`lint.max-file-size`, or `--max-file-size` on the command line); it was not read"
         );
         r.assert_sound_checked();
     }
@@ -497,7 +497,7 @@ fn the_command_line_sets_the_file_size_limit_over_the_repository() {
     let r = run(dir.path(), &["--no-git", "--max-file-size", "1KiB"]);
     assert_eq!(
         r.message("risks/big.yaml"),
-        "the file is 2.0 KiB, larger than the limit of 1.0 KiB (`lint.max-file-size`); it was not read"
+        "the file is 2.0 KiB, larger than the limit of 1.0 KiB (`lint.max-file-size`, or `--max-file-size` on the command line); it was not read"
     );
     let r = run(dir.path(), &["--no-git", "--max-file-size", "lots"]);
     assert_eq!(r.code, 2);
@@ -519,7 +519,7 @@ fn a_blob_above_the_ceiling_is_refused_before_it_is_inflated() {
     let r = run(f.path(), &["--rev", "HEAD"]);
     assert_eq!(
         r.message("risks/big.yaml"),
-        "the file is 65.0 MiB, larger than the limit of 64.0 MiB (`lint.max-file-size`); it was not read"
+        "the file is 65.0 MiB, larger than the limit of 64.0 MiB (`lint.max-file-size`, or `--max-file-size` on the command line); it was not read"
     );
     r.assert_sound_checked();
 }

@@ -66,7 +66,7 @@ impl std::fmt::Display for ReadError {
         match self {
             ReadError::TooLarge { size, limit } => write!(
                 f,
-                "the file is {}, larger than the limit of {} (`lint.max-file-size`); it was not read",
+                "the file is {}, larger than the limit of {} (`lint.max-file-size`, or `--max-file-size` on the command line); it was not read",
                 human_size(*size),
                 human_size(*limit)
             ),

@@ -192,7 +192,7 @@ mod tests {
             );
         assert_eq!(
             r.check_rule(RULE, DAY),
-            ["risks/r.yaml:1:1: error[unreadable-file] the file is 87 bytes, larger than the limit of 60 bytes (`lint.max-file-size`); it was not read"]
+            ["risks/r.yaml:1:1: error[unreadable-file] the file is 87 bytes, larger than the limit of 60 bytes (`lint.max-file-size`, or `--max-file-size` on the command line); it was not read"]
         );
     }
 
@@ -204,7 +204,7 @@ mod tests {
         );
         assert_eq!(
             r.check_rule(RULE, DAY),
-            ["isms.yaml:3:15: error[unreadable-file] the waivers file `waivers.yaml` named by `waivers-file` cannot be read: the file is 75 bytes, larger than the limit of 60 bytes (`lint.max-file-size`); it was not read"]
+            ["isms.yaml:3:15: error[unreadable-file] the waivers file `waivers.yaml` named by `waivers-file` cannot be read: the file is 75 bytes, larger than the limit of 60 bytes (`lint.max-file-size`, or `--max-file-size` on the command line); it was not read"]
         );
         // It is about the manifest's `waivers-file`, whatever line that is on.
         let report = r.report(DAY);
