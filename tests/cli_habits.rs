@@ -61,16 +61,16 @@ fn repo() -> tempfile::TempDir {
         .args(["--date", DAY]));
     assert_eq!(out.code, 0, "{}", out.stderr);
     let d = dir.path();
-    let ceo = Some("Chief Executive Officer");
+    let owner_title = Some("Chief Executive Officer");
     write(
         d,
         "risks/RISK-002.yaml",
-        &risk("RISK-002", ceo, DAY, "actions: [CA-404]\n"),
+        &risk("RISK-002", owner_title, DAY, "actions: [CA-404]\n"),
     );
     write(
         d,
         "risks/RISK-003.yaml",
-        &risk("RISK-003", ceo, "2025-02-30", ""),
+        &risk("RISK-003", owner_title, "2025-02-30", ""),
     );
     write(d, "risks/RISK-004.yaml", &risk("RISK-004", None, DAY, ""));
     write(d, "risks/RISK-005.yaml", &risk("RISK-005", None, DAY, ""));
