@@ -14,22 +14,93 @@
 //! impossible dates). Every measure is the median of several runs. See
 //! docs/performance.md for the figures and what dominates.
 
+use std::alloc::{GlobalAlloc, Layout};
 use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicBool, AtomicIsize, Ordering};
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 use isms_core::markdown::{self, FrontMatter};
 use isms_core::source::SourceFile;
+use isms_core::yaml::{Node, Value};
 use isms_core::{check, load, CheckOptions, DirSource, FileSource, LoadOptions};
 use rayon::prelude::*;
 
 // The allocator the binary uses, so the floor and the check are measured
-// with the same one.
+// with the same one; wrapped to count the bytes in use while memory is
+// measured (and only then: counting is off while anything is timed).
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static GLOBAL: Counting = Counting;
+
+/// mimalloc, counting the bytes allocated and not yet freed, and their peak,
+/// while [`COUNTING`] is on.
+struct Counting;
+
+static COUNTING: AtomicBool = AtomicBool::new(false);
+static IN_USE: AtomicIsize = AtomicIsize::new(0);
+static PEAK: AtomicIsize = AtomicIsize::new(0);
+
+impl Counting {
+    #[inline]
+    fn add(delta: isize) {
+        if COUNTING.load(Ordering::Relaxed) {
+            let now = IN_USE.fetch_add(delta, Ordering::Relaxed) + delta;
+            if delta > 0 {
+                PEAK.fetch_max(now, Ordering::Relaxed);
+            }
+        }
+    }
+}
+
+// SAFETY: every call is passed on to mimalloc unchanged; the counters do
+// not allocate.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let p = mimalloc::MiMalloc.alloc(layout);
+        if !p.is_null() {
+            Counting::add(layout.size() as isize);
+        }
+        p
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        let p = mimalloc::MiMalloc.alloc_zeroed(layout);
+        if !p.is_null() {
+            Counting::add(layout.size() as isize);
+        }
+        p
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        mimalloc::MiMalloc.dealloc(ptr, layout);
+        Counting::add(-(layout.size() as isize));
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        let p = mimalloc::MiMalloc.realloc(ptr, layout, new_size);
+        if !p.is_null() {
+            Counting::add(new_size as isize - layout.size() as isize);
+        }
+        p
+    }
+}
+
+/// Bytes allocated by `f` at its peak, above what was in use before it, and
+/// still in use when it returns. Counts what this process allocates, on
+/// every thread; freed blocks that an allocator keeps for reuse do not count.
+fn peak_bytes<T>(f: impl FnOnce() -> T) -> (usize, usize, T) {
+    IN_USE.store(0, Ordering::SeqCst);
+    PEAK.store(0, Ordering::SeqCst);
+    COUNTING.store(true, Ordering::SeqCst);
+    let out = f();
+    COUNTING.store(false, Ordering::SeqCst);
+    let peak = PEAK.load(Ordering::SeqCst).max(0) as usize;
+    let left = IN_USE.load(Ordering::SeqCst).max(0) as usize;
+    (peak, left, out)
+}
 
 const AS_OF: &str = "2025-10-15";
 
@@ -65,6 +136,14 @@ fn main() {
         "lib/floor",
         "bin/floor"
     );
+    // What checking a repository with no records costs in memory, to
+    // subtract: the manifest alone.
+    let empty = {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        fs::write(dir.path().join("isms.yaml"), MANIFEST).unwrap();
+        let as_of = NaiveDate::parse_from_str(AS_OF, "%Y-%m-%d").unwrap();
+        memory(dir.path(), as_of)
+    };
     for n in sizes {
         let dir = tempfile::tempdir().expect("a temporary directory");
         let stats = generate(dir.path(), n);
@@ -145,6 +224,7 @@ fn main() {
                 assert_eq!(status.code(), Some(1), "the findings fail the check");
             })
         });
+        let mem = memory(dir.path(), as_of);
         let ms = |d: Duration| format!("{:.1} ms", d.as_secs_f64() * 1e3);
         let ratio = |d: Duration| format!("{:.2}×", d.as_secs_f64() / parse_par.as_secs_f64());
         println!(
@@ -172,8 +252,82 @@ fn main() {
             ms(phase(1)),
             ms(phase(2)),
         );
+        let mb = |b: usize| format!("{:.1} MB", b as f64 / 1e6);
+        let above = mem.peak.saturating_sub(empty.peak);
+        println!(
+            "{:>8} {:>6} {:>8} | memory: peak {} above an empty repository's ({}), {:.1}× the bytes read; \
+             held after loading {}: YAML trees {}, typed records {}, texts {}",
+            "",
+            "",
+            "",
+            mb(above),
+            mb(empty.peak),
+            above as f64 / stats.bytes as f64,
+            mb(mem.loaded),
+            mb(mem.trees),
+            mb(mem.typed),
+            mb(mem.texts),
+        );
     }
     println!("\nfloor = reading every file and parsing its YAML with isms_core::yaml, in parallel");
+}
+
+/// What a full check holds in memory, in bytes allocated.
+struct Memory {
+    /// At the peak of loading, checking and dropping the report, above
+    /// what was in use before.
+    peak: usize,
+    /// Held once loaded.
+    loaded: usize,
+    /// Of what is held once loaded: the records' YAML trees, their typed
+    /// content, and the files' texts.
+    trees: usize,
+    typed: usize,
+    texts: usize,
+}
+
+fn memory(dir: &Path, as_of: NaiveDate) -> Memory {
+    let options = CheckOptions {
+        as_of,
+        horizon: None,
+    };
+    let run = || {
+        let source = DirSource::new(dir).unwrap();
+        let repo = load(&source, &LoadOptions::default()).unwrap();
+        let loaded = IN_USE.load(Ordering::SeqCst).max(0) as usize;
+        drop(check(repo, &options));
+        loaded
+    };
+    run(); // compile the schema validators, start the threads
+    let (peak, _, loaded) = peak_bytes(run);
+    // What the parts of a loaded repository weigh: what freeing each frees.
+    let (_, _, (trees, typed, texts)) = peak_bytes(|| {
+        let source = DirSource::new(dir).unwrap();
+        let mut repo = load(&source, &LoadOptions::default()).unwrap();
+        let freed = |before: isize| (before - IN_USE.load(Ordering::SeqCst)).max(0) as usize;
+        let before = IN_USE.load(Ordering::SeqCst);
+        for r in &mut repo.records {
+            r.node = Node {
+                span: Default::default(),
+                value: Value::Map(Vec::new()),
+            };
+        }
+        let trees = freed(before);
+        let before = IN_USE.load(Ordering::SeqCst);
+        for r in &mut repo.records {
+            r.data = None;
+        }
+        let typed = freed(before);
+        let texts = repo.files.iter().map(|f| f.text.len()).sum();
+        (trees, typed, texts)
+    });
+    Memory {
+        peak,
+        loaded,
+        trees,
+        typed,
+        texts,
+    }
 }
 
 fn copy_dir(from: &Path, to: &Path) {

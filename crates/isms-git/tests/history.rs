@@ -119,6 +119,51 @@ fn a_file_moved_unchanged_keeps_its_history() {
     assert_eq!(changes[0].blob, changes[1].blob);
 }
 
+/// A long line of commits, most of them touching other files: the walk goes
+/// down to each file's first commit, follows a move on the way, and dates
+/// every change with its own commit.
+#[test]
+fn a_long_history_is_followed_to_each_files_first_commit() {
+    let f = Fixture::new();
+    let day = |i: i64| {
+        (chrono::NaiveDate::from_ymd_opt(2020, 1, 1).unwrap() + chrono::Duration::days(i))
+            .to_string()
+    };
+    for i in 1..=120 {
+        f.write("log.txt", &format!("{i}\n"));
+        match i {
+            3 => {
+                f.write("a.yaml", "1\n");
+            }
+            60 => {
+                f.git(&["mv", "a.yaml", "b.yaml"]);
+            }
+            100 => {
+                f.write("b.yaml", "2\n");
+            }
+            110 => {
+                f.write("c.yaml", "1\n");
+            }
+            _ => {}
+        }
+        f.commit(&day(i), "Ann", &format!("Change {i}"));
+    }
+    let h = history_of(&open(&f), &["b.yaml", "c.yaml"]);
+    assert_eq!(
+        dates(&h, "b.yaml"),
+        d(&day(3), "Ann", &day(100), "Change 100")
+    );
+    let summaries: Vec<&str> = h.changes["b.yaml"]
+        .iter()
+        .map(|c| c.commit.summary.as_str())
+        .collect();
+    assert_eq!(summaries, ["Change 3", "Change 60", "Change 100"]);
+    assert_eq!(
+        dates(&h, "c.yaml"),
+        d(&day(110), "Ann", &day(110), "Change 110")
+    );
+}
+
 #[test]
 fn a_file_moved_and_edited_in_one_commit_starts_there() {
     let f = Fixture::new();

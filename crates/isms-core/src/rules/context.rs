@@ -64,6 +64,9 @@ pub struct RuleContext<'a> {
     waivers: &'a [WaiverEntry],
     pub(crate) findings: Vec<Finding>,
     pub(crate) deadlines: Vec<Deadline>,
+    /// The files lost to a read or parse error, found on first use: a rule
+    /// asks once per broken reference, and finding them walks every record.
+    lost: std::cell::OnceCell<Vec<&'a Problem>>,
 }
 
 /// What every rule of one check shares.
@@ -108,7 +111,13 @@ impl<'a> RuleContext<'a> {
             waivers: run.waivers,
             findings: Vec::new(),
             deadlines: Vec::new(),
+            lost: std::cell::OnceCell::new(),
         })
+    }
+
+    /// See [`lost_files`]; computed once per rule.
+    fn lost_files(&self) -> &[&'a Problem] {
+        self.lost.get_or_init(|| lost_files(self.repo))
     }
 
     /// The waivers of the repository, as applied to every other rule's
@@ -178,7 +187,7 @@ impl<'a> RuleContext<'a> {
                 });
             }
         }
-        for p in lost_files(repo) {
+        for &p in self.lost_files() {
             if file_kind(repo, p.file) != Some(kind) {
                 continue;
             }
@@ -191,8 +200,8 @@ impl<'a> RuleContext<'a> {
     /// `id`: where the record `id` names was probably written. A reference
     /// to it is not broken; the file is.
     pub fn lost_file_mentioning(&self, id: &str) -> Option<Unread> {
-        lost_files(self.repo)
-            .into_iter()
+        self.lost_files()
+            .iter()
             .find(|p| self.repo.file(p.file).text.contains(id))
             .map(|p| lost_file(self.repo, p))
     }
