@@ -431,7 +431,7 @@ fn a_50_mb_file_is_refused_by_default_and_read_when_allowed() {
     );
     let message = run.message("risks/huge.yaml");
     assert!(
-        message.contains("larger than the limit of 16.0 MiB (`lint.max-file-size`)"),
+        message.contains("larger than the limit of 16.0 MiB (`lint.max-file-size`, or `--max-file-size` on the command line)"),
         "{message}"
     );
     run.assert_sound_record_checked();
