@@ -269,6 +269,7 @@ fn sarif_results_field_by_field() {
     assert_eq!(loc["contextRegion"]["startLine"], 8);
     assert_eq!(loc["contextRegion"]["endLine"], 10);
     assert_eq!(overdue["properties"]["due"], "2025-05-31");
+    assert_eq!(overdue["properties"]["state"], "overdue");
     let fingerprint = overdue["partialFingerprints"]["ismsLint/v1"]
         .as_str()
         .unwrap();
@@ -277,6 +278,10 @@ fn sarif_results_field_by_field() {
 
     // A date after non-ASCII text: columns count characters, not bytes.
     let flow = result(&log, "invalid-date", "actions/corrective-actions.yaml");
+    assert!(
+        flow["properties"].get("state").is_none(),
+        "no deadline, no state"
+    );
     let region = &flow["locations"][0]["physicalLocation"]["region"];
     let line = "  - {id: CA-003, title: \"Révision des accès — «admin»\", owner: DSI, due: ";
     assert_eq!(region["startLine"], 17);

@@ -332,6 +332,7 @@ pub fn render_failure(f: &Failure) -> Vec<u8> {
         properties: ResultProperties {
             record_id: None,
             due: None,
+            state: None,
         },
     };
     let log = Log {
@@ -477,6 +478,7 @@ fn result(
         properties: ResultProperties {
             record_id: f.record_id.clone(),
             due: f.due.map(|d| d.to_string()),
+            state: f.state.map(|s| s.as_str()),
         },
     }
 }
@@ -717,6 +719,10 @@ struct ResultProperties {
     record_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     due: Option<String>,
+    /// `due-soon` or `overdue`, as in the JSON report: a look-ahead warning
+    /// of a deadline rule is not a lapse.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    state: Option<&'static str>,
 }
 
 #[derive(Serialize)]
