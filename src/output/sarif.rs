@@ -226,41 +226,20 @@ fn build(cx: &Context<'_>, kept: &[usize], cut: Option<Truncation>, limits: Limi
             reason: cut.message(),
         });
     }
-    Log {
-        schema: SCHEMA,
-        version: "2.1.0",
-        runs: vec![Run {
-            tool: Tool {
-                driver: Driver {
-                    name: "isms-lint",
-                    version: env!("CARGO_PKG_VERSION"),
-                    semantic_version: env!("CARGO_PKG_VERSION"),
-                    information_uri: env!("CARGO_PKG_HOMEPAGE"),
-                    rules,
-                },
-            },
-            automation_details: AutomationDetails {
-                id: cx.sarif_category.clone(),
-            },
-            original_uri_base_ids: BTreeMap::from([(
-                SRCROOT,
-                ArtifactLocation {
-                    uri: file_uri(&cx.source_root),
-                    uri_base_id: None,
-                },
-            )]),
-            column_kind: "unicodeCodePoints",
-            invocations: vec![Invocation {
-                execution_successful: true,
-                exit_code,
-                exit_code_description,
-                rule_configuration_overrides: overrides,
-                tool_execution_notifications: notifications,
-            }],
-            results,
-            properties,
-        }],
-    }
+    Log::one_run(
+        rules,
+        cx.sarif_category.clone(),
+        &cx.source_root,
+        Invocation {
+            execution_successful: true,
+            exit_code,
+            exit_code_description,
+            rule_configuration_overrides: overrides,
+            tool_execution_notifications: notifications,
+        },
+        results,
+        properties,
+    )
 }
 
 /// The SARIF log of a check that could not run (see `failure`): the
@@ -335,49 +314,28 @@ pub fn render_failure(f: &Failure) -> Vec<u8> {
             state: None,
         },
     };
-    let log = Log {
-        schema: SCHEMA,
-        version: "2.1.0",
-        runs: vec![Run {
-            tool: Tool {
-                driver: Driver {
-                    name: "isms-lint",
-                    version: env!("CARGO_PKG_VERSION"),
-                    semantic_version: env!("CARGO_PKG_VERSION"),
-                    information_uri: env!("CARGO_PKG_HOMEPAGE"),
-                    rules,
-                },
-            },
-            automation_details: AutomationDetails {
-                id: f.sarif_category.clone(),
-            },
-            original_uri_base_ids: BTreeMap::from([(
-                SRCROOT,
-                ArtifactLocation {
-                    uri: file_uri(&f.source_root),
-                    uri_base_id: None,
-                },
-            )]),
-            column_kind: "unicodeCodePoints",
-            invocations: vec![Invocation {
-                execution_successful: false,
-                exit_code: 2,
-                exit_code_description: sentence.clone(),
-                rule_configuration_overrides: Vec::new(),
-                tool_execution_notifications: vec![Notification {
-                    level: "error",
-                    message: Message::text(sentence),
-                }],
+    let log = Log::one_run(
+        rules,
+        f.sarif_category.clone(),
+        &f.source_root,
+        Invocation {
+            execution_successful: false,
+            exit_code: 2,
+            exit_code_description: sentence.clone(),
+            rule_configuration_overrides: Vec::new(),
+            tool_execution_notifications: vec![Notification {
+                level: "error",
+                message: Message::text(sentence),
             }],
-            results: vec![result],
-            properties: RunProperties {
-                as_of: f.as_of.clone(),
-                fail_on: f.fail_on,
-                disabled_rules: Vec::new(),
-                truncated: None,
-            },
-        }],
-    };
+        },
+        vec![result],
+        RunProperties {
+            as_of: f.as_of.clone(),
+            fail_on: f.fail_on,
+            disabled_rules: Vec::new(),
+            truncated: None,
+        },
+    );
     let mut bytes = serde_json::to_vec_pretty(&log).expect("a SARIF log serialises");
     bytes.push(b'\n');
     bytes
@@ -557,6 +515,47 @@ struct Log {
     schema: &'static str,
     version: &'static str,
     runs: Vec<Run>,
+}
+
+impl Log {
+    /// A log of one run of this tool over the checkout at `source_root`:
+    /// the report's, or the failed invocation's.
+    fn one_run(
+        rules: Vec<ReportingDescriptor>,
+        category: String,
+        source_root: &std::path::Path,
+        invocation: Invocation,
+        results: Vec<SarifResult>,
+        properties: RunProperties,
+    ) -> Log {
+        Log {
+            schema: SCHEMA,
+            version: "2.1.0",
+            runs: vec![Run {
+                tool: Tool {
+                    driver: Driver {
+                        name: "isms-lint",
+                        version: env!("CARGO_PKG_VERSION"),
+                        semantic_version: env!("CARGO_PKG_VERSION"),
+                        information_uri: env!("CARGO_PKG_HOMEPAGE"),
+                        rules,
+                    },
+                },
+                automation_details: AutomationDetails { id: category },
+                original_uri_base_ids: BTreeMap::from([(
+                    SRCROOT,
+                    ArtifactLocation {
+                        uri: file_uri(source_root),
+                        uri_base_id: None,
+                    },
+                )]),
+                column_kind: "unicodeCodePoints",
+                invocations: vec![invocation],
+                results,
+                properties,
+            }],
+        }
+    }
 }
 
 #[derive(Serialize)]
