@@ -22,6 +22,9 @@ pub enum Reference {
     Control,
     /// An evidence file or a URL.
     Link,
+    /// A person: an owner, approver, auditor or performer, named by their
+    /// id, name, email or role in the people roster.
+    Person,
 }
 
 /// A field that holds references, as a path pattern into the record: keys,
@@ -77,6 +80,7 @@ fn walk(
         let reference = match tag {
             "control" => Reference::Control,
             "link" => Reference::Link,
+            "person" => Reference::Person,
             "any" => Reference::Record(None),
             kind => Reference::Record(Some(Kind::parse(kind).expect("reference tags name a kind"))),
         };

@@ -298,6 +298,28 @@ impl JsonSchema for LinkSchema {
     }
 }
 
+/// Schema of a person named in a record: an owner, approver, auditor or
+/// performer. Written as the person's id, name or email in the people
+/// roster, or as a role; the rules that check people against the roster find
+/// every such field from the model.
+pub struct PersonSchema;
+
+impl JsonSchema for PersonSchema {
+    fn schema_name() -> Cow<'static, str> {
+        "PersonName".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "minLength": 1,
+            "description": "A person, by their id, name or email in the people roster, or a role, such as `jsmith` or `CISO`.",
+            "examples": ["jsmith", "CISO"],
+            REFERENCE_KEYWORD: "person"
+        })
+    }
+}
+
 /// Normalise an Annex A control id: `A.5.15`, `a.5.15`, `5.15` all give `5.15`.
 pub fn normalise_control(id: &str) -> &str {
     let t = id.trim();

@@ -148,7 +148,7 @@ fn check_record<'r>(
                     check_id(cx, suggest, record, &m, node.span, text, expected)
                 }
                 Reference::Link => check_link(cx, dirs, record, &m, node.span, text),
-                Reference::Control => {}
+                Reference::Control | Reference::Person => {}
             }
         }
     }
