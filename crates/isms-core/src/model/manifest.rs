@@ -262,6 +262,9 @@ pub struct Paths {
     pub awareness: String,
     /// The people roster. Default `people.yaml`.
     pub people: String,
+    /// Directory of control activities and their performances. Default
+    /// `activities`.
+    pub activities: String,
 }
 
 impl Default for Paths {
@@ -275,13 +278,14 @@ impl Default for Paths {
             actions: "actions".into(),
             awareness: "awareness".into(),
             people: "people.yaml".into(),
+            activities: "activities".into(),
         }
     }
 }
 
 impl Paths {
     /// Every configured place, as (path, is a directory).
-    pub fn places(&self) -> [(&str, bool); 8] {
+    pub fn places(&self) -> [(&str, bool); 9] {
         [
             (&self.policies, true),
             (&self.soa, false),
@@ -291,6 +295,7 @@ impl Paths {
             (&self.actions, true),
             (&self.awareness, true),
             (&self.people, false),
+            (&self.activities, true),
         ]
     }
 
@@ -304,7 +309,8 @@ impl Paths {
     /// The kind of record the place holding `path` is for, if it is in one:
     /// what a file there that could not be read was likely to hold.
     pub fn kind_of_place(&self, path: &str) -> Option<super::Kind> {
-        // `places` lists them in the order of `Kind::ALL`.
+        // `places` lists them in the order of `Kind::ALL`; the place of
+        // control activities holds their performances too.
         self.places()
             .iter()
             .zip(super::Kind::ALL)

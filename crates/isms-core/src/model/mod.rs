@@ -12,6 +12,7 @@
 mod action;
 mod audit;
 mod awareness;
+mod control;
 mod manifest;
 mod people;
 mod policy;
@@ -22,6 +23,7 @@ mod soa;
 pub use action::*;
 pub use audit::*;
 pub use awareness::*;
+pub use control::*;
 pub use manifest::*;
 pub use people::*;
 pub use policy::*;
@@ -49,10 +51,12 @@ pub enum Kind {
     CorrectiveAction,
     AwarenessActivity,
     People,
+    ControlActivity,
+    ControlPerformance,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 8] = [
+    pub const ALL: [Kind; 10] = [
         Kind::Policy,
         Kind::StatementOfApplicability,
         Kind::Risk,
@@ -61,6 +65,8 @@ impl Kind {
         Kind::CorrectiveAction,
         Kind::AwarenessActivity,
         Kind::People,
+        Kind::ControlActivity,
+        Kind::ControlPerformance,
     ];
 
     pub const fn as_str(self) -> &'static str {
@@ -73,6 +79,8 @@ impl Kind {
             Kind::CorrectiveAction => "corrective-action",
             Kind::AwarenessActivity => "awareness-activity",
             Kind::People => "people",
+            Kind::ControlActivity => "control-activity",
+            Kind::ControlPerformance => "control-performance",
         }
     }
 
@@ -91,6 +99,8 @@ impl Kind {
             Kind::CorrectiveAction => "a corrective action",
             Kind::AwarenessActivity => "an awareness activity",
             Kind::People => "a people roster",
+            Kind::ControlActivity => "a control activity",
+            Kind::ControlPerformance => "a control performance",
         }
     }
 
@@ -105,6 +115,8 @@ impl Kind {
             Kind::CorrectiveAction => "Corrective action",
             Kind::AwarenessActivity => "Awareness activity",
             Kind::People => "People",
+            Kind::ControlActivity => "Control activity",
+            Kind::ControlPerformance => "Control performance",
         }
     }
 }
@@ -190,6 +202,8 @@ ref_target! {
     Policy => Policy, "policy";
     Risk => Risk, "risk";
     CorrectiveAction => CorrectiveAction, "corrective action";
+    ControlActivity => ControlActivity, "control activity";
+    ControlPerformance => ControlPerformance, "control performance";
 }
 
 /// Schema of a reference to another record by its id: `Ref<Policy>` must
@@ -222,6 +236,8 @@ fn example_id(kind: Kind) -> &'static str {
         Kind::Policy => "POL-001",
         Kind::Risk => "RISK-014",
         Kind::CorrectiveAction => "CA-2025-007",
+        Kind::ControlActivity => "ACT-ACCESS-REVIEW",
+        Kind::ControlPerformance => "PERF-2025-Q1-ACCESS",
         _ => "ID-1",
     }
 }

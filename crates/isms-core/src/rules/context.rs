@@ -337,6 +337,15 @@ impl<'a> RuleContext<'a> {
         self.deadline_with(d, help, Severity::Error, true)
     }
 
+    /// As [`RuleContext::deadline`], warning `window` ahead instead of the
+    /// rule's horizon: for a record that sets its own warning window.
+    pub fn deadline_within(&mut self, d: Deadline, help: Option<&str>, window: Interval) -> bool {
+        let horizon = std::mem::replace(&mut self.horizon, window);
+        let reported = self.deadline(d, help);
+        self.horizon = horizon;
+        reported
+    }
+
     /// Record a deadline set by a planned record (a planned audit, review or
     /// activity: its own date), and report it only once it has passed. The
     /// plan is the look-ahead: warning about it would warn about every planned

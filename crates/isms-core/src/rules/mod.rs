@@ -14,6 +14,7 @@ mod meta_tests;
 mod one_cause;
 mod options;
 
+pub mod activities;
 pub mod awareness;
 pub mod certification;
 pub mod corrective_action;
@@ -113,6 +114,9 @@ rules! {
     RecordBackdated = "record-backdated" => history::record_backdated::RecordBackdated,
     WaiverExpired = "waiver-expired" => waivers::waiver_expired::WaiverExpired,
     WaiverUnused = "waiver-unused" => waivers::waiver_unused::WaiverUnused,
+    ControlActivityOverdue = "control-activity-overdue" => activities::control_activity_overdue::ControlActivityOverdue,
+    ControlActivityExceptionsOpen = "control-activity-exceptions-open" => activities::control_activity_exceptions_open::ControlActivityExceptionsOpen,
+    EvidenceMissing = "evidence-missing" => activities::evidence_missing::EvidenceMissing,
 }
 
 impl RuleId {
@@ -181,10 +185,12 @@ pub enum Category {
     Waivers,
     /// Evidence from the git history.
     History,
+    /// Recurring control activities and their evidence (8.1, 9.1).
+    Activities,
 }
 
 impl Category {
-    pub const ALL: [Category; 10] = [
+    pub const ALL: [Category; 11] = [
         Category::Integrity,
         Category::Certification,
         Category::InternalAudit,
@@ -195,6 +201,7 @@ impl Category {
         Category::Documents,
         Category::Waivers,
         Category::History,
+        Category::Activities,
     ];
 
     pub const fn as_str(self) -> &'static str {
@@ -209,6 +216,7 @@ impl Category {
             Category::Documents => "documents",
             Category::Waivers => "waivers",
             Category::History => "history",
+            Category::Activities => "activities",
         }
     }
 
@@ -224,6 +232,7 @@ impl Category {
             Category::Documents => "Documents and Statement of Applicability",
             Category::Waivers => "Waivers",
             Category::History => "History",
+            Category::Activities => "Control activities",
         }
     }
 }

@@ -147,7 +147,11 @@ fn check_record<'r>(
                 Reference::Record(expected) => {
                     check_id(cx, suggest, record, &m, node.span, text, expected)
                 }
-                Reference::Link => check_link(cx, dirs, record, &m, node.span, text),
+                Reference::Link => {
+                    if !left_to_evidence_missing(cx, record, &field.path, m.indices()) {
+                        check_link(cx, dirs, record, &m, node.span, text)
+                    }
+                }
                 Reference::Control | Reference::Person => {}
             }
         }
@@ -157,6 +161,20 @@ fn check_record<'r>(
             check_link(cx, dirs, record, &"body", link.span, &link.dest);
         }
     }
+}
+
+/// Whether a link is evidence a control activity asks of its performance:
+/// `evidence-missing` reports it when it names nothing, unless turned off.
+fn left_to_evidence_missing(
+    cx: &RuleContext<'_>,
+    record: &Record,
+    path: &[&str],
+    indices: &[usize],
+) -> bool {
+    record.kind == Kind::ControlPerformance
+        && path == ["evidence", "*", "link"]
+        && cx.level_of(RuleId::EvidenceMissing) != crate::config::Level::Off
+        && crate::rules::activities::is_required_evidence(cx.repo, record, indices[0], cx.as_of)
 }
 
 /// "Did you mean" for broken ids: one search of all ids per distinct broken
