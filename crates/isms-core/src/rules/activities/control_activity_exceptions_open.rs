@@ -1,11 +1,19 @@
 use std::collections::HashSet;
 
 use crate::finding::Severity;
+use crate::interval::Interval;
 use crate::model::{ActionStatus, Kind, Outcome, Standard};
-use crate::rules::{Category, Rule, RuleContext, RuleId, RuleMeta};
+use crate::rules::{Basis, Category, Deadline, Opt, Rule, RuleContext, RuleId, RuleMeta};
 
 /// A performance that found exceptions, with no reaction recorded.
 pub struct ControlActivityExceptionsOpen;
+
+const GRACE: Opt<Interval> = Opt::new(
+    "grace",
+    "14 days",
+    "How long after a performance the reaction to its exceptions may take to be recorded.",
+    Basis::Practice,
+);
 
 static META: RuleMeta = RuleMeta {
     id: RuleId::ControlActivityExceptionsOpen,
@@ -18,7 +26,10 @@ static META: RuleMeta = RuleMeta {
 `outcome: exceptions` or `outcome: failed`, looks for what answers it: a corrective action \
 whose `source` is the performance's `id` (raised by the day of the check, and not cancelled), \
 or a later performance whose `follows-up` names it (the follow-up that found the exceptions \
-corrected). With neither, the finding is at the performance's `outcome`.",
+corrected). With neither once `grace` (14 days) has passed since the performance, it is \
+reported at the performance's `outcome`; nothing is reported before then, as the reaction \
+may still be being recorded. ISO/IEC 27001 sets no such period: 14 days is common practice, \
+set `grace` to yours.",
     why: "An access review that finds leavers' accounts still active, or a restore test that \
 fails, is a nonconformity of the control it operates: 10.2 a requires the organisation to \
 react to it, to control and correct it, and 10.2 f to keep documented information of what it \
@@ -50,7 +61,7 @@ entries:
 "#,
             ),
         ],
-        "2025-04-10",
+        "2025-04-20",
         &[(
             "actions/CA-2025-011.yaml",
             "\
@@ -69,7 +80,7 @@ status: open
 correction and, where the cause could recur, the action to remove it. Where the exceptions \
 were simply corrected, record the check that found them corrected as a performance with \
 `follows-up:` the performance's id.",
-    options: &[],
+    options: &[GRACE.def],
     deadlines: false,
 };
 
@@ -95,6 +106,7 @@ impl Rule for ControlActivityExceptionsOpen {
         }
         let repo = cx.repo;
         let as_of = cx.as_of;
+        let grace = cx.get(&GRACE);
         let mut answered: HashSet<&str> = repo
             .actions()
             .filter(|(_, a)| a.raised_by(as_of) && a.status_on(as_of) != ActionStatus::Cancelled)
@@ -119,21 +131,30 @@ impl Rule for ControlActivityExceptionsOpen {
                 (_, 1) => format!("found an exception ({})", p.exceptions[0].trim()),
                 (_, n) => format!("found {n} exceptions"),
             };
-            let f = cx
-                .finding(record.file, record.span(["outcome"]))
-                .message(format!(
-                    "Control performance {} of {} on {} {found}, and no corrective action or later performance refers to it: clause 10.2 a requires a reaction to it",
-                    p.id,
-                    p.activity.trim(),
-                    p.date
-                ))
-                .record(Some(&p.id))
-                .key("exceptions")
-                .help(format!(
+            cx.deadline_with(
+                Deadline {
+                    rule: META.id,
+                    what: format!(
+                        "the reaction to control performance {} of {} on {}",
+                        p.id,
+                        p.activity.trim(),
+                        p.date
+                    ),
+                    due: grace.after(p.date),
+                    file: record.file,
+                    span: record.span(["outcome"]),
+                    record_id: Some(p.id.clone()),
+                    reason: format!(
+                        "it {found}, and no corrective action or later performance refers to it: clause 10.2 a requires a reaction to it"
+                    ),
+                },
+                Some(&format!(
                     "Raise a corrective action with `source: {}`, or record the performance that found the exceptions corrected with `follows-up: {}`.",
                     p.id, p.id
-                ));
-            cx.emit(f);
+                )),
+                Severity::Error,
+                false,
+            );
         }
     }
 }
@@ -162,12 +183,24 @@ mod tests {
     const EXCEPTIONS: &str = "    exceptions:\n      - The CRM restore took 9 hours against a 4-hour objective.\n";
 
     #[test]
-    fn exceptions_without_a_reaction_from_the_day_of_the_performance() {
+    fn exceptions_without_a_reaction_once_the_grace_has_passed() {
+        // Performed on 29 February: 14 days later is 14 March.
         let r = repo(&perf("P-1", "2028-02-29", "exceptions", EXCEPTIONS));
+        assert!(r.check_rule(RULE, "2028-02-29").is_empty());
+        assert!(r.check_rule(RULE, "2028-03-13").is_empty());
+        assert!(r.check_rule(RULE, "2028-03-14").is_empty(), "the last day of the grace");
+        assert_eq!(
+            r.check_rule(RULE, "2028-03-15"),
+            ["activities/perf.yaml:6:14: error[control-activity-exceptions-open] The reaction to control performance P-1 of ACT-1 on 2028-02-29 is overdue: it was due on 2028-03-14 (1 day ago); it found an exception (The CRM restore took 9 hours against a 4-hour objective.), and no corrective action or later performance refers to it: clause 10.2 a requires a reaction to it"]
+        );
+        // Across a month end, with no grace at all.
+        let none = repo(&perf("P-1", "2025-01-31", "failed", "")).manifest(
+            "organisation:\n  name: T\nlint:\n  rules:\n    control-activity-exceptions-open:\n      grace: 0 days\n",
+        );
+        assert!(none.check_rule(RULE, "2025-01-31").is_empty());
+        assert!(none.check_rule(RULE, "2025-02-01")[0]
+            .contains("is overdue: it was due on 2025-01-31 (1 day ago); it failed, and"));
         assert!(r.check_rule(RULE, "2028-02-28").is_empty());
-        let expected = ["activities/perf.yaml:6:14: error[control-activity-exceptions-open] Control performance P-1 of ACT-1 on 2028-02-29 found an exception (The CRM restore took 9 hours against a 4-hour objective.), and no corrective action or later performance refers to it: clause 10.2 a requires a reaction to it"];
-        assert_eq!(r.check_rule(RULE, "2028-02-29"), expected);
-        assert_eq!(r.check_rule(RULE, "2028-03-01"), expected);
     }
 
     #[test]
@@ -180,13 +213,15 @@ mod tests {
         .concat());
         let got = r.check_rule(RULE, "2025-10-01");
         assert_eq!(got.len(), 2, "{got:#?}");
-        assert!(got[0].contains("P-1 of ACT-1 on 2025-03-31 failed, and"));
-        assert!(got[1].contains("P-2 of ACT-1 on 2025-06-30 found 2 exceptions, and"));
+        assert!(got[0].contains("P-1 of ACT-1 on 2025-03-31 is overdue: it was due on 2025-04-14 (170 days ago); it failed, and"));
+        assert!(got[1].contains("P-2 of ACT-1 on 2025-06-30 is overdue: it was due on 2025-07-14 (79 days ago); it found 2 exceptions, and"));
     }
 
     #[test]
     fn a_corrective_action_answers_from_the_day_it_is_raised() {
-        let r = repo(&perf("P-1", "2025-01-31", "failed", "")).file(
+        let r = repo(&perf("P-1", "2025-01-31", "failed", ""))
+            .manifest("organisation:\n  name: T\nlint:\n  rules:\n    control-activity-exceptions-open:\n      grace: 0 days\n")
+            .file(
             "actions/ca.yaml",
             "kind: corrective-action\nentries:\n  - id: CA-1\n    title: Fix restores\n    source: P-1\n    raised: 2025-02-03\n    status: open\n  - id: CA-2\n    title: Other\n    source: P-1\n    raised: 2025-01-31\n    status: cancelled\n    closed: 2025-02-01\n",
         );
@@ -208,6 +243,7 @@ mod tests {
         );
         assert_eq!(r.check_rule(RULE, "2025-04-29").len(), 1);
         assert!(r.check_rule(RULE, "2025-04-30").is_empty());
+        assert!(r.check_rule(RULE, "2026-01-01").is_empty());
         // A later performance that does not name it does not.
         let silent = repo(
             &[

@@ -339,6 +339,42 @@ mod tests {
         );
     }
 
+    /// One cause, one finding: a performance whose date cannot be read may
+    /// be the latest, so the activity is not reported overdue from an
+    /// older one; the impossible date is the finding.
+    #[test]
+    fn an_impossible_performance_date_is_reported_once() {
+        let r = repo("1 month", "2025-01-01", &["2025-01-20", "2025-02-30"]);
+        let got: Vec<String> = r
+            .check("2025-06-01")
+            .into_iter()
+            .filter(|l| l.starts_with("activities/"))
+            .collect();
+        assert_eq!(got.len(), 1, "{got:#?}");
+        assert!(got[0].contains("error[invalid-date]"), "{got:#?}");
+        // An exceptions outcome that cannot be read is not reported either.
+        let bad = TestRepo::new()
+            .file("activities/act.yaml", &activity("1 month", "2025-01-01", "evidence: [log]\n"))
+            .file(
+                "activities/perf.yaml",
+                "kind: control-performance\nid: P-1\nactivity: ACT-1\ndate: 2025-05-20\noutcome: exception\nevidence: ../log.txt\n",
+            );
+        let got: Vec<String> = bad
+            .check("2025-06-30")
+            .into_iter()
+            .filter(|l| l.starts_with("activities/"))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                "activities/perf.yaml:5:10: error[schema-violation] `outcome` must be one of pass, exceptions or failed — found \"exception\"; did you mean `exceptions`?",
+                // The only performance is lost: said once, at the cause.
+                "activities/perf.yaml:5:10: error[control-activity-overdue] No control performance could be read: control performance P-1 could not be read (schema-violation, activities/perf.yaml:5); whether one is due cannot be checked until it can be read",
+                "activities/perf.yaml:6:11: error[schema-violation] `evidence` must be a list — found \"../log.txt\"",
+            ]
+        );
+    }
+
     #[test]
     fn the_deadline_is_data_even_when_far_away() {
         let report = repo("1 year", "2025-06-30", &[]).report("2025-07-01");

@@ -1,10 +1,18 @@
 use crate::finding::Severity;
+use crate::interval::Interval;
 use crate::model::Standard;
-use crate::rules::{Category, Rule, RuleContext, RuleId, RuleMeta};
+use crate::rules::{Basis, Category, Deadline, Opt, Rule, RuleContext, RuleId, RuleMeta};
 use crate::yaml::Seg;
 
 /// A performance without the evidence its activity asks for.
 pub struct EvidenceMissing;
+
+const GRACE: Opt<Interval> = Opt::new(
+    "grace",
+    "14 days",
+    "How long after a performance its evidence may follow (the signed report, the closed ticket).",
+    Basis::Practice,
+);
 
 static META: RuleMeta = RuleMeta {
     id: RuleId::EvidenceMissing,
@@ -16,8 +24,9 @@ static META: RuleMeta = RuleMeta {
     what: "A `control-activity` names, in `evidence`, the artefacts every performance must \
 link (`access export`, `sign-off`). Each `control-performance` dated on or before the day of \
 the check must list each of them under its own `evidence`, as an item with that `name` and a \
-`link`. A name with no item is reported at the performance's `evidence` (or its `id`); an \
-item whose link names a file that is not in the repository is reported at the link — by \
+`link`. A name with no item is reported at the performance's `evidence` (or its `id`) once \
+`grace` (14 days, common practice) has passed since the performance, as a signed report or \
+a closed ticket often follows the work; an item whose link names a file that is not in the repository is reported at the link — by \
 this rule only: `broken-reference` leaves the links this rule checks to it, so a missing \
 file is one finding. URLs are not fetched. Artefacts the activity does not ask for are \
 checked by `broken-reference` as every link is.",
@@ -57,7 +66,7 @@ entries:
             ),
             ("evidence/2025-06-restore-log.md", "# Restore log\n"),
         ],
-        "2025-06-20",
+        "2025-07-10",
         &[(
             "activities/performances.yaml",
             r#"kind: control-performance
@@ -78,7 +87,7 @@ entries:
     fix: "Add the artefact under the performance's `evidence`, with the `name` the activity \
 gives it and a `link` to the committed file or the ticket. If the activity no longer needs \
 it, remove it from the activity's `evidence`.",
-    options: &[],
+    options: &[GRACE.def],
     deadlines: false,
 };
 
@@ -89,6 +98,7 @@ impl Rule for EvidenceMissing {
 
     fn check(&self, cx: &mut RuleContext<'_>) {
         let repo = cx.repo;
+        let grace = cx.get(&GRACE);
         let mut dirs = None;
         for (record, p) in repo.performances() {
             if !p.done_by(cx.as_of) || record.unreadable("evidence") {
@@ -109,18 +119,25 @@ impl Rule for EvidenceMissing {
                         } else {
                             record.id_span()
                         };
-                        let f = cx
-                            .finding(record.file, span)
-                            .message(format!(
-                                "Control performance {} of {} has no `{name}`, which the activity asks of every performance",
-                                p.id, activity.id
-                            ))
-                            .record(Some(&p.id))
-                            .key(format!("evidence={name}"))
-                            .help(format!(
+                        cx.deadline_with(
+                            Deadline {
+                                rule: META.id,
+                                what: format!("the `{name}` of control performance {}", p.id),
+                                due: grace.after(p.date),
+                                file: record.file,
+                                span,
+                                record_id: Some(p.id.clone()),
+                                reason: format!(
+                                    "{} asks every performance for it, and none is listed under the performance's `evidence` (performed on {})",
+                                    activity.id, p.date
+                                ),
+                            },
+                            Some(&format!(
                                 "Add `- name: {name}` with a `link` to the artefact under the performance's `evidence`."
-                            ));
-                        cx.emit(f);
+                            )),
+                            Severity::Error,
+                            false,
+                        );
                     }
                     Some((i, item)) => {
                         let target = match repo.resolve_link(record.file, &item.link) {
@@ -182,15 +199,31 @@ mod tests {
     }
 
     #[test]
-    fn every_item_needs_a_link_from_the_day_of_the_performance() {
+    fn every_item_needs_a_link_once_the_grace_has_passed() {
+        // Performed on 29 February: the evidence may follow until 14 March.
         let r = repo("");
-        assert!(r.check_rule(RULE, "2028-02-28").is_empty());
-        let expected = [
-            "activities/perf.yaml:3:9: error[evidence-missing] Control performance P-1 of ACT-1 has no `access export`, which the activity asks of every performance",
-            "activities/perf.yaml:3:9: error[evidence-missing] Control performance P-1 of ACT-1 has no `sign-off`, which the activity asks of every performance",
-        ];
-        assert_eq!(r.check_rule(RULE, "2028-02-29"), expected);
-        assert_eq!(r.check_rule(RULE, "2028-03-01"), expected);
+        assert!(r.check_rule(RULE, "2028-02-29").is_empty());
+        assert!(r.check_rule(RULE, "2028-03-13").is_empty());
+        assert!(r.check_rule(RULE, "2028-03-14").is_empty());
+        assert_eq!(
+            r.check_rule(RULE, "2028-03-15"),
+            [
+                "activities/perf.yaml:3:9: error[evidence-missing] The `access export` of control performance P-1 is overdue: it was due on 2028-03-14 (1 day ago); ACT-1 asks every performance for it, and none is listed under the performance's `evidence` (performed on 2028-02-29)",
+                "activities/perf.yaml:3:9: error[evidence-missing] The `sign-off` of control performance P-1 is overdue: it was due on 2028-03-14 (1 day ago); ACT-1 asks every performance for it, and none is listed under the performance's `evidence` (performed on 2028-02-29)",
+            ]
+        );
+        // Without a grace, from the day after the performance; a month end.
+        let none = repo("").manifest(
+            "organisation:\n  name: T\nlint:\n  rules:\n    evidence-missing:\n      grace: 0 days\n",
+        );
+        assert!(none.check_rule(RULE, "2028-02-29").is_empty());
+        assert_eq!(none.check_rule(RULE, "2028-03-01").len(), 2);
+        // The item listed, the other still missing: at the `evidence` key.
+        let one = repo("    evidence:\n      - name: sign-off\n        link: https://tickets.example/ISMS-1\n");
+        assert_eq!(
+            one.check_rule(RULE, "2028-03-31"),
+            ["activities/perf.yaml:8:7: error[evidence-missing] The `access export` of control performance P-1 is overdue: it was due on 2028-03-14 (17 days ago); ACT-1 asks every performance for it, and none is listed under the performance's `evidence` (performed on 2028-02-29)"]
+        );
     }
 
     #[test]
