@@ -401,7 +401,8 @@ struct Stats {
 /// third in single files, the rest in registers of 25), 250 corrective
 /// actions in registers of 50, 200 awareness activities in registers of 100,
 /// 100 internal audits in Markdown with three findings each, 20 policies and
-/// 30 management reviews in Markdown with a body, the SoA and the roster.
+/// 30 management reviews in Markdown with a body, 10 control activities with
+/// 100 performances in registers of 10, the SoA and the roster.
 /// About 2 % of the records carry a finding; the rest are complete and dated
 /// within their intervals on [`AS_OF`].
 fn generate(dir: &Path, n: usize) -> Stats {
@@ -444,7 +445,11 @@ fn generate(dir: &Path, n: usize) -> Stats {
     let audits = per_k(100);
     let actions = per_k(250);
     let awareness = per_k(200);
-    let risks = n.saturating_sub(policies + reviews + audits + actions + awareness + 2);
+    let control_activities = per_k(10);
+    let performances = per_k(100);
+    let risks = n.saturating_sub(
+        policies + reviews + audits + actions + awareness + control_activities + performances + 2,
+    );
 
     for i in 0..policies {
         let broken = if i % 10 == 3 {
@@ -538,6 +543,22 @@ fn generate(dir: &Path, n: usize) -> Stats {
         )
         },
     );
+
+    // Control activities, each performed every month of 2025 (a register of
+    // performances per activity), with the evidence they ask for.
+    register(&mut w, "activities", "control-activity", control_activities, 50, |i| {
+        format!(
+            "  - id: ACT-{i:04}\n    title: Control activity {i}\n    controls: [\"8.{}\"]\n    owner: CISO\n    every: 1 month\n    warn: 7 days\n    start: 2025-01-01\n    evidence: [report]\n",
+            1 + i % 34
+        )
+    });
+    register(&mut w, "activities/performed", "control-performance", performances, 10, |i| {
+        format!(
+            "  - id: PERF-{i:06}\n    activity: ACT-{:04}\n    date: 2025-{:02}-05\n    performed-by: CISO\n    outcome: pass\n    evidence:\n      - name: report\n        link: https://tickets.example/ISMS-{i}\n",
+            (i / 10) % control_activities.max(1),
+            1 + i % 10
+        )
+    });
 
     let single = risks / 3;
     for i in 0..single {

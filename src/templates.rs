@@ -219,6 +219,37 @@ people:
 "#
             ),
         ),
+        (
+            "activities/control-activities.yaml".into(),
+            format!(
+                r#"# yaml-language-server: $schema=../schemas/control-activity.schema.json
+# Recurring activities that operate the controls (8.1, 9.1): access reviews,
+# restore tests, vulnerability scan reviews. Record each time one is done in
+# activities/performances.yaml.
+kind: control-activity
+title: Control activity register
+entries:
+  - id: ACT-ACCESS-REVIEW
+    title: Quarterly user access review
+    controls: ["5.18"]
+    owner: md
+    every: 3 months
+    start: {date}
+    evidence: [access export, sign-off]
+"#
+            ),
+        ),
+        (
+            "activities/performances.yaml".into(),
+            r#"# yaml-language-server: $schema=../schemas/control-performance.schema.json
+# Each performance of a control activity: the date, who did it, the outcome
+# (pass, exceptions or failed), the exceptions found and the evidence.
+kind: control-performance
+title: Control performances
+entries: []
+"#
+            .to_owned(),
+        ),
     ]
 }
 

@@ -334,6 +334,8 @@ fn every_example_of_the_format_is_executed() {
         ("a fragment of a risk", 1),
         ("a whole audit", 1),
         ("a whole awareness-activity", 1),
+        ("a whole control-activity", 1),
+        ("a whole control-performance", 1),
         ("a whole corrective-action", 2),
         ("a whole management-review", 1),
         ("a whole manifest", 1),
