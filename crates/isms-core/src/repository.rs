@@ -19,6 +19,8 @@ pub enum RecordData {
     CorrectiveAction(CorrectiveAction),
     AwarenessActivity(AwarenessActivity),
     People(People),
+    Supplier(Supplier),
+    LegalRequirement(LegalRequirement),
 }
 
 impl RecordData {
@@ -35,6 +37,8 @@ impl RecordData {
             Kind::CorrectiveAction => RecordData::CorrectiveAction(from_node(node)?),
             Kind::AwarenessActivity => RecordData::AwarenessActivity(from_node(node)?),
             Kind::People => RecordData::People(from_node(node)?),
+            Kind::Supplier => RecordData::Supplier(from_node(node)?),
+            Kind::LegalRequirement => RecordData::LegalRequirement(from_node(node)?),
         })
     }
 }
@@ -208,6 +212,8 @@ impl Repository {
     accessor!(actions, CorrectiveAction, CorrectiveAction);
     accessor!(activities, AwarenessActivity, AwarenessActivity);
     accessor!(people, People, People);
+    accessor!(suppliers, Supplier, Supplier);
+    accessor!(legal_requirements, LegalRequirement, LegalRequirement);
 
     /// Where `path` is in the manifest, or the nearest place that exists
     /// (the manifest's first line when nothing does).

@@ -163,6 +163,18 @@ pub struct Schedule {
     /// How long an open corrective action may go without an update. Common
     /// practice: 30 days.
     pub corrective_action_staleness: Option<Interval>,
+    /// Interval between reviews of a critical supplier (Annex A 5.22). Common
+    /// practice: 12 months.
+    pub supplier_review_critical: Option<Interval>,
+    /// Interval between reviews of a high-tier supplier. Common practice: 12 months.
+    pub supplier_review_high: Option<Interval>,
+    /// Interval between reviews of a medium-tier supplier. Common practice: 24 months.
+    pub supplier_review_medium: Option<Interval>,
+    /// Interval between reviews of a low-tier supplier. Common practice: 36 months.
+    pub supplier_review_low: Option<Interval>,
+    /// Interval between reviews of each legal, regulatory or contractual
+    /// requirement (4.2, Annex A 5.31). Common practice: 12 months.
+    pub legal_review: Option<Interval>,
 }
 
 /// An entry of `schedule:`, named in code by this type and in `isms.yaml` by
@@ -177,10 +189,15 @@ pub enum ScheduleKey {
     PolicyReview,
     Training,
     CorrectiveActionStaleness,
+    SupplierReviewCritical,
+    SupplierReviewHigh,
+    SupplierReviewMedium,
+    SupplierReviewLow,
+    LegalReview,
 }
 
 impl ScheduleKey {
-    pub const ALL: [ScheduleKey; 8] = [
+    pub const ALL: [ScheduleKey; 13] = [
         ScheduleKey::ManagementReview,
         ScheduleKey::InternalAudit,
         ScheduleKey::AwarenessActivity,
@@ -189,6 +206,11 @@ impl ScheduleKey {
         ScheduleKey::PolicyReview,
         ScheduleKey::Training,
         ScheduleKey::CorrectiveActionStaleness,
+        ScheduleKey::SupplierReviewCritical,
+        ScheduleKey::SupplierReviewHigh,
+        ScheduleKey::SupplierReviewMedium,
+        ScheduleKey::SupplierReviewLow,
+        ScheduleKey::LegalReview,
     ];
 
     /// The key as written under `schedule:`.
@@ -202,6 +224,11 @@ impl ScheduleKey {
             ScheduleKey::PolicyReview => "policy-review",
             ScheduleKey::Training => "training",
             ScheduleKey::CorrectiveActionStaleness => "corrective-action-staleness",
+            ScheduleKey::SupplierReviewCritical => "supplier-review-critical",
+            ScheduleKey::SupplierReviewHigh => "supplier-review-high",
+            ScheduleKey::SupplierReviewMedium => "supplier-review-medium",
+            ScheduleKey::SupplierReviewLow => "supplier-review-low",
+            ScheduleKey::LegalReview => "legal-review",
         }
     }
 
@@ -216,6 +243,11 @@ impl ScheduleKey {
             ScheduleKey::PolicyReview => s.policy_review,
             ScheduleKey::Training => s.training,
             ScheduleKey::CorrectiveActionStaleness => s.corrective_action_staleness,
+            ScheduleKey::SupplierReviewCritical => s.supplier_review_critical,
+            ScheduleKey::SupplierReviewHigh => s.supplier_review_high,
+            ScheduleKey::SupplierReviewMedium => s.supplier_review_medium,
+            ScheduleKey::SupplierReviewLow => s.supplier_review_low,
+            ScheduleKey::LegalReview => s.legal_review,
         }
     }
 }
@@ -262,6 +294,10 @@ pub struct Paths {
     pub awareness: String,
     /// The people roster. Default `people.yaml`.
     pub people: String,
+    /// Directory of suppliers. Default `suppliers`.
+    pub suppliers: String,
+    /// Directory of the legal, regulatory and contractual register. Default `legal`.
+    pub legal: String,
 }
 
 impl Default for Paths {
@@ -275,13 +311,15 @@ impl Default for Paths {
             actions: "actions".into(),
             awareness: "awareness".into(),
             people: "people.yaml".into(),
+            suppliers: "suppliers".into(),
+            legal: "legal".into(),
         }
     }
 }
 
 impl Paths {
     /// Every configured place, as (path, is a directory).
-    pub fn places(&self) -> [(&str, bool); 8] {
+    pub fn places(&self) -> [(&str, bool); 10] {
         [
             (&self.policies, true),
             (&self.soa, false),
@@ -291,6 +329,8 @@ impl Paths {
             (&self.actions, true),
             (&self.awareness, true),
             (&self.people, false),
+            (&self.suppliers, true),
+            (&self.legal, true),
         ]
     }
 

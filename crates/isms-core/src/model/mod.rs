@@ -12,22 +12,26 @@
 mod action;
 mod audit;
 mod awareness;
+mod legal;
 mod manifest;
 mod people;
 mod policy;
 mod review;
 mod risk;
 mod soa;
+mod supplier;
 
 pub use action::*;
 pub use audit::*;
 pub use awareness::*;
+pub use legal::*;
 pub use manifest::*;
 pub use people::*;
 pub use policy::*;
 pub use review::*;
 pub use risk::*;
 pub use soa::*;
+pub use supplier::*;
 
 use std::borrow::Cow;
 use std::fmt;
@@ -49,10 +53,12 @@ pub enum Kind {
     CorrectiveAction,
     AwarenessActivity,
     People,
+    Supplier,
+    LegalRequirement,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 8] = [
+    pub const ALL: [Kind; 10] = [
         Kind::Policy,
         Kind::StatementOfApplicability,
         Kind::Risk,
@@ -61,6 +67,8 @@ impl Kind {
         Kind::CorrectiveAction,
         Kind::AwarenessActivity,
         Kind::People,
+        Kind::Supplier,
+        Kind::LegalRequirement,
     ];
 
     pub const fn as_str(self) -> &'static str {
@@ -73,6 +81,8 @@ impl Kind {
             Kind::CorrectiveAction => "corrective-action",
             Kind::AwarenessActivity => "awareness-activity",
             Kind::People => "people",
+            Kind::Supplier => "supplier",
+            Kind::LegalRequirement => "legal-requirement",
         }
     }
 
@@ -91,6 +101,8 @@ impl Kind {
             Kind::CorrectiveAction => "a corrective action",
             Kind::AwarenessActivity => "an awareness activity",
             Kind::People => "a people roster",
+            Kind::Supplier => "a supplier",
+            Kind::LegalRequirement => "a legal requirement",
         }
     }
 
@@ -105,6 +117,8 @@ impl Kind {
             Kind::CorrectiveAction => "Corrective action",
             Kind::AwarenessActivity => "Awareness activity",
             Kind::People => "People",
+            Kind::Supplier => "Supplier",
+            Kind::LegalRequirement => "Legal requirement",
         }
     }
 }
@@ -190,6 +204,7 @@ ref_target! {
     Policy => Policy, "policy";
     Risk => Risk, "risk";
     CorrectiveAction => CorrectiveAction, "corrective action";
+    Supplier => Supplier, "supplier";
 }
 
 /// Schema of a reference to another record by its id: `Ref<Policy>` must
@@ -222,6 +237,7 @@ fn example_id(kind: Kind) -> &'static str {
         Kind::Policy => "POL-001",
         Kind::Risk => "RISK-014",
         Kind::CorrectiveAction => "CA-2025-007",
+        Kind::Supplier => "SUP-AWS",
         _ => "ID-1",
     }
 }

@@ -22,9 +22,11 @@ pub mod history;
 pub mod identity;
 pub mod integrity;
 pub mod internal_audit;
+pub mod legal;
 pub mod management_review;
 pub mod risk;
 pub mod schedule;
+pub mod suppliers;
 pub mod waivers;
 
 pub use context::{due_in, Deadline, DueState, RuleContext};
@@ -113,6 +115,10 @@ rules! {
     RecordBackdated = "record-backdated" => history::record_backdated::RecordBackdated,
     WaiverExpired = "waiver-expired" => waivers::waiver_expired::WaiverExpired,
     WaiverUnused = "waiver-unused" => waivers::waiver_unused::WaiverUnused,
+    SupplierReviewOverdue = "supplier-review-overdue" => suppliers::supplier_review_overdue::SupplierReviewOverdue,
+    SupplierAssuranceExpired = "supplier-assurance-expired" => suppliers::supplier_assurance_expired::SupplierAssuranceExpired,
+    SupplierUnassessed = "supplier-unassessed" => suppliers::supplier_unassessed::SupplierUnassessed,
+    LegalRegisterReviewOverdue = "legal-register-review-overdue" => legal::legal_register_review_overdue::LegalRegisterReviewOverdue,
 }
 
 impl RuleId {
@@ -181,10 +187,14 @@ pub enum Category {
     Waivers,
     /// Evidence from the git history.
     History,
+    /// Supplier relationships (Annex A 5.19–5.22).
+    Suppliers,
+    /// Legal, statutory, regulatory and contractual requirements (4.2, Annex A 5.31).
+    Legal,
 }
 
 impl Category {
-    pub const ALL: [Category; 10] = [
+    pub const ALL: [Category; 12] = [
         Category::Integrity,
         Category::Certification,
         Category::InternalAudit,
@@ -195,6 +205,8 @@ impl Category {
         Category::Documents,
         Category::Waivers,
         Category::History,
+        Category::Suppliers,
+        Category::Legal,
     ];
 
     pub const fn as_str(self) -> &'static str {
@@ -209,6 +221,8 @@ impl Category {
             Category::Documents => "documents",
             Category::Waivers => "waivers",
             Category::History => "history",
+            Category::Suppliers => "suppliers",
+            Category::Legal => "legal",
         }
     }
 
@@ -224,6 +238,8 @@ impl Category {
             Category::Documents => "Documents and Statement of Applicability",
             Category::Waivers => "Waivers",
             Category::History => "History",
+            Category::Suppliers => "Suppliers",
+            Category::Legal => "Legal and contractual requirements",
         }
     }
 }

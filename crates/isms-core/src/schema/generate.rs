@@ -71,6 +71,8 @@ pub(crate) fn record_schema_of(kind: Kind) -> Value {
         Kind::CorrectiveAction => generate::<model::CorrectiveAction>(),
         Kind::AwarenessActivity => generate::<model::AwarenessActivity>(),
         Kind::People => generate::<model::People>(),
+        Kind::Supplier => generate::<model::Supplier>(),
+        Kind::LegalRequirement => generate::<model::LegalRequirement>(),
     }
 }
 

@@ -144,6 +144,8 @@ fn noun(kind: Kind) -> &'static str {
         Kind::Risk => "risk",
         Kind::StatementOfApplicability => "statement of applicability",
         Kind::People => "people roster",
+        Kind::Supplier => "supplier",
+        Kind::LegalRequirement => "legal requirement",
     }
 }
 
