@@ -115,7 +115,7 @@ impl Rule for SupplierAssuranceExpired {
             {
                 let expiry = cert.expiry;
                 let what = format!(
-                    "The ISO/IEC 27001 certificate {} of {who} (issued by {})",
+                    "The ISO/IEC 27001 certificate of {who}, number {} from {},",
                     cert.number, cert.body
                 );
                 let message = match cx.due_state(expiry) {
@@ -252,7 +252,7 @@ mod tests {
     }
 
     const CERT: &str =
-        "The ISO/IEC 27001 certificate IS 555 of supplier SUP-1 (Acme) (issued by BSI)";
+        "The ISO/IEC 27001 certificate of supplier SUP-1 (Acme), number IS 555 from BSI,";
 
     #[test]
     fn a_certificate_expiring_on_29_february() {
@@ -319,7 +319,7 @@ mod tests {
         let r = repo("  iso27001:\n    body: BSI\n    number: IS 555\n    expiry: 2025-06-30\n  soc2-type2:\n    period-end: 2024-03-31\n  penetration-test:\n    date: 2020-01-01\n");
         let found = r.check_rule(RULE, "2025-07-01");
         assert_eq!(found.len(), 2, "{found:?}");
-        assert!(found[0].contains("certificate IS 555") && found[1].contains("SOC 2"));
+        assert!(found[0].contains("number IS 555") && found[1].contains("SOC 2"));
         let report = r.report("2025-07-01");
         let keys: std::collections::HashSet<_> = report
             .findings
