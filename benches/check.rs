@@ -401,7 +401,8 @@ struct Stats {
 /// third in single files, the rest in registers of 25), 250 corrective
 /// actions in registers of 50, 200 awareness activities in registers of 100,
 /// 100 internal audits in Markdown with three findings each, 20 policies and
-/// 30 management reviews in Markdown with a body, the SoA and the roster.
+/// 30 management reviews in Markdown with a body, 30 suppliers and 20 legal
+/// requirements in registers of 50, the SoA and the roster.
 /// About 2 % of the records carry a finding; the rest are complete and dated
 /// within their intervals on [`AS_OF`].
 fn generate(dir: &Path, n: usize) -> Stats {
@@ -444,7 +445,10 @@ fn generate(dir: &Path, n: usize) -> Stats {
     let audits = per_k(100);
     let actions = per_k(250);
     let awareness = per_k(200);
-    let risks = n.saturating_sub(policies + reviews + audits + actions + awareness + 2);
+    let suppliers = per_k(30);
+    let legal = per_k(20);
+    let risks =
+        n.saturating_sub(policies + reviews + audits + actions + awareness + suppliers + legal + 2);
 
     for i in 0..policies {
         let broken = if i % 10 == 3 {
@@ -538,6 +542,20 @@ fn generate(dir: &Path, n: usize) -> Stats {
         )
         },
     );
+
+    register(&mut w, "suppliers", "supplier", suppliers, 50, |i| {
+        format!(
+            "  - id: SUP-{i:05}\n    name: Supplier {i}\n    services: [hosting]\n    tier: {}\n    owner: CISO\n    reviewed: 2025-{:02}-10\n    assurance:\n      iso27001: {{body: BSI, number: IS {i}, expiry: 2027-03-31}}\n      soc2-type2: {{period-end: 2025-06-30}}\n",
+            ["critical", "high", "medium", "low"][i % 4],
+            1 + i % 9
+        )
+    });
+    register(&mut w, "legal", "legal-requirement", legal, 50, |i| {
+        format!(
+            "  - id: LEG-{i:05}\n    title: Requirement {i}\n    type: law\n    source: Act {i}, section 3\n    owner: CISO\n    how-met: Through the ISMS.\n    controls: [\"5.31\"]\n    reviewed: 2025-{:02}-01\n",
+            1 + i % 9
+        )
+    });
 
     let single = risks / 3;
     for i in 0..single {
