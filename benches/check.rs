@@ -402,7 +402,8 @@ struct Stats {
 /// actions in registers of 50, 200 awareness activities in registers of 100,
 /// 100 internal audits in Markdown with three findings each, 20 policies and
 /// 30 management reviews in Markdown with a body, 10 control activities with
-/// 100 performances in registers of 10, the SoA and the roster.
+/// 100 performances in registers of 10, 30 suppliers and 20 legal
+/// requirements in registers of 50, the SoA and the roster.
 /// About 2 % of the records carry a finding; the rest are complete and dated
 /// within their intervals on [`AS_OF`].
 fn generate(dir: &Path, n: usize) -> Stats {
@@ -447,8 +448,19 @@ fn generate(dir: &Path, n: usize) -> Stats {
     let awareness = per_k(200);
     let control_activities = per_k(10);
     let performances = per_k(100);
+    let suppliers = per_k(30);
+    let legal = per_k(20);
     let risks = n.saturating_sub(
-        policies + reviews + audits + actions + awareness + control_activities + performances + 2,
+        policies
+            + reviews
+            + audits
+            + actions
+            + awareness
+            + control_activities
+            + performances
+            + suppliers
+            + legal
+            + 2,
     );
 
     for i in 0..policies {
@@ -546,17 +558,44 @@ fn generate(dir: &Path, n: usize) -> Stats {
 
     // Control activities, each performed every month of 2025 (a register of
     // performances per activity), with the evidence they ask for.
-    register(&mut w, "activities", "control-activity", control_activities, 50, |i| {
-        format!(
+    register(
+        &mut w,
+        "activities",
+        "control-activity",
+        control_activities,
+        50,
+        |i| {
+            format!(
             "  - id: ACT-{i:04}\n    title: Control activity {i}\n    controls: [\"8.{}\"]\n    owner: CISO\n    every: 1 month\n    warn: 7 days\n    start: 2025-01-01\n    evidence: [report]\n",
             1 + i % 34
         )
-    });
-    register(&mut w, "activities/performed", "control-performance", performances, 10, |i| {
-        format!(
+        },
+    );
+    register(
+        &mut w,
+        "activities/performed",
+        "control-performance",
+        performances,
+        10,
+        |i| {
+            format!(
             "  - id: PERF-{i:06}\n    activity: ACT-{:04}\n    date: 2025-{:02}-05\n    performed-by: CISO\n    outcome: pass\n    evidence:\n      - name: report\n        link: https://tickets.example/ISMS-{i}\n",
             (i / 10) % control_activities.max(1),
             1 + i % 10
+        )
+        },
+    );
+    register(&mut w, "suppliers", "supplier", suppliers, 50, |i| {
+        format!(
+            "  - id: SUP-{i:05}\n    name: Supplier {i}\n    services: [hosting]\n    tier: {}\n    owner: CISO\n    reviewed: 2025-{:02}-10\n    assurance:\n      iso27001: {{body: BSI, number: IS {i}, expiry: 2027-03-31}}\n      soc2-type2: {{period-end: 2025-06-30}}\n",
+            ["critical", "high", "medium", "low"][i % 4],
+            1 + i % 9
+        )
+    });
+    register(&mut w, "legal", "legal-requirement", legal, 50, |i| {
+        format!(
+            "  - id: LEG-{i:05}\n    title: Requirement {i}\n    type: law\n    source: Act {i}, section 3\n    owner: CISO\n    how-met: Through the ISMS.\n    controls: [\"5.31\"]\n    reviewed: 2025-{:02}-01\n",
+            1 + i % 9
         )
     });
 

@@ -58,6 +58,11 @@ schedule:
   policy-review: 12 months
   training: 12 months
   corrective-action-staleness: 30 days
+  supplier-review-critical: 12 months
+  supplier-review-high: 12 months
+  supplier-review-medium: 24 months
+  supplier-review-low: 36 months
+  legal-review: 12 months
 risk-criteria:
   likelihood-levels: 5
   impact-levels: 5
@@ -249,6 +254,51 @@ title: Control performances
 entries: []
 "#
             .to_owned(),
+        ),
+        (
+            "suppliers/SUP-001.yaml".into(),
+            format!(
+                r#"# yaml-language-server: $schema=../schemas/supplier.schema.json
+# One supplier (Annex A 5.19-5.22): replace with your own, one file each.
+kind: supplier
+id: SUP-001
+name: Example Cloud Hosting
+services: [hosting]
+tier: critical            # critical, high, medium or low: sets the review interval
+owner: Chief Executive Officer
+information: [customer data]
+onboarded: {date}
+reviewed: {date}
+assurance:
+  soc2-type2:
+    period-end: {date}    # the last day of the supplier's latest SOC 2 Type II report
+  # iso27001:
+  #   body: Example Certification Ltd
+  #   number: ABC-12345
+  #   expiry: {expiry}
+"#,
+                expiry = later(24),
+            ),
+        ),
+        (
+            "legal/register.yaml".into(),
+            format!(
+                r#"# yaml-language-server: $schema=../schemas/legal-requirement.schema.json
+# Legal, statutory, regulatory and contractual requirements (4.2, Annex A 5.31).
+kind: legal-requirement
+title: Legal and contractual requirements register
+entries:
+  - id: LEG-001
+    title: Data protection law
+    type: law
+    source: Name the law and its articles, such as GDPR Article 32
+    owner: Chief Executive Officer
+    how-met: Say how the ISMS meets it.
+    controls: ["5.31", "5.34"]
+    identified: {date}
+    reviewed: {date}
+"#
+            ),
         ),
     ]
 }

@@ -61,7 +61,7 @@ fn the_readme_command_is_clean() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(
-        stdout.starts_with("No problems in 302 records from 117 files, as of 2026-11-30."),
+        stdout.starts_with("No problems in 327 records from 132 files, as of 2026-11-30."),
         "{stdout}"
     );
 }

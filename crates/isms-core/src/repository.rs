@@ -21,6 +21,8 @@ pub enum RecordData {
     People(People),
     ControlActivity(ControlActivity),
     ControlPerformance(ControlPerformance),
+    Supplier(Supplier),
+    LegalRequirement(LegalRequirement),
 }
 
 impl RecordData {
@@ -39,6 +41,8 @@ impl RecordData {
             Kind::People => RecordData::People(from_node(node)?),
             Kind::ControlActivity => RecordData::ControlActivity(from_node(node)?),
             Kind::ControlPerformance => RecordData::ControlPerformance(from_node(node)?),
+            Kind::Supplier => RecordData::Supplier(from_node(node)?),
+            Kind::LegalRequirement => RecordData::LegalRequirement(from_node(node)?),
         })
     }
 }
@@ -214,6 +218,8 @@ impl Repository {
     accessor!(people, People, People);
     accessor!(control_activities, ControlActivity, ControlActivity);
     accessor!(performances, ControlPerformance, ControlPerformance);
+    accessor!(suppliers, Supplier, Supplier);
+    accessor!(legal_requirements, LegalRequirement, LegalRequirement);
 
     /// Where `path` is in the manifest, or the nearest place that exists
     /// (the manifest's first line when nothing does).

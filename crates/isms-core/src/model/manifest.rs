@@ -163,6 +163,18 @@ pub struct Schedule {
     /// How long an open corrective action may go without an update. Common
     /// practice: 30 days.
     pub corrective_action_staleness: Option<Interval>,
+    /// Interval between reviews of a critical supplier (Annex A 5.22). Common
+    /// practice: 12 months.
+    pub supplier_review_critical: Option<Interval>,
+    /// Interval between reviews of a high-tier supplier. Common practice: 12 months.
+    pub supplier_review_high: Option<Interval>,
+    /// Interval between reviews of a medium-tier supplier. Common practice: 24 months.
+    pub supplier_review_medium: Option<Interval>,
+    /// Interval between reviews of a low-tier supplier. Common practice: 36 months.
+    pub supplier_review_low: Option<Interval>,
+    /// Interval between reviews of each legal, regulatory or contractual
+    /// requirement (4.2, Annex A 5.31). Common practice: 12 months.
+    pub legal_review: Option<Interval>,
 }
 
 /// An entry of `schedule:`, named in code by this type and in `isms.yaml` by
@@ -177,10 +189,15 @@ pub enum ScheduleKey {
     PolicyReview,
     Training,
     CorrectiveActionStaleness,
+    SupplierReviewCritical,
+    SupplierReviewHigh,
+    SupplierReviewMedium,
+    SupplierReviewLow,
+    LegalReview,
 }
 
 impl ScheduleKey {
-    pub const ALL: [ScheduleKey; 8] = [
+    pub const ALL: [ScheduleKey; 13] = [
         ScheduleKey::ManagementReview,
         ScheduleKey::InternalAudit,
         ScheduleKey::AwarenessActivity,
@@ -189,6 +206,11 @@ impl ScheduleKey {
         ScheduleKey::PolicyReview,
         ScheduleKey::Training,
         ScheduleKey::CorrectiveActionStaleness,
+        ScheduleKey::SupplierReviewCritical,
+        ScheduleKey::SupplierReviewHigh,
+        ScheduleKey::SupplierReviewMedium,
+        ScheduleKey::SupplierReviewLow,
+        ScheduleKey::LegalReview,
     ];
 
     /// The key as written under `schedule:`.
@@ -202,6 +224,11 @@ impl ScheduleKey {
             ScheduleKey::PolicyReview => "policy-review",
             ScheduleKey::Training => "training",
             ScheduleKey::CorrectiveActionStaleness => "corrective-action-staleness",
+            ScheduleKey::SupplierReviewCritical => "supplier-review-critical",
+            ScheduleKey::SupplierReviewHigh => "supplier-review-high",
+            ScheduleKey::SupplierReviewMedium => "supplier-review-medium",
+            ScheduleKey::SupplierReviewLow => "supplier-review-low",
+            ScheduleKey::LegalReview => "legal-review",
         }
     }
 
@@ -216,6 +243,11 @@ impl ScheduleKey {
             ScheduleKey::PolicyReview => s.policy_review,
             ScheduleKey::Training => s.training,
             ScheduleKey::CorrectiveActionStaleness => s.corrective_action_staleness,
+            ScheduleKey::SupplierReviewCritical => s.supplier_review_critical,
+            ScheduleKey::SupplierReviewHigh => s.supplier_review_high,
+            ScheduleKey::SupplierReviewMedium => s.supplier_review_medium,
+            ScheduleKey::SupplierReviewLow => s.supplier_review_low,
+            ScheduleKey::LegalReview => s.legal_review,
         }
     }
 }
@@ -265,6 +297,10 @@ pub struct Paths {
     /// Directory of control activities and their performances. Default
     /// `activities`.
     pub activities: String,
+    /// Directory of suppliers. Default `suppliers`.
+    pub suppliers: String,
+    /// Directory of the legal, regulatory and contractual register. Default `legal`.
+    pub legal: String,
 }
 
 impl Default for Paths {
@@ -279,43 +315,45 @@ impl Default for Paths {
             awareness: "awareness".into(),
             people: "people.yaml".into(),
             activities: "activities".into(),
+            suppliers: "suppliers".into(),
+            legal: "legal".into(),
         }
     }
 }
 
 impl Paths {
-    /// Every configured place, as (path, is a directory).
-    pub fn places(&self) -> [(&str, bool); 9] {
+    /// Every configured place, as (path, is a directory, the kind of record
+    /// it is for). The place of control activities holds their performances
+    /// too; it is named for the activities.
+    pub fn places(&self) -> [(&str, bool, super::Kind); 11] {
+        use super::Kind;
         [
-            (&self.policies, true),
-            (&self.soa, false),
-            (&self.risks, true),
-            (&self.audits, true),
-            (&self.reviews, true),
-            (&self.actions, true),
-            (&self.awareness, true),
-            (&self.people, false),
-            (&self.activities, true),
+            (&self.policies, true, Kind::Policy),
+            (&self.soa, false, Kind::StatementOfApplicability),
+            (&self.risks, true, Kind::Risk),
+            (&self.audits, true, Kind::Audit),
+            (&self.reviews, true, Kind::ManagementReview),
+            (&self.actions, true, Kind::CorrectiveAction),
+            (&self.awareness, true, Kind::AwarenessActivity),
+            (&self.people, false, Kind::People),
+            (&self.activities, true, Kind::ControlActivity),
+            (&self.suppliers, true, Kind::Supplier),
+            (&self.legal, true, Kind::LegalRequirement),
         ]
     }
 
     /// Whether a repository-relative path lies in a place that holds records.
     pub fn is_record_place(&self, path: &str) -> bool {
-        self.places()
-            .iter()
-            .any(|&(place, is_dir)| in_place(path, place, is_dir))
+        self.kind_of_place(path).is_some()
     }
 
     /// The kind of record the place holding `path` is for, if it is in one:
     /// what a file there that could not be read was likely to hold.
     pub fn kind_of_place(&self, path: &str) -> Option<super::Kind> {
-        // `places` lists them in the order of `Kind::ALL`; the place of
-        // control activities holds their performances too.
         self.places()
-            .iter()
-            .zip(super::Kind::ALL)
-            .find(|(&(place, is_dir), _)| in_place(path, place, is_dir))
-            .map(|(_, kind)| kind)
+            .into_iter()
+            .find(|&(place, is_dir, _)| in_place(path, place, is_dir))
+            .map(|(_, _, kind)| kind)
     }
 }
 

@@ -13,23 +13,27 @@ mod action;
 mod audit;
 mod awareness;
 mod control;
+mod legal;
 mod manifest;
 mod people;
 mod policy;
 mod review;
 mod risk;
 mod soa;
+mod supplier;
 
 pub use action::*;
 pub use audit::*;
 pub use awareness::*;
 pub use control::*;
+pub use legal::*;
 pub use manifest::*;
 pub use people::*;
 pub use policy::*;
 pub use review::*;
 pub use risk::*;
 pub use soa::*;
+pub use supplier::*;
 
 use std::borrow::Cow;
 use std::fmt;
@@ -53,10 +57,12 @@ pub enum Kind {
     People,
     ControlActivity,
     ControlPerformance,
+    Supplier,
+    LegalRequirement,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 10] = [
+    pub const ALL: [Kind; 12] = [
         Kind::Policy,
         Kind::StatementOfApplicability,
         Kind::Risk,
@@ -67,6 +73,8 @@ impl Kind {
         Kind::People,
         Kind::ControlActivity,
         Kind::ControlPerformance,
+        Kind::Supplier,
+        Kind::LegalRequirement,
     ];
 
     pub const fn as_str(self) -> &'static str {
@@ -81,6 +89,8 @@ impl Kind {
             Kind::People => "people",
             Kind::ControlActivity => "control-activity",
             Kind::ControlPerformance => "control-performance",
+            Kind::Supplier => "supplier",
+            Kind::LegalRequirement => "legal-requirement",
         }
     }
 
@@ -101,6 +111,8 @@ impl Kind {
             Kind::People => "a people roster",
             Kind::ControlActivity => "a control activity",
             Kind::ControlPerformance => "a control performance",
+            Kind::Supplier => "a supplier",
+            Kind::LegalRequirement => "a legal requirement",
         }
     }
 
@@ -117,6 +129,8 @@ impl Kind {
             Kind::People => "People",
             Kind::ControlActivity => "Control activity",
             Kind::ControlPerformance => "Control performance",
+            Kind::Supplier => "Supplier",
+            Kind::LegalRequirement => "Legal requirement",
         }
     }
 }
@@ -204,6 +218,7 @@ ref_target! {
     CorrectiveAction => CorrectiveAction, "corrective action";
     ControlActivity => ControlActivity, "control activity";
     ControlPerformance => ControlPerformance, "control performance";
+    Supplier => Supplier, "supplier";
 }
 
 /// Schema of a reference to another record by its id: `Ref<Policy>` must
@@ -238,6 +253,7 @@ fn example_id(kind: Kind) -> &'static str {
         Kind::CorrectiveAction => "CA-2025-007",
         Kind::ControlActivity => "ACT-ACCESS-REVIEW",
         Kind::ControlPerformance => "PERF-2025-Q1-ACCESS",
+        Kind::Supplier => "SUP-AWS",
         _ => "ID-1",
     }
 }

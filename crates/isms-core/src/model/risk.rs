@@ -2,7 +2,7 @@ use chrono::NaiveDate;
 use schemars::JsonSchema;
 use serde::Deserialize;
 
-use super::{AnyRecord, ControlIdSchema, RecordId, Ref};
+use super::{AnyRecord, ControlIdSchema, RecordId, Ref, Supplier};
 use crate::interval::Interval;
 
 /// # Risk
@@ -47,6 +47,10 @@ pub struct Risk {
     pub review_interval: Option<Interval>,
     /// `open` (default) or `closed` (no longer relevant).
     pub status: Option<RiskStatus>,
+    /// Suppliers (by id) whose failure or compromise this risk is about.
+    #[serde(default)]
+    #[schemars(with = "Vec<Ref<Supplier>>")]
+    pub suppliers: Vec<String>,
 }
 
 /// Risk treatment option.

@@ -23,9 +23,11 @@ pub mod history;
 pub mod identity;
 pub mod integrity;
 pub mod internal_audit;
+pub mod legal;
 pub mod management_review;
 pub mod risk;
 pub mod schedule;
+pub mod suppliers;
 pub mod waivers;
 
 pub use context::{due_in, Deadline, DueState, RuleContext};
@@ -117,6 +119,10 @@ rules! {
     ControlActivityOverdue = "control-activity-overdue" => activities::control_activity_overdue::ControlActivityOverdue,
     ControlActivityExceptionsOpen = "control-activity-exceptions-open" => activities::control_activity_exceptions_open::ControlActivityExceptionsOpen,
     EvidenceMissing = "evidence-missing" => activities::evidence_missing::EvidenceMissing,
+    SupplierReviewOverdue = "supplier-review-overdue" => suppliers::supplier_review_overdue::SupplierReviewOverdue,
+    SupplierAssuranceExpired = "supplier-assurance-expired" => suppliers::supplier_assurance_expired::SupplierAssuranceExpired,
+    SupplierUnassessed = "supplier-unassessed" => suppliers::supplier_unassessed::SupplierUnassessed,
+    LegalRegisterReviewOverdue = "legal-register-review-overdue" => legal::legal_register_review_overdue::LegalRegisterReviewOverdue,
 }
 
 impl RuleId {
@@ -187,10 +193,14 @@ pub enum Category {
     History,
     /// Recurring control activities and their evidence (8.1, 9.1).
     Activities,
+    /// Supplier relationships (Annex A 5.19–5.22).
+    Suppliers,
+    /// Legal, statutory, regulatory and contractual requirements (4.2, Annex A 5.31).
+    Legal,
 }
 
 impl Category {
-    pub const ALL: [Category; 11] = [
+    pub const ALL: [Category; 13] = [
         Category::Integrity,
         Category::Certification,
         Category::InternalAudit,
@@ -202,6 +212,8 @@ impl Category {
         Category::Waivers,
         Category::History,
         Category::Activities,
+        Category::Suppliers,
+        Category::Legal,
     ];
 
     pub const fn as_str(self) -> &'static str {
@@ -217,6 +229,8 @@ impl Category {
             Category::Waivers => "waivers",
             Category::History => "history",
             Category::Activities => "activities",
+            Category::Suppliers => "suppliers",
+            Category::Legal => "legal",
         }
     }
 
@@ -233,6 +247,8 @@ impl Category {
             Category::Waivers => "Waivers",
             Category::History => "History",
             Category::Activities => "Control activities",
+            Category::Suppliers => "Suppliers",
+            Category::Legal => "Legal and contractual requirements",
         }
     }
 }

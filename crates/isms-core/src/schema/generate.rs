@@ -73,6 +73,8 @@ pub(crate) fn record_schema_of(kind: Kind) -> Value {
         Kind::People => generate::<model::People>(),
         Kind::ControlActivity => generate::<model::ControlActivity>(),
         Kind::ControlPerformance => generate::<model::ControlPerformance>(),
+        Kind::Supplier => generate::<model::Supplier>(),
+        Kind::LegalRequirement => generate::<model::LegalRequirement>(),
     }
 }
 

@@ -146,6 +146,8 @@ fn noun(kind: Kind) -> &'static str {
         Kind::People => "people roster",
         Kind::ControlActivity => "control activity",
         Kind::ControlPerformance => "control performance",
+        Kind::Supplier => "supplier",
+        Kind::LegalRequirement => "legal requirement",
     }
 }
 

@@ -183,10 +183,10 @@ mod tests {
     fn a_record_without_a_kind() {
         assert_eq!(
             check("risks/r.yaml", "id: R-1\ntitle: Laptop theft\n"),
-            ["risks/r.yaml:1:1: error[unknown-kind] this record declares no `kind`; add one of: policy, statement-of-applicability, risk, audit, management-review, corrective-action, awareness-activity, people, control-activity, control-performance"]
+            ["risks/r.yaml:1:1: error[unknown-kind] this record declares no `kind`; add one of: policy, statement-of-applicability, risk, audit, management-review, corrective-action, awareness-activity, people, control-activity, control-performance, supplier, legal-requirement"]
         );
         // An empty mapping has no first key to point at.
-        assert_eq!(check("risks/r.yaml", "{}\n"), ["risks/r.yaml:1:1: error[unknown-kind] this record declares no `kind`; add one of: policy, statement-of-applicability, risk, audit, management-review, corrective-action, awareness-activity, people, control-activity, control-performance"]);
+        assert_eq!(check("risks/r.yaml", "{}\n"), ["risks/r.yaml:1:1: error[unknown-kind] this record declares no `kind`; add one of: policy, statement-of-applicability, risk, audit, management-review, corrective-action, awareness-activity, people, control-activity, control-performance, supplier, legal-requirement"]);
         // Outside the places of records, a document without a kind is not a
         // record.
         assert!(check("docs/r.yaml", "id: R-1\n").is_empty());
@@ -201,9 +201,9 @@ mod tests {
 
     #[test]
     fn a_kind_that_is_not_text() {
-        assert_eq!(check("risks/r.yaml", "kind:\nid: R-1\n"), ["risks/r.yaml:1:1: error[unknown-kind] `kind` must name the kind of record, one of: policy, statement-of-applicability, risk, audit, management-review, corrective-action, awareness-activity, people, control-activity, control-performance — found nothing"]);
-        assert_eq!(check("risks/r.yaml", "kind: [risk]\nid: R-1\n"), ["risks/r.yaml:1:7: error[unknown-kind] `kind` must name the kind of record, one of: policy, statement-of-applicability, risk, audit, management-review, corrective-action, awareness-activity, people, control-activity, control-performance — found a list"]);
-        assert_eq!(check("risks/r.yaml", "kind: {name: risk}\nid: R-1\n"), ["risks/r.yaml:1:7: error[unknown-kind] `kind` must name the kind of record, one of: policy, statement-of-applicability, risk, audit, management-review, corrective-action, awareness-activity, people, control-activity, control-performance — found a mapping"]);
+        assert_eq!(check("risks/r.yaml", "kind:\nid: R-1\n"), ["risks/r.yaml:1:1: error[unknown-kind] `kind` must name the kind of record, one of: policy, statement-of-applicability, risk, audit, management-review, corrective-action, awareness-activity, people, control-activity, control-performance, supplier, legal-requirement — found nothing"]);
+        assert_eq!(check("risks/r.yaml", "kind: [risk]\nid: R-1\n"), ["risks/r.yaml:1:7: error[unknown-kind] `kind` must name the kind of record, one of: policy, statement-of-applicability, risk, audit, management-review, corrective-action, awareness-activity, people, control-activity, control-performance, supplier, legal-requirement — found a list"]);
+        assert_eq!(check("risks/r.yaml", "kind: {name: risk}\nid: R-1\n"), ["risks/r.yaml:1:7: error[unknown-kind] `kind` must name the kind of record, one of: policy, statement-of-applicability, risk, audit, management-review, corrective-action, awareness-activity, people, control-activity, control-performance, supplier, legal-requirement — found a mapping"]);
     }
 
     #[test]
@@ -213,9 +213,9 @@ mod tests {
                 "reviews/mr.md",
                 "---\nkind: managment-review\nid: MR-1\n---\n"
             ),
-            ["reviews/mr.md:2:7: error[unknown-kind] `managment-review` is not a kind of record; did you mean `management-review`? known kinds: policy, statement-of-applicability, risk, audit, management-review, corrective-action, awareness-activity, people, control-activity, control-performance"]
+            ["reviews/mr.md:2:7: error[unknown-kind] `managment-review` is not a kind of record; did you mean `management-review`? known kinds: policy, statement-of-applicability, risk, audit, management-review, corrective-action, awareness-activity, people, control-activity, control-performance, supplier, legal-requirement"]
         );
-        assert_eq!(check("risks/r.yaml", "kind: invoice\nid: INV-1\n"), ["risks/r.yaml:1:7: error[unknown-kind] `invoice` is not a kind of record; known kinds: policy, statement-of-applicability, risk, audit, management-review, corrective-action, awareness-activity, people, control-activity, control-performance"]);
+        assert_eq!(check("risks/r.yaml", "kind: invoice\nid: INV-1\n"), ["risks/r.yaml:1:7: error[unknown-kind] `invoice` is not a kind of record; known kinds: policy, statement-of-applicability, risk, audit, management-review, corrective-action, awareness-activity, people, control-activity, control-performance, supplier, legal-requirement"]);
         // A kind written wrong is a mistake wherever it is.
         assert_eq!(check("docs/r.yaml", "kind: rsik\nid: R-1\n").len(), 1);
     }
