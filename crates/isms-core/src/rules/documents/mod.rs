@@ -179,10 +179,10 @@ fn control_field_paths(kind: Kind) -> Vec<String> {
         .collect()
 }
 
-/// Every control named by a control-reference field of a record of `kind`,
-/// found from the model, with the record naming it.
-fn control_references<'r>(
-    record: &'r Record,
+/// Every control named by a control-reference field of `record`, found
+/// from the model, under its key (see [`crate::catalog::OwnControls::key`]).
+fn control_references(
+    record: &Record,
     own: &crate::catalog::OwnControls<'_>,
     mut each: impl FnMut(String),
 ) {
