@@ -2,7 +2,7 @@ use std::collections::HashSet;
 
 use crate::catalog::OwnControls;
 use crate::finding::Severity;
-use crate::model::{Kind, Standard};
+use crate::model::{DocumentStatus, Kind, Standard};
 use crate::rules::{Category, Rule, RuleContext, RuleId, RuleMeta};
 
 use super::{applicable_claims, control_field_paths, control_references, soa_name};
@@ -27,7 +27,8 @@ operates:\n\n\
 policy's `controls`, an audit's `scope.controls` or a finding's `control`, a control \
 activity or its performance, and any kind that names controls.\n\n\
 A risk naming the control does not count: its `controls` say which controls should treat it, \
-not that they operate. A control with none of these is reported at its id in the SoA. While a \
+not that they operate; nor does a policy not in force on the day of the check (a draft, one \
+approved only later, or a retired one). A control with none of these is reported at its id in the SoA. While a \
 record that could name controls could not be read, nothing is reported: it may be the one.",
     why: "6.1.3 d has the Statement of Applicability state whether each necessary control is \
 implemented, and 7.5.1 b requires the documented information the organisation has determined \
@@ -119,7 +120,15 @@ impl Rule for SoaControlWithoutEvidence {
         }
         let own = OwnControls::of(repo);
         let mut named: HashSet<String> = HashSet::new();
-        for record in repo.records.iter().filter(|r| shows(r.kind)) {
+        // A policy shows a control operates while it is in force: a draft
+        // on the day (approved later) or a retired one does not.
+        let in_force = |record: &crate::Record| match &record.data {
+            Some(crate::repository::RecordData::Policy(p)) => {
+                p.status_on(cx.as_of) == DocumentStatus::Approved
+            }
+            _ => true,
+        };
+        for record in repo.records.iter().filter(|r| shows(r.kind) && in_force(r)) {
             control_references(record, &own, |key| {
                 named.insert(key);
             });
@@ -218,12 +227,21 @@ mod tests {
                 "kind: risk\nid: RISK-1\ntitle: T\ncontrols: [\"5.15\"]\n",
             );
         assert_eq!(r.check_rule(RULE, "2026-06-01").len(), 1);
-        // A policy does.
+        // A policy in force does, from the day it is approved.
         let r = r.file(
             "policies/p.md",
-            "---\nkind: policy\nid: POL-1\ntitle: P\ncontrols: [A.5.15]\n---\n",
+            "---\nkind: policy\nid: POL-1\ntitle: P\napproved: 2026-06-01\ncontrols: [A.5.15]\n---\n",
         );
+        assert_eq!(r.check_rule(RULE, "2026-05-31").len(), 1);
         assert!(r.check_rule(RULE, "2026-06-01").is_empty());
+        assert!(r.check_rule(RULE, "2026-06-02").is_empty());
+        for status in ["draft", "retired"] {
+            let r = r.clone().file(
+                "policies/p.md",
+                &format!("---\nkind: policy\nid: POL-1\ntitle: P\nstatus: {status}\ncontrols: [A.5.15]\n---\n"),
+            );
+            assert_eq!(r.check_rule(RULE, "2026-06-01").len(), 1, "{status}");
+        }
     }
 
     #[test]
