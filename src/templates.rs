@@ -20,12 +20,25 @@ pub fn files(organisation: &str, date: NaiveDate) -> Vec<(String, String)> {
     soa.push_str(&format!(
         "owner: Information Security Manager\napproved: {date}\napproved-by: Top management\ncontrols:\n"
     ));
+    // A planned control needs a date by which it is implemented (6.1.3 e).
+    let target = later(12);
     for c in catalog::annex_a_2022() {
         soa.push_str(&format!(
-            "  - control: \"{}\"   # {}\n    applicable: true\n    justification: Included until the first risk assessment shows otherwise.\n    status: planned\n",
+            "  - control: \"{}\"   # {}\n    applicable: true\n    justification: Included until the first risk assessment shows otherwise.\n    status: planned\n    target-date: {target}\n",
             c.id, c.title
         ));
     }
+    soa.push_str(
+        "# Controls of your own beside Annex A (6.1.3 c): give each an id of your own\n\
+         # scheme; risks, policies and audits then name it in their `controls`.\n\
+         # additional-controls:\n\
+         #   - id: C-SEC-001\n\
+         #     title: Approved AI assistants\n\
+         #     refines: \"5.10\"\n\
+         #     justification: Why it is needed (the risks it treats).\n\
+         #     status: planned\n\
+         #     target-date: YYYY-MM-DD\n",
+    );
     vec![
         (
             "isms.yaml".into(),

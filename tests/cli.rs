@@ -656,6 +656,45 @@ fn init_then_check_on_the_same_day_finds_no_problems() {
     assert_eq!(doc["findings"], serde_json::json!([]));
 }
 
+/// The controls `init` writes as planned carry a target date a year on:
+/// silent until the look-ahead, then due soon, then overdue.
+#[test]
+fn the_planned_controls_of_a_new_repository_are_due_a_year_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("isms");
+    let out = run(isms_lint().arg("init").arg(&repo).args(["--date", DAY]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let states = |as_of: &str| -> Vec<String> {
+        let out = run(isms_lint().arg("check").arg(&repo).args([
+            "--as-of",
+            as_of,
+            "--format",
+            "json",
+            "--select",
+            "soa-implementation-overdue",
+        ]));
+        let doc: Value = serde_json::from_str(&out.stdout).unwrap();
+        let mut states: Vec<String> = doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                format!(
+                    "{} {}",
+                    f["state"].as_str().unwrap_or("-"),
+                    f["due"].as_str().unwrap_or("-")
+                )
+            })
+            .collect();
+        states.dedup();
+        states
+    };
+    assert!(states("2026-05-01").is_empty());
+    assert_eq!(states("2026-05-02"), ["due-soon 2026-06-01"]);
+    assert_eq!(states("2026-06-01"), ["due-soon 2026-06-01"]);
+    assert_eq!(states("2026-06-02"), ["overdue 2026-06-01"]);
+}
+
 #[test]
 fn check_finds_the_repository_from_a_subdirectory() {
     let dir = new_repo();

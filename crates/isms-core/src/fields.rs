@@ -150,7 +150,12 @@ mod tests {
         assert_eq!(paths(Kind::Audit, links), ["report"]);
         assert_eq!(
             paths(Kind::StatementOfApplicability, ids),
-            ["controls.*.policies.*"]
+            ["additional-controls.*.policies.*", "controls.*.policies.*"]
+        );
+        // An own control's id is a declaration; what it refines, a reference.
+        assert_eq!(
+            paths(Kind::StatementOfApplicability, controls),
+            ["additional-controls.*.refines", "controls.*.control"]
         );
         assert_eq!(paths(Kind::People, links), ["people.*.training.*.evidence"]);
         // The kind a reference must name is the model's too.

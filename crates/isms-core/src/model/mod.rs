@@ -258,7 +258,9 @@ fn example_id(kind: Kind) -> &'static str {
     }
 }
 
-/// Schema of an Annex A control id such as `5.15` or `A.8.13`. Numbers are
+/// Schema of a control id: an Annex A control such as `5.15` or `A.8.13`, or
+/// one of the organisation's own declared in the Statement of Applicability
+/// (`C-SEC-004`). Numbers are
 /// allowed so that `controls: [5.1, 8.13]` need not be quoted; the written
 /// text is kept (an unquoted `5.10` stays `5.10`).
 pub struct ControlIdSchema;
@@ -271,9 +273,30 @@ impl JsonSchema for ControlIdSchema {
     fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
         schemars::json_schema!({
             "type": ["string", "number"],
-            "description": "An ISO/IEC 27001:2022 Annex A control, such as `5.15` or `A.8.13`.",
-            "examples": ["5.15", "A.8.13"],
+            "description": "An ISO/IEC 27001:2022 Annex A control, such as `5.15` or `A.8.13`, or a control of the organisation's own declared in the Statement of Applicability's `additional-controls`, such as `C-SEC-004`.",
+            "examples": ["5.15", "A.8.13", "C-SEC-004"],
             REFERENCE_KEYWORD: "control"
+        })
+    }
+}
+
+/// Schema of the id of a control of the organisation's own, declared in the
+/// Statement of Applicability's `additional-controls`. A declaration, not a
+/// reference: the control-reference fields ([`ControlIdSchema`]) name it.
+pub struct OwnControlIdSchema;
+
+impl JsonSchema for OwnControlIdSchema {
+    fn schema_name() -> Cow<'static, str> {
+        "OwnControlId".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "description": "The id of a control of the organisation's own, such as `C-SEC-004` or `5.AI.1`: letters, digits and `. _ : / -`, not an Annex A number.",
+            "pattern": ID_PATTERN,
+            "minLength": 1,
+            "examples": ["C-SEC-004", "5.AI.1"]
         })
     }
 }

@@ -112,6 +112,8 @@ rules! {
     SoaControlMissing = "soa-control-missing" => documents::soa_control_missing::SoaControlMissing,
     SoaJustificationMissing = "soa-justification-missing" => documents::soa_justification_missing::SoaJustificationMissing,
     UnknownControl = "unknown-control" => documents::unknown_control::UnknownControl,
+    SoaControlWithoutEvidence = "soa-control-without-evidence" => documents::soa_control_without_evidence::SoaControlWithoutEvidence,
+    SoaImplementationOverdue = "soa-implementation-overdue" => documents::soa_implementation_overdue::SoaImplementationOverdue,
     RecordModifiedAfterClosure = "record-modified-after-closure" => history::record_modified_after_closure::RecordModifiedAfterClosure,
     RecordBackdated = "record-backdated" => history::record_backdated::RecordBackdated,
     WaiverExpired = "waiver-expired" => waivers::waiver_expired::WaiverExpired,

@@ -116,6 +116,11 @@ impl Rule for LegacyControlReference {
         // Most files hold no `A.` followed by a digit at all: look once per
         // file before walking its records' scalars.
         let mut candidates: Option<(FileId, bool)> = None;
+        // An organisation's own control may be numbered like a 2013 one
+        // (ISO/IEC 27018 numbers its controls `A.10.1`): a value that is
+        // such a declared id names it, not the 2013 edition.
+        let own = crate::catalog::OwnControls::of(repo);
+        let own_id = |text: &str| own.get(text.trim().trim_matches(['"', '\''])).is_some();
         for record in &repo.records {
             let file = repo.file(record.file);
             let has_candidates = match candidates {
@@ -132,6 +137,9 @@ impl Rule for LegacyControlReference {
             let mut spans = Vec::new();
             scalars(&record.node, &mut spans);
             for span in spans {
+                if !own.list.is_empty() && own_id(file.slice(span)) {
+                    continue;
+                }
                 for (start, end, level) in legacy_references(file.slice(span)) {
                     let at = Span::new(span.start + start, span.start + end);
                     if seen.insert((record.file, at.start)) {
@@ -428,6 +436,26 @@ mod tests {
                 "soa.yaml:7:29: warning[legacy-control-reference] `A.9.1.1` is an ISO/IEC 27001:2013 Annex A control; Annex A was renumbered in the 2022 edition, so this reference names no control of the standard the ISMS is kept against",
                 "soa.yaml:7:41: warning[legacy-control-reference] `A.9.1.2` is an ISO/IEC 27001:2013 Annex A control; Annex A was renumbered in the 2022 edition, so this reference names no control of the standard the ISMS is kept against",
             ]
+        );
+    }
+
+    #[test]
+    fn an_own_control_numbered_like_a_2013_one_is_not_reported() {
+        // ISO/IEC 27018 numbers its controls `A.10.1`, `A.11.13`: declared as
+        // the organisation's own, such an id names that control; the same
+        // text elsewhere in a sentence is still read as the 2013 edition.
+        let r = TestRepo::new()
+            .file(
+                "soa.yaml",
+                "kind: statement-of-applicability\nid: SOA\ntitle: SoA\nadditional-controls:\n  - id: A.10.1\n    title: Notification of a data breach involving PII\n    source: ISO/IEC 27018:2019\n",
+            )
+            .file(
+                "risks/r.yaml",
+                "kind: risk\nid: RISK-1\ntitle: T\ncontrols: [\"A.10.1\", A.10.1]\ndescription: Once A.10.1 of the 2013 edition.\n",
+            );
+        assert_eq!(
+            r.check_rule(RULE, "2026-01-01"),
+            ["risks/r.yaml:5:19: warning[legacy-control-reference] `A.10.1` is an ISO/IEC 27001:2013 Annex A control objective; Annex A was renumbered in the 2022 edition, so this reference names no control of the standard the ISMS is kept against"]
         );
     }
 

@@ -3,6 +3,8 @@
 pub mod document_unapproved;
 pub mod policy_review_overdue;
 pub mod soa_control_missing;
+pub mod soa_control_without_evidence;
+pub mod soa_implementation_overdue;
 pub mod soa_justification_missing;
 pub mod unknown_control;
 
@@ -69,4 +71,129 @@ fn kept_to_2013_edition(cx: &RuleContext<'_>) -> bool {
         || m.certification
             .as_ref()
             .is_some_and(|c| c.standard == Standard::Iso27001_2013)
+}
+
+/// A control the Statement of Applicability claims something of: an entry of
+/// its `controls` (Annex A) or of its `additional-controls` (the
+/// organisation's own), read from the YAML.
+struct Claim<'r> {
+    record: &'r Record,
+    entry: &'r Node,
+    /// Where the id is written.
+    span: crate::source::Span,
+    /// "Annex A 5.7 (Threat intelligence)", "the organisation's own control
+    /// C-SEC-004 (Customer-managed keys)".
+    name: String,
+    /// The key its references count under (see [`crate::catalog::OwnControls::key`]).
+    key: String,
+    /// `controls/4` or `additional-controls/0`: its path in the record.
+    path: String,
+}
+
+impl Claim<'_> {
+    /// The entry's `status`, as written.
+    fn status(&self) -> Option<&str> {
+        self.entry
+            .get("status")
+            .and_then(Node::as_text)
+            .map(str::trim)
+    }
+}
+
+/// Every applicable control of every Statement of Applicability: the Annex A
+/// entries marked `applicable: true`, and the organisation's own controls
+/// (included by being listed).
+fn applicable_claims(repo: &Repository) -> Vec<Claim<'_>> {
+    use crate::yaml::Typed;
+    let mut out = Vec::new();
+    for record in soas(repo) {
+        for (i, entry) in soa_entries(record).iter().enumerate() {
+            let applicable = entry
+                .get("applicable")
+                .and_then(|n| n.as_scalar())
+                .is_some_and(|s| s.typed() == Typed::Bool(true));
+            let Some(node) = entry.get("control").filter(|_| applicable) else {
+                continue;
+            };
+            let Some(id) = node.as_text().map(str::trim) else {
+                continue;
+            };
+            let Some(c) = crate::catalog::control(id) else {
+                continue; // unknown-control's
+            };
+            out.push(Claim {
+                record,
+                entry,
+                span: node.span,
+                name: format!("Annex A {} ({})", c.id, c.title),
+                key: c.id.clone(),
+                path: format!("controls/{i}"),
+            });
+        }
+        let own = record
+            .node
+            .get("additional-controls")
+            .and_then(Node::as_seq)
+            .unwrap_or_default();
+        for (i, entry) in own.iter().enumerate() {
+            let Some(node) = entry.get("id") else {
+                continue;
+            };
+            let Some(id) = node.as_text().map(str::trim).filter(|t| !t.is_empty()) else {
+                continue;
+            };
+            if crate::catalog::control(id).is_some() {
+                continue; // soa-control-missing's
+            }
+            let name = match entry.get("title").and_then(Node::as_text) {
+                Some(t) => format!("the organisation's own control {id} ({})", t.trim()),
+                None => format!("the organisation's own control {id}"),
+            };
+            out.push(Claim {
+                record,
+                entry,
+                span: node.span,
+                name,
+                key: id.to_owned(),
+                path: format!("additional-controls/{i}"),
+            });
+        }
+    }
+    out
+}
+
+/// The control-reference fields of a kind, as `/`-paths of the values to
+/// ask [`RuleContext::unread`] about (`scope/controls`, `findings`).
+fn control_field_paths(kind: Kind) -> Vec<String> {
+    crate::fields::of(kind)
+        .iter()
+        .filter(|f| f.reference == crate::fields::Reference::Control)
+        .map(|f| {
+            f.path
+                .iter()
+                .take_while(|s| **s != "*")
+                .copied()
+                .collect::<Vec<_>>()
+                .join("/")
+        })
+        .collect()
+}
+
+/// Every control named by a control-reference field of `record`, found
+/// from the model, under its key (see [`crate::catalog::OwnControls::key`]).
+fn control_references(
+    record: &Record,
+    own: &crate::catalog::OwnControls<'_>,
+    mut each: impl FnMut(String),
+) {
+    for field in crate::fields::of(record.kind)
+        .iter()
+        .filter(|f| f.reference == crate::fields::Reference::Control)
+    {
+        for m in record.node.matching(&field.path) {
+            if let Some(key) = m.node.as_text().and_then(|t| own.key(t)) {
+                each(key.to_owned());
+            }
+        }
+    }
 }

@@ -27,7 +27,10 @@ missing, by number and title; a control listed a second time is reported at the 
 Applicability at all gets one finding, at the top of `isms.yaml` (or at `paths.soa`). Ids \
 that are not 2022 controls are `unknown-control`'s findings. While an ISMS is still kept \
 against the 2013 edition (alone in `standards`, or certified to it) and its transition lasts \
-(until 31 October 2025), its SoA is not compared with the 2022 catalogue.",
+(until 31 October 2025), its SoA is not compared with the 2022 catalogue.\n\n\
+Controls of the organisation's own are declared apart, in `additional-controls`, and are not \
+Annex A controls to be listed: one declared under an Annex A number (`id: \"8.13\"`), or \
+declared twice, is reported at its `id`.",
     why: "6.1.3 d requires a Statement of Applicability that contains the necessary controls, \
 the justification for including them, whether they are implemented, and the justification \
 for excluding any Annex A control — so every Annex A control is in it, included or excluded. \
@@ -350,6 +353,10 @@ impl Rule for SoaControlMissing {
             cx.emit(f);
         }
 
+        if !edition_2013 {
+            own_controls(cx);
+        }
+
         if !any && !repo.records.is_empty() && !repo.paths.contains(&repo.manifest.paths.soa) {
             let f = cx
                 .finding(repo.manifest_file, repo.manifest_span(&["paths", "soa"]))
@@ -361,6 +368,52 @@ impl Rule for SoaControlMissing {
                 .key("soa");
             cx.emit(f);
         }
+    }
+}
+
+/// The organisation's own controls: each declared once, and none under the
+/// number of an Annex A control, which its entry in `controls` is for.
+fn own_controls(cx: &mut RuleContext<'_>) {
+    let own = catalog::OwnControls::of(cx.repo);
+    let mut first: HashMap<&str, &catalog::OwnControl<'_>> = HashMap::new();
+    for c in &own.list {
+        let (message, key, related) = if let Some(annex) = catalog::control(c.id) {
+            (
+                format!(
+                    "`{}` is declared as a control of the organisation's own, but it is Annex A {} ({}): list it in `controls`, and give a control of your own an id of your own scheme",
+                    c.id, annex.id, annex.title
+                ),
+                format!("own-annex-a/{}", annex.id),
+                None,
+            )
+        } else if let Some(earlier) = first.get(c.id) {
+            let line = cx
+                .repo
+                .file(earlier.record.file)
+                .line_col(earlier.span.start)
+                .line;
+            (
+                format!(
+                    "The organisation's own control `{}` is declared twice (first in {}, line {line}): keep one declaration per control",
+                    c.id,
+                    soa_name(earlier.record)
+                ),
+                format!("own-duplicate/{}", c.id),
+                Some((earlier.record.file, earlier.span)),
+            )
+        } else {
+            first.insert(c.id, c);
+            continue;
+        };
+        let mut f = cx
+            .finding(c.record.file, c.span)
+            .message(message)
+            .record(c.record.id.as_deref())
+            .key(key);
+        if let Some((file, span)) = related {
+            f = f.related(file, span, "first declared here");
+        }
+        cx.emit(f);
     }
 }
 
@@ -448,6 +501,27 @@ mod tests {
             r.check_rule(RULE, "2025-06-01"),
             ["soa.yaml:379:14: error[soa-control-missing] Annex A 5.15 (Access control) is listed twice in the Statement of Applicability SOA (first on line 63): keep one entry per control, so that its applicability and status cannot contradict each other"]
         );
+    }
+
+    #[test]
+    fn own_controls_beside_annex_a() {
+        let r = repo(
+            &[],
+            "additional-controls:\n  - id: C-SEC-004\n    title: Keys\n  - id: A.8.13\n    title: Backups\n  - id: C-SEC-004\n    title: Keys again\n",
+        );
+        assert_eq!(
+            r.check_rule(RULE, "2025-06-01"),
+            [
+                "soa.yaml:382:9: error[soa-control-missing] `A.8.13` is declared as a control of the organisation's own, but it is Annex A 8.13 (Information backup): list it in `controls`, and give a control of your own an id of your own scheme",
+                "soa.yaml:384:9: error[soa-control-missing] The organisation's own control `C-SEC-004` is declared twice (first in the Statement of Applicability SOA, line 380): keep one declaration per control",
+            ]
+        );
+        // Own controls are no Annex A controls missing or listed twice.
+        let clean = repo(
+            &[],
+            "additional-controls:\n  - id: C-SEC-004\n    title: Keys\n  - id: 5.AI.1\n    title: AI tools\n    refines: \"5.10\"\n",
+        );
+        assert!(clean.check_rule(RULE, "2025-06-01").is_empty());
     }
 
     #[test]

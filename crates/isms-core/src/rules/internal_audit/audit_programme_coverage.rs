@@ -3,6 +3,7 @@ use std::collections::BTreeSet;
 use chrono::NaiveDate;
 
 use super::{internal_audits, main_clause, AUDIT_FIELDS};
+use crate::catalog::OwnControls;
 use crate::finding::{Finding, Severity};
 use crate::interval::Interval;
 use crate::model::{normalise_control, Kind, Standard};
@@ -31,7 +32,8 @@ static META: RuleMeta = RuleMeta {
 cycle, from `certification.decision` to `certification.expiry`, and checks that it covers:\n\n\
 - each of clauses 4 to 10 (a scope clause such as `9.2` covers clause 9);\n\
 - every control of the Statement of Applicability marked `applicable: true` (`5.15` and \
-`A.5.15` are the same control).\n\n\
+`A.5.15` are the same control), and every control of the organisation's own listed in its \
+`additional-controls` (named in a scope by its declared id, such as `C-SEC-004`).\n\n\
 In the cycle's final 6 months a warning lists what is not yet covered; once the cycle has \
 ended (the day of the check is after the expiry) the list is an error. Clauses are reported at \
 `certification.decision`, controls at the Statement of Applicability's `controls`. Without a \
@@ -203,7 +205,7 @@ impl Rule for AuditProgrammeCoverage {
         &META
     }
 
-    fn check(&self, cx: &mut RuleContext<'_>) {
+    fn check<'a>(&self, cx: &mut RuleContext<'a>) {
         // An audit that could not be read may be the one that covered a
         // clause or control: its cause is reported where it is.
         if cx
@@ -222,6 +224,10 @@ impl Rule for AuditProgrammeCoverage {
         }
         let ended = cx.as_of > cycle.end;
 
+        // A control counts under its Annex A id without `A.`, or under the
+        // id the organisation declared for one of its own.
+        let own = OwnControls::of(cx.repo);
+        let key = |c: &'a str| own.key(c).unwrap_or_else(|| normalise_control(c));
         let mut clauses = BTreeSet::new();
         let mut controls = BTreeSet::new();
         for a in &audits {
@@ -229,7 +235,7 @@ impl Rule for AuditProgrammeCoverage {
                 continue;
             }
             clauses.extend(a.audit.scope.clauses.iter().filter_map(|c| main_clause(c)));
-            controls.extend(a.audit.scope.controls.iter().map(|c| normalise_control(c)));
+            controls.extend(a.audit.scope.controls.iter().map(|c| key(c)));
         }
 
         let when = if ended {
@@ -276,8 +282,14 @@ impl Rule for AuditProgrammeCoverage {
         let mut applicable = 0;
         for (record, soa) in cx.repo.soas() {
             let mut gaps = Vec::new();
-            for entry in soa.controls.iter().filter(|c| c.applicable) {
-                let id = normalise_control(&entry.control);
+            let annex_a = soa
+                .controls
+                .iter()
+                .filter(|c| c.applicable)
+                .map(|c| normalise_control(&c.control));
+            // The organisation's own controls are included by being listed.
+            let additional = soa.additional_controls.iter().map(|c| c.id.trim());
+            for id in annex_a.chain(additional) {
                 if !seen.insert(id) {
                     continue;
                 }
@@ -465,6 +477,28 @@ mod tests {
                 "isms.yaml:7:13: warning[audit-programme-coverage] The certification cycle from 2024-02-16 ends on 2027-02-15 (in 137 days): no completed internal audit has covered clauses 6, 8",
                 "soa.yaml:4:1: warning[audit-programme-coverage] The certification cycle from 2024-02-16 ends on 2027-02-15 (in 137 days): no completed internal audit has covered 3 of the 6 applicable controls of the Statement of Applicability: 5.7, 5.9, 8.23",
             ]
+        );
+    }
+
+    #[test]
+    fn controls_of_the_organisations_own_count() {
+        let own = "additional-controls:\n  - id: C-SEC-004\n    title: Customer-managed keys\n  - id: 5.AI.1\n    title: Approved AI tools\n  - id: A.10.1\n    title: PII breach notification\n";
+        let r = |controls: &str| {
+            let soa = format!("{}{own}", soa(&[("5.7", true)]));
+            repo(&[ia("IA-1", "2024-05-01", ALL_CLAUSES, controls)], &[]).file("soa.yaml", &soa)
+        };
+        assert_eq!(
+            r("\"5.7\", C-SEC-004").check_rule(RULE, "2026-10-01"),
+            ["soa.yaml:4:1: warning[audit-programme-coverage] The certification cycle from 2024-02-16 ends on 2027-02-15 (in 137 days): no completed internal audit has covered 2 of the 4 applicable controls of the Statement of Applicability: 5.AI.1, A.10.1"]
+        );
+        // An own id is its own: `A.10.1` is not `10.1`, and `c-sec-004` is
+        // not `C-SEC-004`.
+        assert!(r("\"5.7\", C-SEC-004, \" 5.AI.1\", A.10.1")
+            .check_rule(RULE, "2026-10-01")
+            .is_empty());
+        assert_eq!(
+            r("\"5.7\", c-sec-004, 5.AI.1, A.10.1").check_rule(RULE, "2026-10-01")[0],
+            "soa.yaml:4:1: warning[audit-programme-coverage] The certification cycle from 2024-02-16 ends on 2027-02-15 (in 137 days): no completed internal audit has covered 1 of the 4 applicable controls of the Statement of Applicability: C-SEC-004"
         );
     }
 
