@@ -546,19 +546,33 @@ fn generate(dir: &Path, n: usize) -> Stats {
 
     // Control activities, each performed every month of 2025 (a register of
     // performances per activity), with the evidence they ask for.
-    register(&mut w, "activities", "control-activity", control_activities, 50, |i| {
-        format!(
+    register(
+        &mut w,
+        "activities",
+        "control-activity",
+        control_activities,
+        50,
+        |i| {
+            format!(
             "  - id: ACT-{i:04}\n    title: Control activity {i}\n    controls: [\"8.{}\"]\n    owner: CISO\n    every: 1 month\n    warn: 7 days\n    start: 2025-01-01\n    evidence: [report]\n",
             1 + i % 34
         )
-    });
-    register(&mut w, "activities/performed", "control-performance", performances, 10, |i| {
-        format!(
+        },
+    );
+    register(
+        &mut w,
+        "activities/performed",
+        "control-performance",
+        performances,
+        10,
+        |i| {
+            format!(
             "  - id: PERF-{i:06}\n    activity: ACT-{:04}\n    date: 2025-{:02}-05\n    performed-by: CISO\n    outcome: pass\n    evidence:\n      - name: report\n        link: https://tickets.example/ISMS-{i}\n",
             (i / 10) % control_activities.max(1),
             1 + i % 10
         )
-    });
+        },
+    );
 
     let single = risks / 3;
     for i in 0..single {

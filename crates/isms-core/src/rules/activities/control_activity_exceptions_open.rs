@@ -168,19 +168,20 @@ mod tests {
     const ACTIVITY: &str = "kind: control-activity\nid: ACT-1\ntitle: Backup restore test\ncontrols: [\"8.13\"]\nevery: 3 months\nstart: 2024-01-01\n";
 
     fn repo(performances: &str) -> TestRepo {
-        TestRepo::new()
-            .file("activities/act.yaml", ACTIVITY)
-            .file(
-                "activities/perf.yaml",
-                &format!("kind: control-performance\nentries:\n{performances}"),
-            )
+        TestRepo::new().file("activities/act.yaml", ACTIVITY).file(
+            "activities/perf.yaml",
+            &format!("kind: control-performance\nentries:\n{performances}"),
+        )
     }
 
     fn perf(id: &str, date: &str, outcome: &str, extra: &str) -> String {
-        format!("  - id: {id}\n    activity: ACT-1\n    date: {date}\n    outcome: {outcome}\n{extra}")
+        format!(
+            "  - id: {id}\n    activity: ACT-1\n    date: {date}\n    outcome: {outcome}\n{extra}"
+        )
     }
 
-    const EXCEPTIONS: &str = "    exceptions:\n      - The CRM restore took 9 hours against a 4-hour objective.\n";
+    const EXCEPTIONS: &str =
+        "    exceptions:\n      - The CRM restore took 9 hours against a 4-hour objective.\n";
 
     #[test]
     fn exceptions_without_a_reaction_once_the_grace_has_passed() {
@@ -188,7 +189,10 @@ mod tests {
         let r = repo(&perf("P-1", "2028-02-29", "exceptions", EXCEPTIONS));
         assert!(r.check_rule(RULE, "2028-02-29").is_empty());
         assert!(r.check_rule(RULE, "2028-03-13").is_empty());
-        assert!(r.check_rule(RULE, "2028-03-14").is_empty(), "the last day of the grace");
+        assert!(
+            r.check_rule(RULE, "2028-03-14").is_empty(),
+            "the last day of the grace"
+        );
         assert_eq!(
             r.check_rule(RULE, "2028-03-15"),
             ["activities/perf.yaml:6:14: error[control-activity-exceptions-open] The reaction to control performance P-1 of ACT-1 on 2028-02-29 is overdue: it was due on 2028-03-14 (1 day ago); it found an exception (The CRM restore took 9 hours against a 4-hour objective.), and no corrective action or later performance refers to it: clause 10.2 a requires a reaction to it"]
@@ -205,12 +209,19 @@ mod tests {
 
     #[test]
     fn failed_and_many_exceptions_are_worded_and_a_pass_is_silent() {
-        let r = repo(&[
-            perf("P-1", "2025-03-31", "failed", ""),
-            perf("P-2", "2025-06-30", "exceptions", "    exceptions: [a, b]\n"),
-            perf("P-3", "2025-09-30", "pass", ""),
-        ]
-        .concat());
+        let r = repo(
+            &[
+                perf("P-1", "2025-03-31", "failed", ""),
+                perf(
+                    "P-2",
+                    "2025-06-30",
+                    "exceptions",
+                    "    exceptions: [a, b]\n",
+                ),
+                perf("P-3", "2025-09-30", "pass", ""),
+            ]
+            .concat(),
+        );
         let got = r.check_rule(RULE, "2025-10-01");
         assert_eq!(got.len(), 2, "{got:#?}");
         assert!(got[0].contains("P-1 of ACT-1 on 2025-03-31 is overdue: it was due on 2025-04-14 (170 days ago); it failed, and"));

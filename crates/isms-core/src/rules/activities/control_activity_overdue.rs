@@ -226,8 +226,7 @@ mod tests {
     #[test]
     fn day_before_of_and_after_the_due_date() {
         let r = repo("1 month", "2025-01-01", &["2025-01-20", "2025-02-14"]).horizon_days(7);
-        let reason =
-            "last performed on 2025-02-14 (P-1), and the activity is done every 1 month";
+        let reason = "last performed on 2025-02-14 (P-1), and the activity is done every 1 month";
         assert!(r.check_rule(RULE, "2025-02-14").is_empty());
         assert!(r.check_rule(RULE, "2025-03-06").is_empty());
         assert!(r.check_rule(RULE, "2025-03-07")[0].contains("is due in 7 days (on 2025-03-14)"));
@@ -274,7 +273,10 @@ mod tests {
     #[test]
     fn the_activity_sets_its_own_warning_window() {
         let r = TestRepo::new()
-            .file("activities/act.yaml", &activity("1 year", "2025-01-01", "warn: 60 days\n"))
+            .file(
+                "activities/act.yaml",
+                &activity("1 year", "2025-01-01", "warn: 60 days\n"),
+            )
             .file("activities/perf.yaml", &performances(&[]));
         assert!(r.check_rule(RULE, "2025-11-01").is_empty());
         assert!(r.check_rule(RULE, "2025-11-02")[0].contains("is due in 60 days (on 2026-01-01)"));
@@ -325,14 +327,17 @@ mod tests {
         let lapses: Vec<_> = all
             .iter()
             .filter(|l| {
-                l.contains("[control-activity-overdue]") || l.contains("[phishing-simulation-overdue]")
+                l.contains("[control-activity-overdue]")
+                    || l.contains("[phishing-simulation-overdue]")
             })
             .collect();
         assert_eq!(lapses.len(), 1, "{all:#?}");
         assert!(lapses[0].contains("[phishing-simulation-overdue]"));
         // With the awareness rule off, this rule reports it, from the same
         // awareness activity.
-        let off = r.manifest("organisation:\n  name: T\nlint:\n  rules:\n    phishing-simulation-overdue: off\n");
+        let off = r.manifest(
+            "organisation:\n  name: T\nlint:\n  rules:\n    phishing-simulation-overdue: off\n",
+        );
         assert_eq!(
             off.check_rule(RULE, "2025-06-01"),
             ["awareness/2025.yaml:6:11: error[control-activity-overdue] The next performance of control activity ACT-1 (Privileged access review) is overdue: it was due on 2025-05-10 (22 days ago); last performed on 2025-02-10 (PH-1), and the activity is done every 3 months"]

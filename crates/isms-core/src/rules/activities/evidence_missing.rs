@@ -219,7 +219,9 @@ mod tests {
         assert!(none.check_rule(RULE, "2028-02-29").is_empty());
         assert_eq!(none.check_rule(RULE, "2028-03-01").len(), 2);
         // The item listed, the other still missing: at the `evidence` key.
-        let one = repo("    evidence:\n      - name: sign-off\n        link: https://tickets.example/ISMS-1\n");
+        let one = repo(
+            "    evidence:\n      - name: sign-off\n        link: https://tickets.example/ISMS-1\n",
+        );
         assert_eq!(
             one.check_rule(RULE, "2028-03-31"),
             ["activities/perf.yaml:8:7: error[evidence-missing] The `access export` of control performance P-1 is overdue: it was due on 2028-03-14 (17 days ago); ACT-1 asks every performance for it, and none is listed under the performance's `evidence` (performed on 2028-02-29)"]
@@ -249,7 +251,9 @@ mod tests {
             ]
         );
         // With this rule off, broken-reference reports the missing file.
-        let off = r.clone().manifest("organisation:\n  name: T\nlint:\n  rules:\n    evidence-missing: off\n");
+        let off = r
+            .clone()
+            .manifest("organisation:\n  name: T\nlint:\n  rules:\n    evidence-missing: off\n");
         let broken = off.check_rule("broken-reference", "2028-03-01");
         assert_eq!(broken.len(), 2, "{broken:#?}");
         // A performance dated later is not this rule's yet: its links are
