@@ -56,6 +56,7 @@ pub(crate) fn is_required_evidence(
     activity
         .evidence
         .iter()
+        .filter(|name| !name.trim().is_empty())
         .any(|name| p.evidence_for(name).is_some_and(|(i, _)| i == index))
 }
 

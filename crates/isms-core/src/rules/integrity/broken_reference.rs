@@ -25,7 +25,9 @@ relative link to evidence: `evidence:` lists, an audit's `report`, a review's `m
 training record's `evidence`, and links in the body of Markdown records. An id must name a \
 record of the expected kind; a link must name a file in the repository (in a git repository: \
 a tracked file). URLs are not fetched. An id written in a file that could not be read or \
-parsed is not reported: that file's own finding is the one cause.",
+parsed is not reported: that file's own finding is the one cause. A control performance's \
+link to evidence its activity asks for is left to `evidence-missing` (unless that rule is \
+off), so a missing file is one finding.",
     why: "\"Show me the evidence\" is the auditor's first question. A corrective action whose \
 source finding does not exist, or a policy that links to a deleted procedure, is a chain of \
 evidence with a missing link — found by the auditor, at the worst moment, instead of by you.",
