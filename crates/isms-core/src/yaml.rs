@@ -70,6 +70,14 @@ pub struct Match<'n, 'p> {
     indices: Vec<usize>,
 }
 
+impl Match<'_, '_> {
+    /// The index taken for each `*` of the pattern: `[2, 0]` for
+    /// `findings[2].actions[0]`.
+    pub fn indices(&self) -> &[usize] {
+        &self.indices
+    }
+}
+
 /// The node's path, such as `findings[2].actions[0]`.
 impl std::fmt::Display for Match<'_, '_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

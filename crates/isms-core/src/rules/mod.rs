@@ -23,6 +23,7 @@ pub mod identity;
 pub mod integrity;
 pub mod internal_audit;
 pub mod management_review;
+pub mod people;
 pub mod risk;
 pub mod schedule;
 pub mod waivers;
@@ -113,6 +114,8 @@ rules! {
     RecordBackdated = "record-backdated" => history::record_backdated::RecordBackdated,
     WaiverExpired = "waiver-expired" => waivers::waiver_expired::WaiverExpired,
     WaiverUnused = "waiver-unused" => waivers::waiver_unused::WaiverUnused,
+    OwnerLeft = "owner-left" => people::owner_left::OwnerLeft,
+    UnknownPerson = "unknown-person" => people::unknown_person::UnknownPerson,
 }
 
 impl RuleId {
@@ -181,10 +184,12 @@ pub enum Category {
     Waivers,
     /// Evidence from the git history.
     History,
+    /// People and roles, against the roster (5.3).
+    People,
 }
 
 impl Category {
-    pub const ALL: [Category; 10] = [
+    pub const ALL: [Category; 11] = [
         Category::Integrity,
         Category::Certification,
         Category::InternalAudit,
@@ -195,6 +200,7 @@ impl Category {
         Category::Documents,
         Category::Waivers,
         Category::History,
+        Category::People,
     ];
 
     pub const fn as_str(self) -> &'static str {
@@ -209,6 +215,7 @@ impl Category {
             Category::Documents => "documents",
             Category::Waivers => "waivers",
             Category::History => "history",
+            Category::People => "people",
         }
     }
 
@@ -224,6 +231,7 @@ impl Category {
             Category::Documents => "Documents and Statement of Applicability",
             Category::Waivers => "Waivers",
             Category::History => "History",
+            Category::People => "People and roles",
         }
     }
 }
