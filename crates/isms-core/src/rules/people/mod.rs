@@ -283,9 +283,10 @@ pub fn held_on(m: &Mention<'_>, day: NaiveDate) -> Option<String> {
     }
 }
 
-/// Whether the roster could not be read in full: a people record that
-/// could not be typed, or a person's id, name, email or role that was
-/// rejected. A name that matches no one may then name the person lost.
+/// Whether a person's id, name, email or role in the roster was rejected
+/// (or a whole people record): a name that matches no one may then name
+/// the person lost. Files lost to a parse error are
+/// [`crate::rules::RuleContext::unread`]'s to find.
 pub fn roster_unread(repo: &Repository) -> bool {
     repo.records
         .iter()

@@ -222,6 +222,21 @@ mod tests {
     }
 
     #[test]
+    fn a_last_day_at_the_end_of_a_month() {
+        // Bob's last day is 31 January; the first day without him is 1 February.
+        let r = repo(
+            "risks/r1.yaml",
+            "kind: risk\nid: RISK-1\ntitle: T\nowner: bob\n",
+        );
+        assert!(r.check_rule(RULE, "2024-01-30").is_empty());
+        assert!(r.check_rule(RULE, "2024-01-31").is_empty());
+        assert_eq!(
+            r.check_rule(RULE, "2024-02-01"),
+            ["risks/r1.yaml:4:8: error[owner-left] bob (Bob Stone) left on 2024-01-31 but still owns risk RISK-1; clause 6.1.2 c 2 requires every risk to have an owner with the accountability and authority to manage it"]
+        );
+    }
+
+    #[test]
     fn a_closed_risk_or_one_not_yet_identified_is_not_owned() {
         assert!(risk("status: closed\n")
             .check_rule(RULE, "2024-03-01")

@@ -1,6 +1,6 @@
 use crate::fields::Field;
 use crate::finding::Severity;
-use crate::model::Standard;
+use crate::model::{Kind, Standard};
 use crate::repository::Record;
 use crate::rules::people::{self, Mention, Named, Roster};
 use crate::rules::{Category, Rule, RuleContext, RuleId, RuleMeta};
@@ -101,7 +101,7 @@ impl Rule for UnknownPerson {
         let repo = cx.repo;
         // A roster that could not be read in full may hold the person: the
         // cause is reported where it is.
-        if people::roster_unread(repo) {
+        if people::roster_unread(repo) || cx.unread(Kind::People, &[]).is_some() {
             return;
         }
         let Some(roster) = Roster::new(repo) else {
@@ -300,6 +300,18 @@ mod tests {
             .file(
                 "risks/r1.yaml",
                 "kind: risk\nid: RISK-1\ntitle: T\nowner: Jane Smith\n",
+            );
+        assert!(r.check_rule(RULE, "2025-06-01").is_empty());
+        // Nor when a second roster file could not be parsed.
+        let r = TestRepo::new()
+            .file("people.yaml", PEOPLE)
+            .file(
+                "people-contractors.yaml",
+                "kind: people\nid: CONTRACTORS\npeople: [\n",
+            )
+            .file(
+                "risks/r1.yaml",
+                "kind: risk\nid: RISK-1\ntitle: T\nowner: Carl Contractor\n",
             );
         assert!(r.check_rule(RULE, "2025-06-01").is_empty());
         // An impossible `left` date hides no one.
