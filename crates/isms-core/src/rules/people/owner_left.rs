@@ -37,9 +37,9 @@ at the owner field. Without a roster nothing is checked.",
 relevant to information security, and 6.1.2 c 2 requires a risk owner for every risk: a \
 person with the accountability and authority to manage it. When the owner leaves, the \
 assignment goes with them — the risk is reviewed by no one, the action is done by no one, \
-the control is operated by no one — while the records still look owned. Reassigning on \
-every leave is part of the leavers' process (Annex A 6.5); an auditor sampling risks and \
-actions finds the names of people who are gone.",
+the control is operated by no one — while the records still look owned. An auditor sampling \
+risks, controls and actions finds the names of people who are gone; reassigning what a person \
+owns belongs in the process for leavers and movers.",
     example: crate::rules::Example::new(
         &[
             (
