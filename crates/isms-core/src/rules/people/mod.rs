@@ -220,8 +220,9 @@ pub fn is_certification_body_person(m: &Mention<'_>) -> bool {
 /// audit. `None` for a past act (an approval, an acceptance, a completed
 /// audit, an attendance) and for a record no longer live on `day`.
 ///
-/// A record kind without a case here whose field is named `owner` is live:
-/// the owner of a record answers for it until the record says otherwise.
+/// Any other field named `owner` or `…-owner` (of a kind without a case
+/// here, or added to a kind later) makes its person own the record while
+/// [`record_live`] says it is.
 pub fn held_on(m: &Mention<'_>, day: NaiveDate) -> Option<String> {
     let path = m.field.path.as_slice();
     let record = m.record;
@@ -246,10 +247,16 @@ pub fn held_on(m: &Mention<'_>, day: NaiveDate) -> Option<String> {
         (RecordData::CorrectiveAction(a), ["owner"]) => a
             .is_open_on(day)
             .then(|| format!("still owns open corrective action {id}")),
-        (RecordData::Audit(a), ["auditor"] | ["audit-team", "*"]) => (a.audit_type
-            == crate::model::AuditType::Internal
-            && a.status_on(day) == AuditStatus::Planned)
-            .then(|| format!("is still the auditor of planned internal audit {id}")),
+        (RecordData::Audit(a), ["auditor"] | ["audit-team", "*"]) => {
+            let planned = a.audit_type == crate::model::AuditType::Internal
+                && a.status_on(day) == AuditStatus::Planned;
+            let role = if path[0] == "auditor" {
+                "the auditor"
+            } else {
+                "on the audit team"
+            };
+            planned.then(|| format!("is still {role} of planned internal audit {id}"))
+        }
         (RecordData::ManagementReview(r), ["decisions", "*", "owner"]) => {
             let i = *m.at.indices().first()?;
             let d = r.decisions.get(i)?;
@@ -261,25 +268,38 @@ pub fn held_on(m: &Mention<'_>, day: NaiveDate) -> Option<String> {
                 )
             })
         }
-        (
-            RecordData::Policy(_)
-            | RecordData::StatementOfApplicability(_)
-            | RecordData::Risk(_)
-            | RecordData::CorrectiveAction(_)
-            | RecordData::Audit(_)
-            | RecordData::ManagementReview(_)
-            | RecordData::AwarenessActivity(_)
-            | RecordData::People(_),
-            _,
-        ) => None,
-        #[allow(unreachable_patterns)]
-        (_, path) if path.last() == Some(&"owner") => Some(
-            format!("still owns {} {id}", record.kind)
-                .trim_end()
-                .to_owned(),
-        ),
-        #[allow(unreachable_patterns)]
+        // Any other owner field, of a kind added later or a field added to
+        // a kind: its person owns the record while it is live.
+        (data, path) if path.last().is_some_and(|f| is_owner_field(f)) => record_live(data, day)
+            .then(|| {
+                let what = match path {
+                    ["owner"] => String::new(),
+                    _ => format!(" (`{}`)", m.at),
+                };
+                format!("still owns {}{what}", record.label())
+            }),
         _ => None,
+    }
+}
+
+/// A field that names an owner: `owner`, `risk-owner`, `process-owner`.
+fn is_owner_field(name: &str) -> bool {
+    name == "owner" || name.ends_with("-owner")
+}
+
+/// Whether a record is live on `day`: still to be owned by someone. A kind
+/// with a lifecycle says here when it ends; one without is live.
+fn record_live(data: &RecordData, day: NaiveDate) -> bool {
+    match data {
+        RecordData::Policy(p) => p.status_on(day) != crate::model::DocumentStatus::Retired,
+        RecordData::Risk(r) => r.is_open() && r.identified.is_none_or(|d| d <= day),
+        RecordData::CorrectiveAction(a) => a.is_open_on(day),
+        RecordData::Audit(a) => a.status_on(day) == AuditStatus::Planned,
+        RecordData::ManagementReview(r) => r.status_on(day) == ReviewStatus::Planned,
+        RecordData::AwarenessActivity(a) => {
+            a.status_on(day) == crate::model::ActivityStatus::Planned
+        }
+        _ => true,
     }
 }
 
