@@ -25,6 +25,9 @@ pub enum Named<'a> {
     Person(&'a Person),
     /// A role of the roster, held by these people.
     Role(Vec<&'a Person>),
+    /// A name (or id, or email) several people of the roster share: which
+    /// one is meant cannot be told.
+    Namesakes(Vec<&'a Person>),
     /// Someone outside the organisation, listed under `external`: known,
     /// but not a member of staff who can leave.
     External,
@@ -38,7 +41,9 @@ pub enum Named<'a> {
 pub struct Roster<'a> {
     people: Vec<&'a Person>,
     /// Normalised id, name or email → the person's index.
-    by_name: HashMap<String, usize>,
+    /// Normalised id, name or email → the indices of the people it names
+    /// (two people may share a name).
+    by_name: HashMap<String, Vec<usize>>,
     /// Normalised role → the indices of the people who hold it.
     by_role: HashMap<String, Vec<usize>>,
     /// Every normalised id, name, email and role of the external people.
@@ -72,7 +77,10 @@ impl<'a> Roster<'a> {
                 ]);
                 let names = [Some(&person.id), Some(&person.name), person.email.as_ref()];
                 for name in names.into_iter().flatten() {
-                    roster.by_name.entry(normalise(name)).or_insert(i);
+                    let named = roster.by_name.entry(normalise(name)).or_default();
+                    if !named.contains(&i) {
+                        named.push(i);
+                    }
                 }
                 if let Some(role) = &person.role {
                     for r in role_names(role) {
@@ -112,8 +120,12 @@ impl<'a> Roster<'a> {
     /// Who `written` names: a person by id, name or email first, else a role.
     pub fn named(&self, written: &str) -> Named<'a> {
         let n = normalise(written);
-        if let Some(&i) = self.by_name.get(&n) {
-            return Named::Person(self.people[i]);
+        match self.by_name.get(&n).map(Vec::as_slice) {
+            Some(&[i]) => return Named::Person(self.people[i]),
+            Some(several) if !several.is_empty() => {
+                return Named::Namesakes(several.iter().map(|&i| self.people[i]).collect())
+            }
+            _ => {}
         }
         match self.by_role.get(&n) {
             Some(holders) => Named::Role(holders.iter().map(|&i| self.people[i]).collect()),

@@ -148,7 +148,10 @@ fn left(roster: &Roster<'_>, m: &Mention<'_>, day: NaiveDate) -> Option<Left> {
     let named = roster.named(written);
     let gone = match &named {
         Named::Person(p) => has_left(p, day),
-        Named::Role(holders) => !holders.is_empty() && holders.iter().all(|p| has_left(p, day)),
+        // Only when whichever of them is meant has left.
+        Named::Role(holders) | Named::Namesakes(holders) => {
+            !holders.is_empty() && holders.iter().all(|p| has_left(p, day))
+        }
         Named::Unknown | Named::External => false,
     };
     if !gone {
@@ -174,6 +177,16 @@ fn left(roster: &Roster<'_>, m: &Mention<'_>, day: NaiveDate) -> Option<Left> {
                 many => format!("its holders, {}", list_and(many)),
             };
             format!("The role `{written}` {held}, but no one in post holds it: {whom}")
+        }
+        Named::Namesakes(same) => {
+            let left: Vec<String> = same
+                .iter()
+                .map(|p| p.left.expect("has left").to_string())
+                .collect();
+            format!(
+                "Everyone in the roster named `{written}` has left (on {}) but {held}",
+                list_and(&left)
+            )
         }
         Named::Unknown | Named::External => return None,
     };
@@ -297,6 +310,20 @@ mod tests {
         assert_eq!(
             r.check_rule(RULE, "2024-03-31"),
             ["soa.yaml:10:12: error[owner-left] The role `Head of IT` still owns control 5.18, but no one in post holds it: its only holder, Jane Smith (left on 2024-02-29); clause 5.3 requires the responsibilities for information security to be assigned to people who can carry them"]
+        );
+    }
+
+    #[test]
+    fn a_name_two_people_share_is_a_leaver_only_when_both_have_left() {
+        let namesakes = |left: &str| {
+            TestRepo::new()
+                .file("people.yaml", &format!("kind: people\nid: ROSTER\npeople:\n  - id: sam1\n    name: Sam Lee\n    left: 2024-01-31\n  - id: sam2\n    name: Sam Lee\n{left}"))
+                .file("risks/r1.yaml", "kind: risk\nid: RISK-1\ntitle: T\nowner: Sam Lee\n")
+        };
+        assert!(namesakes("").check_rule(RULE, "2024-03-01").is_empty());
+        assert_eq!(
+            namesakes("    left: 2024-02-29\n").check_rule(RULE, "2024-03-01"),
+            ["risks/r1.yaml:4:8: error[owner-left] Everyone in the roster named `Sam Lee` has left (on 2024-01-31 and 2024-02-29) but still owns risk RISK-1; clause 6.1.2 c 2 requires every risk to have an owner with the accountability and authority to manage it"]
         );
     }
 
