@@ -8,6 +8,7 @@
 pub mod owner_left;
 pub mod unknown_person;
 
+use std::cell::{OnceCell, RefCell};
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
@@ -50,6 +51,10 @@ pub struct Roster<'a> {
     external: HashMap<String, ()>,
     /// Every id, name, email and role as written, for suggestions.
     written: Vec<String>,
+    /// [`Roster::written`] as compared for suggestions, with the text shown.
+    keys: OnceCell<Vec<(String, String)>>,
+    /// The suggestion for each normalised name asked about.
+    suggested: RefCell<HashMap<String, Option<String>>>,
 }
 
 impl<'a> Roster<'a> {
@@ -62,6 +67,8 @@ impl<'a> Roster<'a> {
             by_role: HashMap::new(),
             external: HashMap::new(),
             written: Vec::new(),
+            keys: OnceCell::new(),
+            suggested: RefCell::new(HashMap::new()),
         };
         let mut any = false;
         for (_, people) in repo.people() {
@@ -135,15 +142,28 @@ impl<'a> Roster<'a> {
     }
 
     /// The closest id, name, email or role to a name that matches none,
-    /// as written in the roster.
+    /// as written in the roster. Searched once per distinct name: a
+    /// repository that names the same unknown person in every record pays
+    /// for one search, as `broken-reference` does for ids.
     pub fn suggest(&self, written: &str) -> Option<String> {
-        let candidates: Vec<(String, &str)> =
-            self.written.iter().map(|w| (key(w), w.as_str())).collect();
-        let found = crate::text::closest(written, candidates.iter().map(|(k, _)| k.as_str()))?;
-        candidates
-            .iter()
-            .find(|(k, _)| k == found)
-            .map(|(_, shown)| (*shown).to_owned())
+        let n = normalise(written);
+        if let Some(found) = self.suggested.borrow().get(&n) {
+            return found.clone();
+        }
+        let keys = self.keys.get_or_init(|| {
+            let mut keys: Vec<(String, &str)> =
+                self.written.iter().map(|w| (key(w), w.as_str())).collect();
+            // Ordered and without repeats, so that the suggestion is the same
+            // on every run and each candidate is measured once.
+            keys.sort_unstable();
+            keys.dedup_by(|a, b| a.0 == b.0);
+            keys.into_iter().map(|(k, w)| (k, w.to_owned())).collect()
+        });
+        let found = crate::text::closest(written, keys.iter().map(|(k, _)| k.as_str()))
+            .and_then(|k| keys.iter().find(|(c, _)| c == k))
+            .map(|(_, shown)| shown.clone());
+        self.suggested.borrow_mut().insert(n, found.clone());
+        found
     }
 }
 
