@@ -9,7 +9,7 @@ pub mod owner_left;
 pub mod unknown_person;
 
 use std::cell::{OnceCell, RefCell};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
 
@@ -41,14 +41,13 @@ pub enum Named<'a> {
 /// (CISO)` is also `Chief Information Security Officer` and `CISO`).
 pub struct Roster<'a> {
     people: Vec<&'a Person>,
-    /// Normalised id, name or email → the person's index.
     /// Normalised id, name or email → the indices of the people it names
     /// (two people may share a name).
     by_name: HashMap<String, Vec<usize>>,
     /// Normalised role → the indices of the people who hold it.
     by_role: HashMap<String, Vec<usize>>,
     /// Every normalised id, name, email and role of the external people.
-    external: HashMap<String, ()>,
+    external: HashSet<String>,
     /// Every id, name, email and role as written, for suggestions.
     written: Vec<String>,
     /// [`Roster::written`] as compared for suggestions, with the text shown.
@@ -65,7 +64,7 @@ impl<'a> Roster<'a> {
             people: Vec::new(),
             by_name: HashMap::new(),
             by_role: HashMap::new(),
-            external: HashMap::new(),
+            external: HashSet::new(),
             written: Vec::new(),
             keys: OnceCell::new(),
             suggested: RefCell::new(HashMap::new()),
@@ -107,11 +106,11 @@ impl<'a> Roster<'a> {
                 ]);
                 let names = [Some(&person.id), Some(&person.name), person.email.as_ref()];
                 for name in names.into_iter().flatten() {
-                    roster.external.entry(normalise(name)).or_insert(());
+                    roster.external.insert(normalise(name));
                 }
                 if let Some(role) = &person.role {
                     for r in role_names(role) {
-                        roster.external.entry(r).or_insert(());
+                        roster.external.insert(r);
                     }
                 }
             }
@@ -136,7 +135,7 @@ impl<'a> Roster<'a> {
         }
         match self.by_role.get(&n) {
             Some(holders) => Named::Role(holders.iter().map(|&i| self.people[i]).collect()),
-            None if self.external.contains_key(&n) => Named::External,
+            None if self.external.contains(&n) => Named::External,
             None => Named::Unknown,
         }
     }
@@ -229,7 +228,8 @@ pub fn mentions<'r>(record: &'r Record, fields: &'r [Field]) -> Vec<Mention<'r>>
     out
 }
 
-/// The person fields of `record`'s kind.
+/// The reference fields of `record`'s kind, from the model; [`mentions`]
+/// keeps the person fields among them.
 pub fn fields_of(record: &Record) -> &'static [Field] {
     fields::of(record.kind)
 }
