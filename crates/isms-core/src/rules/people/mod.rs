@@ -17,7 +17,7 @@ use crate::fields::{self, Field, Reference};
 use crate::model::{normalise_control, AuditStatus, Kind, Person, ReviewStatus};
 use crate::repository::{Record, RecordData, Repository};
 use crate::rules::identity::normalise;
-use crate::yaml::Match;
+use crate::yaml::{Match, Node};
 
 /// Who a name written in a record stands for.
 #[derive(Debug, Clone)]
@@ -197,20 +197,34 @@ fn role_names(role: &str) -> Vec<String> {
     names
 }
 
-/// A person named in a record.
+/// A person named in a record, or in the manifest (`record` is `None`).
 pub struct Mention<'r> {
-    pub record: &'r Record,
+    pub record: Option<&'r Record>,
     pub field: &'r Field,
     pub at: Match<'r, 'r>,
     pub text: &'r str,
 }
 
-/// Every person named in `record`, in the fields given (for a record, the
-/// person fields of its kind in the model).
-pub fn mentions<'r>(record: &'r Record, fields: &'r [Field]) -> Vec<Mention<'r>> {
+impl Mention<'_> {
+    /// "risk RISK-1", "the manifest": for messages.
+    pub fn label(&self) -> String {
+        match self.record {
+            Some(r) => r.label(),
+            None => "the manifest".to_owned(),
+        }
+    }
+}
+
+/// Every person named in `node` (a record's, or the manifest's), in the
+/// fields given (for a record, the person fields of its kind in the model).
+pub fn mentions<'r>(
+    node: &'r Node,
+    record: Option<&'r Record>,
+    fields: &'r [Field],
+) -> Vec<Mention<'r>> {
     let mut out = Vec::new();
     for field in fields.iter().filter(|f| f.reference == Reference::Person) {
-        for m in record.node.matching(&field.path) {
+        for m in node.matching(&field.path) {
             let Some(text) = m.node.as_text() else {
                 continue;
             };
@@ -228,6 +242,13 @@ pub fn mentions<'r>(record: &'r Record, fields: &'r [Field]) -> Vec<Mention<'r>>
     out
 }
 
+/// The reference fields of the manifest, from the model: its people are
+/// checked as a record's are.
+pub fn manifest_fields() -> &'static [Field] {
+    static FIELDS: std::sync::OnceLock<Vec<Field>> = std::sync::OnceLock::new();
+    FIELDS.get_or_init(|| fields::from_schema(&crate::schema::generate::manifest()))
+}
+
 /// The reference fields of `record`'s kind, from the model; [`mentions`]
 /// keeps the person fields among them.
 pub fn fields_of(record: &Record) -> &'static [Field] {
@@ -237,7 +258,7 @@ pub fn fields_of(record: &Record) -> &'static [Field] {
 /// An external audit's auditor and team are the certification body's
 /// people, not the organisation's: they are not in its roster.
 pub fn is_certification_body_person(m: &Mention<'_>) -> bool {
-    let Some(RecordData::Audit(audit)) = &m.record.data else {
+    let Some(RecordData::Audit(audit)) = m.record.and_then(|r| r.data.as_ref()) else {
         return false;
     };
     audit.audit_type.is_external()
@@ -257,7 +278,12 @@ pub fn is_certification_body_person(m: &Mention<'_>) -> bool {
 /// [`record_live`] says it is.
 pub fn held_on(m: &Mention<'_>, day: NaiveDate) -> Option<String> {
     let path = m.field.path.as_slice();
-    let record = m.record;
+    let Some(record) = m.record else {
+        // Top management is a standing role, as long as the manifest names it.
+        return (path == ["organisation", "top-management", "*"]).then(|| {
+            "is still named in top management (`organisation.top-management`)".to_owned()
+        });
+    };
     let id = record.id.as_deref().unwrap_or("");
     let data = record.data.as_ref()?;
     match (data, path) {

@@ -26,6 +26,7 @@ on the day of the check:\n\n\
 of the Statement of Applicability and of each of its controls, of a corrective action still \
 open on the day, of a management review decision whose `due` date has not passed;\n\
 - the `auditor` and `audit-team` of an internal audit still planned on the day;\n\
+- a member of top management, as the manifest's `organisation.top-management` names them;\n\
 - any other `owner` (or `…-owner`) field, while its record is live: not closed, retired or \
 held.\n\n\
 A person is written as in `unknown-person` (roster id, name, email or role). A person whose \
@@ -119,6 +120,16 @@ impl Rule for OwnerLeft {
                 cx.emit(f);
             }
         }
+        let manifest = people::mentions(&repo.manifest_node, None, people::manifest_fields());
+        let day = cx.as_of;
+        for l in manifest.iter().filter_map(|m| left(&roster, m, day)) {
+            let f = cx
+                .finding(repo.manifest_file, l.span)
+                .message(l.message)
+                .key(l.key)
+                .help("Name who is in top management now, and remove those who have left.");
+            cx.emit(f);
+        }
     }
 }
 
@@ -137,7 +148,7 @@ fn has_left(p: &Person, day: NaiveDate) -> bool {
 /// The live assignments in `record`'s person `fields` held on `day` by
 /// people who have left.
 fn left_in(roster: &Roster<'_>, record: &Record, fields: &[Field], day: NaiveDate) -> Vec<Left> {
-    people::mentions(record, fields)
+    people::mentions(&record.node, Some(record), fields)
         .into_iter()
         .filter_map(|m| left(roster, &m, day))
         .collect()
@@ -190,7 +201,7 @@ fn left(roster: &Roster<'_>, m: &Mention<'_>, day: NaiveDate) -> Option<Left> {
         }
         Named::Unknown | Named::External => return None,
     };
-    let clause = if m.record.kind == Kind::Risk {
+    let clause = if m.record.is_some_and(|r| r.kind == Kind::Risk) {
         "clause 6.1.2 c 2 requires every risk to have an owner with the accountability and authority to manage it"
     } else {
         "clause 5.3 requires the responsibilities for information security to be assigned to people who can carry them"
@@ -420,6 +431,18 @@ mod tests {
             ["jsmith (Jane Smith) left on 2024-02-29 but still owns risk RISK-1 (`treatment-owner`); clause 6.1.2 c 2 requires every risk to have an owner with the accountability and authority to manage it"]
         );
         assert!(check("closed").is_empty());
+    }
+
+    #[test]
+    fn a_leaver_still_named_in_top_management() {
+        let r = TestRepo::new()
+            .manifest("organisation:\n  name: T\n  top-management: [ann, Jane Smith]\n")
+            .file("people.yaml", PEOPLE);
+        assert!(r.check_rule(RULE, "2024-02-29").is_empty());
+        assert_eq!(
+            r.check_rule(RULE, "2024-03-01"),
+            ["isms.yaml:3:25: error[owner-left] Jane Smith left on 2024-02-29 but is still named in top management (`organisation.top-management`); clause 5.3 requires the responsibilities for information security to be assigned to people who can carry them"]
+        );
     }
 
     #[test]

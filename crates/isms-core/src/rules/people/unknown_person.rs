@@ -20,7 +20,7 @@ static META: RuleMeta = RuleMeta {
 an `owner` (of a policy, risk, corrective action, Statement of Applicability or one of its \
 controls, review decision), an `approved-by`, a risk acceptance's `by`, an auditor, audit team \
 member or auditee, an effectiveness review's `by`, an attendee of a review or an awareness \
-activity — against it. A person may be written by roster `id`, `name` or `email`, or as a \
+activity, and the manifest's `organisation.top-management` — against it. A person may be written by roster `id`, `name` or `email`, or as a \
 `role` that someone in the roster holds (a role written `Chief Information Security Officer \
 (CISO)` also answers to `Chief Information Security Officer` and `CISO`); case and spacing do \
 not matter. People outside the organisation who are named in its records (a contracted \
@@ -118,6 +118,19 @@ impl Rule for UnknownPerson {
                 cx.emit(f);
             }
         }
+        let manifest = people::mentions(&repo.manifest_node, None, people::manifest_fields());
+        for m in manifest {
+            if !matches!(roster.named(m.text), Named::Unknown) {
+                continue;
+            }
+            let u = unknown(&roster, &m);
+            let f = cx
+                .finding(repo.manifest_file, u.span)
+                .message(u.message)
+                .key(u.key)
+                .help("Write the person by their roster id, name, email or role, or add them to the people roster.");
+            cx.emit(f);
+        }
     }
 }
 
@@ -130,7 +143,7 @@ struct Unknown {
 
 /// The names in `record`'s person `fields` that match no one in `roster`.
 fn unknown_in(roster: &Roster<'_>, record: &Record, fields: &[Field]) -> Vec<Unknown> {
-    people::mentions(record, fields)
+    people::mentions(&record.node, Some(record), fields)
         .into_iter()
         .filter(|m| !people::is_certification_body_person(m))
         .filter(|m| matches!(roster.named(m.text), Named::Unknown))
@@ -149,7 +162,7 @@ fn unknown(roster: &Roster<'_>, m: &Mention<'_>) -> Unknown {
         message: format!(
             "`{written}` (in `{}` of {}) matches no one in the people roster by id, name, email or role{hint}",
             m.at,
-            m.record.label()
+            m.label()
         ),
         key: format!("{}={}", m.at, crate::rules::identity::normalise(written)),
     }
@@ -269,6 +282,16 @@ mod tests {
         assert_eq!(
             r.check_rule(RULE, "2025-06-01"),
             ["audits/ia.yaml:8:43: warning[unknown-person] `Clare Donelly` (in `audit-team[2]` of audit IA-1) matches no one in the people roster by id, name, email or role; did you mean `Claire Donnelly`?"]
+        );
+    }
+
+    #[test]
+    fn top_management_in_the_manifest_is_checked_too() {
+        let r = repo("owner: jsmith\n")
+            .manifest("organisation:\n  name: T\n  top-management: [jsmith, Tom Whyte]\n");
+        assert_eq!(
+            r.check_rule(RULE, "2025-06-01"),
+            ["isms.yaml:3:28: warning[unknown-person] `Tom Whyte` (in `organisation.top-management[1]` of the manifest) matches no one in the people roster by id, name, email or role; did you mean `Tom White`?"]
         );
     }
 
