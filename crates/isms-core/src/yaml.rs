@@ -71,8 +71,7 @@ pub struct Match<'n, 'p> {
 }
 
 impl Match<'_, '_> {
-    /// The index taken for each `*` of the pattern: `[2, 0]` for
-    /// `findings[2].actions[0]`.
+    /// The index taken for each `*` of the pattern.
     pub fn indices(&self) -> &[usize] {
         &self.indices
     }
