@@ -438,6 +438,11 @@ fn generate(dir: &Path, n: usize) -> Stats {
             1 + p % 9
         );
     }
+    // Everyone the records name, by role or name, so that the people rules
+    // find nothing to report: the owners, the chair and the auditor.
+    roster.push_str(
+        "  - id: ciso\n    name: Casey Morgan\n    role: Chief Information Security Officer (CISO)\n    joined: 2023-01-01\n    training:\n      - date: 2025-01-15\n        course: Security awareness\n  - id: ceo\n    name: Alex Reed\n    role: Chief Executive Officer\n    joined: 2023-01-01\n    training:\n      - date: 2025-01-15\n        course: Security awareness\nexternal:\n  - id: auditor\n    name: Internal auditor\n  - id: board\n    name: Board\n",
+    );
     w.file("people.yaml", roster, 1);
 
     let per_k = |k: usize| (n * k).div_ceil(1000);

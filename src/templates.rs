@@ -18,7 +18,7 @@ pub fn files(organisation: &str, date: NaiveDate) -> Vec<(String, String)> {
          kind: statement-of-applicability\nid: SOA\ntitle: Statement of Applicability\nversion: \"0.1\"\n",
     );
     soa.push_str(&format!(
-        "owner: Information Security Manager\napproved: {date}\napproved-by: Top management\ncontrols:\n"
+        "owner: Information Security Manager\napproved: {date}\napproved-by: Chief Executive Officer\ncontrols:\n"
     ));
     // A planned control needs a date by which it is implemented (6.1.3 e).
     let target = later(12);
@@ -97,7 +97,7 @@ version: "1.0"
 owner: Information Security Manager
 status: approved
 approved: {date}
-approved-by: Top management
+approved-by: Chief Executive Officer
 controls: ["5.1"]
 ---
 # Information Security Policy
@@ -148,7 +148,7 @@ entries:
     type: internal
     status: planned
     planned: {next_month}
-    auditor: Internal auditor (not the owner of what is audited)
+    auditor: Internal auditor   # not the owner of what is audited
     scope:
       clauses: ["4", "5"]
       controls: ["5.1"]
@@ -222,7 +222,8 @@ entries:
             "people.yaml".into(),
             format!(
                 r#"# yaml-language-server: $schema=schemas/people.schema.json
-# Everyone in the scope of the ISMS, for the training rules (7.2).
+# Everyone in the scope of the ISMS, for the training rules (7.2) and for the
+# people named in records (5.3).
 kind: people
 id: PEOPLE
 people:
@@ -234,6 +235,21 @@ people:
     training:
       - date: {date}
         course: Information security induction
+  - id: ism
+    name: Information Security Manager
+    role: Information Security Manager
+    joined: {date}
+    training:
+      - date: {date}
+        course: Information security induction
+# People outside the organisation named in the records, such as a contracted
+# internal auditor. Owners, approvers and auditors are checked against the
+# roster (by id, name, email or role), and a leaver's `left` date is checked
+# against what they still own.
+external:
+  - id: auditor
+    name: Internal auditor
+    role: Internal auditor
 "#
             ),
         ),

@@ -1,10 +1,11 @@
 //! The fields of each record kind that refer to something else: another
-//! record by id, an Annex A control, an evidence file.
+//! record by id, an Annex A control, an evidence file, a person.
 //!
 //! Derived from the model: a field whose type's schema carries the
 //! [`REFERENCE_KEYWORD`] (see [`crate::model::Ref`], `ControlIdSchema`,
 //! `LinkSchema`) is found here, so a reference field added to a model type is
-//! checked by `broken-reference` and `unknown-control` without touching them.
+//! checked by `broken-reference`, `unknown-control`, `unknown-person` and
+//! `owner-left` without touching them.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -158,6 +159,28 @@ mod tests {
             ["additional-controls.*.refines", "controls.*.control"]
         );
         assert_eq!(paths(Kind::People, links), ["people.*.training.*.evidence"]);
+        let people = |r| r == Reference::Person;
+        assert_eq!(
+            paths(Kind::Audit, people),
+            ["audit-team.*", "auditees.*", "auditor"]
+        );
+        assert_eq!(
+            paths(Kind::StatementOfApplicability, people),
+            ["approved-by", "controls.*.owner", "owner"]
+        );
+        assert_eq!(paths(Kind::Risk, people), ["acceptance.by", "owner"]);
+        assert_eq!(paths(Kind::Policy, people), ["approved-by", "owner"]);
+        assert_eq!(
+            paths(Kind::CorrectiveAction, people),
+            ["effectiveness.by", "owner"]
+        );
+        // An attendee is a name, or a mapping with a name.
+        assert_eq!(
+            paths(Kind::ManagementReview, people),
+            ["attendees.*", "attendees.*.name", "decisions.*.owner"]
+        );
+        assert_eq!(paths(Kind::AwarenessActivity, people), ["attendees.*"]);
+        assert_eq!(paths(Kind::People, people), Vec::<String>::new());
         // The kind a reference must name is the model's too.
         let audit = of(Kind::Audit);
         let scope_policies = audit

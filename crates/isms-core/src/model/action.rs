@@ -2,7 +2,7 @@ use chrono::NaiveDate;
 use schemars::JsonSchema;
 use serde::Deserialize;
 
-use super::{AnyRecord, LinkSchema, RecordId, Ref};
+use super::{AnyRecord, LinkSchema, PersonSchema, RecordId, Ref};
 
 /// # Corrective action
 ///
@@ -23,6 +23,7 @@ pub struct CorrectiveAction {
     /// Date the action was raised.
     pub raised: Option<NaiveDate>,
     /// Who is responsible for the action.
+    #[schemars(with = "Option<PersonSchema>")]
     pub owner: Option<String>,
     /// Date by which the action is to be closed.
     pub due: Option<NaiveDate>,
@@ -66,6 +67,7 @@ pub struct Effectiveness {
     /// Whether the action removed the cause.
     pub effective: Option<bool>,
     /// Who reviewed it.
+    #[schemars(with = "Option<PersonSchema>")]
     pub by: Option<String>,
     /// What was checked.
     pub notes: Option<String>,

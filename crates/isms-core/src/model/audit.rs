@@ -3,7 +3,8 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 
 use super::{
-    ClauseSchema, ControlIdSchema, CorrectiveAction, LinkSchema, Policy, RecordId, Ref, Risk,
+    ClauseSchema, ControlIdSchema, CorrectiveAction, LinkSchema, PersonSchema, Policy, RecordId,
+    Ref, Risk,
 };
 
 /// # Audit
@@ -27,14 +28,17 @@ pub struct Audit {
     pub completed: Option<NaiveDate>,
     /// The (lead) auditor. For an internal audit, must be objective and impartial
     /// (9.2.2 b): not auditing their own work.
+    #[schemars(with = "Option<PersonSchema>")]
     pub auditor: Option<String>,
     /// Other members of the audit team.
     #[serde(default)]
+    #[schemars(with = "Vec<PersonSchema>")]
     pub audit_team: Vec<String>,
     /// For an external audit, the certification body.
     pub body: Option<String>,
     /// People interviewed or responsible for the audited area.
     #[serde(default)]
+    #[schemars(with = "Vec<PersonSchema>")]
     pub auditees: Vec<String>,
     /// What the audit covers (9.2.2 a).
     #[serde(default)]

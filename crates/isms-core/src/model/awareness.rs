@@ -2,7 +2,7 @@ use chrono::NaiveDate;
 use schemars::JsonSchema;
 use serde::Deserialize;
 
-use super::{LinkSchema, RecordId};
+use super::{LinkSchema, PersonSchema, RecordId};
 
 /// # Awareness activity
 ///
@@ -26,6 +26,7 @@ pub struct AwarenessActivity {
     pub audience: Option<String>,
     /// People (roster ids or names) who completed it; counts as their training.
     #[serde(default)]
+    #[schemars(with = "Vec<PersonSchema>")]
     pub attendees: Vec<String>,
     /// Measured results.
     pub results: Option<ActivityResults>,

@@ -76,6 +76,7 @@ pub struct Organisation {
     /// People who form top management (clause 5.1, 9.3): names or roster ids. A
     /// management review needs at least one of them in attendance.
     #[serde(default)]
+    #[schemars(with = "Vec<super::PersonSchema>")]
     pub top_management: Vec<String>,
 }
 

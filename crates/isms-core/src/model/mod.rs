@@ -356,7 +356,9 @@ impl JsonSchema for LinkSchema {
 /// Schema of a person named in a record: an owner, approver, auditor or
 /// performer. Written as the person's id, name or email in the people
 /// roster, or as a role; the rules that check people against the roster find
-/// every such field from the model.
+/// every such field from the model. A blank value is not a schema violation:
+/// it is a missing person, reported by the rule that needs one (a policy
+/// without its approver), as before the field was marked.
 pub struct PersonSchema;
 
 impl JsonSchema for PersonSchema {
@@ -367,7 +369,6 @@ impl JsonSchema for PersonSchema {
     fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
         schemars::json_schema!({
             "type": "string",
-            "minLength": 1,
             "description": "A person, by their id, name or email in the people roster, or a role, such as `jsmith` or `CISO`.",
             "examples": ["jsmith", "CISO"],
             REFERENCE_KEYWORD: "person"

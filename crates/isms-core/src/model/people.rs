@@ -7,7 +7,8 @@ use super::{LinkSchema, RecordId};
 /// # People
 ///
 /// The roster of people in the ISMS scope, for per-person training rules
-/// (clause 7.2; Annex A 6.3).
+/// (clause 7.2; Annex A 6.3) and for checking the people named in records
+/// (owners, approvers, auditors) against it (clause 5.3).
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub struct People {
@@ -17,6 +18,26 @@ pub struct People {
     /// Everyone in scope.
     #[serde(default)]
     pub people: Vec<Person>,
+    /// People outside the organisation who are named in its records: a
+    /// contracted internal auditor, a consultant. Named like staff, by id,
+    /// name, email or role; not in scope of the per-person training rules.
+    #[serde(default)]
+    pub external: Vec<ExternalPerson>,
+}
+
+/// A person outside the organisation who takes part in the ISMS.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub struct ExternalPerson {
+    /// A short stable id, such as `cdonnelly`.
+    #[schemars(with = "RecordId")]
+    pub id: String,
+    pub name: String,
+    /// The firm they are from.
+    pub organisation: Option<String>,
+    /// What they do for the ISMS, such as `Internal auditor (contracted)`.
+    pub role: Option<String>,
+    pub email: Option<String>,
 }
 
 /// A person in scope.

@@ -2,7 +2,7 @@ use chrono::NaiveDate;
 use schemars::JsonSchema;
 use serde::Deserialize;
 
-use super::{ControlIdSchema, LinkSchema, RecordId, VersionSchema};
+use super::{ControlIdSchema, LinkSchema, PersonSchema, RecordId, VersionSchema};
 use crate::interval::Interval;
 
 /// # Policy
@@ -19,6 +19,7 @@ pub struct Policy {
     #[schemars(with = "Option<VersionSchema>")]
     pub version: Option<String>,
     /// The person or role accountable for the policy.
+    #[schemars(with = "Option<PersonSchema>")]
     pub owner: Option<String>,
     /// Lifecycle status. Default `approved`. Drafts and retired documents are not
     /// expected to be approved or reviewed.
@@ -26,6 +27,7 @@ pub struct Policy {
     /// Date the current version was approved.
     pub approved: Option<NaiveDate>,
     /// Who approved it (7.5.2: review and approval for suitability and adequacy).
+    #[schemars(with = "Option<PersonSchema>")]
     pub approved_by: Option<String>,
     /// Date of the last review, if later than the approval.
     pub reviewed: Option<NaiveDate>,

@@ -2,7 +2,7 @@ use chrono::NaiveDate;
 use schemars::JsonSchema;
 use serde::Deserialize;
 
-use super::{AnyRecord, LinkSchema, RecordId, Ref};
+use super::{AnyRecord, LinkSchema, PersonSchema, RecordId, Ref};
 
 /// # Management review
 ///
@@ -68,7 +68,7 @@ impl ManagementReview {
 #[serde(untagged)]
 pub enum Attendee {
     /// A name or roster id.
-    Name(String),
+    Name(#[schemars(with = "PersonSchema")] String),
     /// A person with their role.
     Person(AttendeeDetail),
 }
@@ -77,6 +77,7 @@ pub enum Attendee {
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub struct AttendeeDetail {
+    #[schemars(with = "PersonSchema")]
     pub name: String,
     pub role: Option<String>,
     /// Whether this person is part of top management.
@@ -138,6 +139,8 @@ pub struct Decision {
     pub decision_type: DecisionType,
     /// The decision.
     pub description: String,
+    /// Who carries the decision out.
+    #[schemars(with = "Option<PersonSchema>")]
     pub owner: Option<String>,
     pub due: Option<NaiveDate>,
     /// Corrective actions or other records (by id) that carry the decision out.

@@ -2,7 +2,7 @@ use chrono::NaiveDate;
 use schemars::JsonSchema;
 use serde::Deserialize;
 
-use super::{AnyRecord, ControlIdSchema, RecordId, Ref, Supplier};
+use super::{AnyRecord, ControlIdSchema, PersonSchema, RecordId, Ref, Supplier};
 use crate::interval::Interval;
 
 /// # Risk
@@ -18,6 +18,7 @@ pub struct Risk {
     pub description: Option<String>,
     /// The risk owner (6.1.2 c 2): the person with the accountability and authority
     /// to manage the risk.
+    #[schemars(with = "Option<PersonSchema>")]
     pub owner: Option<String>,
     /// Date the risk was identified.
     pub identified: Option<NaiveDate>,
@@ -76,6 +77,7 @@ pub enum RiskStatus {
 #[serde(rename_all = "kebab-case")]
 pub struct Acceptance {
     /// Who accepted the risk; should be the risk owner.
+    #[schemars(with = "PersonSchema")]
     pub by: String,
     /// When it was accepted.
     pub date: NaiveDate,

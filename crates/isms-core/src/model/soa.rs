@@ -3,7 +3,8 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 
 use super::{
-    ControlIdSchema, LinkSchema, OwnControlIdSchema, Policy, RecordId, Ref, VersionSchema,
+    ControlIdSchema, LinkSchema, OwnControlIdSchema, PersonSchema, Policy, RecordId, Ref,
+    VersionSchema,
 };
 
 /// # Statement of Applicability
@@ -21,10 +22,12 @@ pub struct StatementOfApplicability {
     #[schemars(with = "Option<VersionSchema>")]
     pub version: Option<String>,
     /// The person or role accountable for the SoA.
+    #[schemars(with = "Option<PersonSchema>")]
     pub owner: Option<String>,
     /// Date the current version was approved.
     pub approved: Option<NaiveDate>,
     /// Who approved it.
+    #[schemars(with = "Option<PersonSchema>")]
     pub approved_by: Option<String>,
     /// Date of the last review.
     pub reviewed: Option<NaiveDate>,
@@ -52,6 +55,7 @@ pub struct SoaControl {
     /// Implementation status of an applicable control.
     pub status: Option<ImplementationStatus>,
     /// Who is responsible for the control.
+    #[schemars(with = "Option<PersonSchema>")]
     pub owner: Option<String>,
     /// Policies (by id) that implement the control.
     #[serde(default)]

@@ -1,5 +1,5 @@
-//! Who is who. People are written as names ("Jane Smith") or as roster ids
-//! (`jsmith`), with whatever case and spacing the author used; rules that
+//! Who is who. People are written as names ("Jane Smith"), roster ids
+//! (`jsmith`) or emails, with whatever case and spacing the author used; rules that
 //! compare people (an auditor with an owner, an acceptance with a risk
 //! owner, an attendee with top management) compare identities instead.
 
@@ -38,6 +38,11 @@ impl<'a> Identities<'a> {
                 roster
                     .entry(normalise(&person.name))
                     .or_insert(person.name.as_str());
+                if let Some(email) = &person.email {
+                    roster
+                        .entry(normalise(email))
+                        .or_insert(person.name.as_str());
+                }
             }
         }
         Identities { roster }
@@ -82,11 +87,12 @@ mod tests {
         let report = TestRepo::new()
             .file(
                 "people.yaml",
-                "kind: people\nid: P\npeople:\n  - id: jsmith\n    name: Jane Smith\n",
+                "kind: people\nid: P\npeople:\n  - id: jsmith\n    name: Jane Smith\n    email: jane@example.com\n",
             )
             .report("2025-01-01");
         let who = Identities::new(&report.repo);
         assert!(who.same("JSmith", "jane  smith"));
+        assert!(who.same("Jane@Example.com", "jsmith"));
         assert!(!who.same("jsmith", "John Smith"));
         assert_eq!(who.display("jsmith"), "jsmith (Jane Smith)");
         assert_eq!(who.display("Jane Smith"), "Jane Smith");

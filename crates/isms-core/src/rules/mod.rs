@@ -25,6 +25,7 @@ pub mod integrity;
 pub mod internal_audit;
 pub mod legal;
 pub mod management_review;
+pub mod people;
 pub mod risk;
 pub mod schedule;
 pub mod suppliers;
@@ -125,6 +126,8 @@ rules! {
     SupplierAssuranceExpired = "supplier-assurance-expired" => suppliers::supplier_assurance_expired::SupplierAssuranceExpired,
     SupplierUnassessed = "supplier-unassessed" => suppliers::supplier_unassessed::SupplierUnassessed,
     LegalRegisterReviewOverdue = "legal-register-review-overdue" => legal::legal_register_review_overdue::LegalRegisterReviewOverdue,
+    OwnerLeft = "owner-left" => people::owner_left::OwnerLeft,
+    UnknownPerson = "unknown-person" => people::unknown_person::UnknownPerson,
 }
 
 impl RuleId {
@@ -199,10 +202,12 @@ pub enum Category {
     Suppliers,
     /// Legal, statutory, regulatory and contractual requirements (4.2, Annex A 5.31).
     Legal,
+    /// People and roles, against the roster (5.3).
+    People,
 }
 
 impl Category {
-    pub const ALL: [Category; 13] = [
+    pub const ALL: [Category; 14] = [
         Category::Integrity,
         Category::Certification,
         Category::InternalAudit,
@@ -216,6 +221,7 @@ impl Category {
         Category::Activities,
         Category::Suppliers,
         Category::Legal,
+        Category::People,
     ];
 
     pub const fn as_str(self) -> &'static str {
@@ -233,6 +239,7 @@ impl Category {
             Category::Activities => "activities",
             Category::Suppliers => "suppliers",
             Category::Legal => "legal",
+            Category::People => "people",
         }
     }
 
@@ -251,6 +258,7 @@ impl Category {
             Category::Activities => "Control activities",
             Category::Suppliers => "Suppliers",
             Category::Legal => "Legal and contractual requirements",
+            Category::People => "People and roles",
         }
     }
 }

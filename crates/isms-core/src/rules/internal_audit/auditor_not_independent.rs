@@ -25,7 +25,7 @@ member of its `audit-team` with:\n\n\
 - the `owner` of each control in `scope.controls`, from the Statement of Applicability;\n\
 - the `auditees`.\n\n\
 Names are compared without regard to case or surrounding spaces, and a person of the `people` \
-roster is the same person whether written by id (`jsmith`) or by name (`Jane Smith`). The \
+roster is the same person whether written by id (`jsmith`), by name (`Jane Smith`) or by email. The \
 finding is at the `auditor` (or the team member) and names what they own.",
     why: "9.2.2 b requires the organisation to select auditors and conduct audits so as to \
 ensure the objectivity and impartiality of the audit process. An auditor who audits a policy, \
