@@ -173,6 +173,12 @@ fn ignore_wins_over_select_and_is_the_only_way_to_hide_integrity_findings() {
         "{}",
         out.stderr
     );
+    // The JSON report says it too, among its notes.
+    let doc: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(
+        doc["notes"],
+        serde_json::json!(["--select and --ignore: 2 findings of other rules not reported"]),
+    );
     // Comma-separated and repeated alike; a category name ignores all of it.
     let out = check(
         dir.path(),

@@ -181,12 +181,7 @@ fn reads_anything(dir: &Path) -> bool {
 
 /// `setpriv` arguments that run a command as `nobody` (uid and gid 65534),
 /// without root's supplementary groups.
-const SETPRIV: [&str; 4] = [
-    "--reuid=65534",
-    "--regid=65534",
-    "--clear-groups",
-    "--",
-];
+const SETPRIV: [&str; 4] = ["--reuid=65534", "--regid=65534", "--clear-groups", "--"];
 
 /// A user for whom file permissions hold, when this process reads anything
 /// (root, as in a CI container): `nobody`, through `setpriv`.
@@ -210,11 +205,7 @@ fn permission_user(dir: &Path) -> Option<Option<Unprivileged>> {
         None
     };
     let home = tempfile::tempdir().unwrap();
-    fs::write(
-        home.path().join(".gitconfig"),
-        "[safe]\n\tdirectory = *\n",
-    )
-    .unwrap();
+    fs::write(home.path().join(".gitconfig"), "[safe]\n\tdirectory = *\n").unwrap();
     // A temporary directory is private to its owner: let nobody in (the
     // locked paths inside keep their own modes).
     set_mode(home.path(), 0o755);
@@ -239,12 +230,12 @@ fn permission_user(dir: &Path) -> Option<Option<Unprivileged>> {
         (Ok(o), _) if o.status.success() => {
             skip("nobody, run through setpriv, can read it too".to_owned())
         }
-        (Ok(o), _) if !String::from_utf8_lossy(&o.stderr).contains("Permission denied") => skip(
-            format!(
+        (Ok(o), _) if !String::from_utf8_lossy(&o.stderr).contains("Permission denied") => {
+            skip(format!(
                 "setpriv cannot run a command as nobody: {}",
                 String::from_utf8_lossy(&o.stderr).trim()
-            ),
-        ),
+            ))
+        }
         (_, Ok(o)) if o.status.success() => Some(Some(Unprivileged { home })),
         (_, r) => skip(format!(
             "nobody cannot run {} ({r:?}): a directory on its way is private",
