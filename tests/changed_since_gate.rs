@@ -98,10 +98,10 @@ fn a_pull_request_weakening_the_check_is_called_out() {
     assert_eq!(
         warnings(&run),
         [
-            "isms.yaml:6: this change turns `corrective-action-overdue` off",
-            "isms.yaml:5: this change lowers `training-overdue` from warning to note",
-            "isms.yaml:8: this change extends the waiver of `risk-owner-missing` for `R-1` from 2025-07-31 to 2026-07-31",
-            "waivers.yaml:2: this change adds a waiver of `training-overdue` for `Bob`, until 2025-12-31",
+            "isms.yaml:6:32: this change turns `corrective-action-overdue` off",
+            "isms.yaml:5:23: this change lowers `training-overdue` from warning to note",
+            "isms.yaml:8:5: this change extends the waiver of `risk-owner-missing` for `R-1` from 2025-07-31 to 2026-07-31",
+            "waivers.yaml:7:5: this change adds a waiver of `training-overdue` for `Bob`, until 2025-12-31",
         ],
         "{}",
         run.stderr
@@ -120,9 +120,49 @@ fn a_pull_request_weakening_the_check_is_called_out() {
         ],
     );
     assert!(
-        gh.stdout.contains("::warning file=isms.yaml,line=6,title=isms-lint%3A the check's settings changed::This change turns `corrective-action-overdue` off."),
+        gh.stdout.contains("::warning file=isms.yaml,line=6,col=32,title=isms-lint%3A the check's settings changed::This change turns `corrective-action-overdue` off."),
         "{}",
         gh.stdout
+    );
+    // The waiver added is pointed at where its entry starts, not at `waivers:`.
+    assert!(
+        gh.stdout.contains("::warning file=waivers.yaml,line=7,col=5,title=isms-lint%3A the check's settings changed::This change adds a waiver of `training-overdue` for `Bob`, until 2025-12-31."),
+        "{}",
+        gh.stdout
+    );
+    // In JSON, among the run's notes, after the one that narrows the report.
+    let json = isms_lint(
+        f.path(),
+        &[
+            "check",
+            "--changed-since",
+            "main",
+            "--as-of",
+            "2025-06-30",
+            "--format",
+            "json",
+        ],
+    );
+    let doc: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let notes: Vec<&str> = doc["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n.as_str().unwrap())
+        .collect();
+    assert_eq!(
+        notes[1..],
+        [
+            "isms.yaml:6:32: this change turns `corrective-action-overdue` off",
+            "isms.yaml:5:23: this change lowers `training-overdue` from warning to note",
+            "isms.yaml:8:5: this change extends the waiver of `risk-owner-missing` for `R-1` from 2025-07-31 to 2026-07-31",
+            "waivers.yaml:7:5: this change adds a waiver of `training-overdue` for `Bob`, until 2025-12-31",
+        ],
+        "{notes:#?}"
+    );
+    assert!(
+        notes[0].starts_with("reporting only findings in the 2 files changed since main"),
+        "{notes:#?}"
     );
     // In SARIF, with the run's notifications.
     let sarif = isms_lint(
@@ -185,7 +225,7 @@ fn removing_the_waivers_file_is_seen_as_waivers_removed() {
     );
     assert_eq!(
         warnings(&run),
-        ["isms.yaml:7: this change removes the waiver of `policy-review-overdue` for `POL-1`"],
+        ["isms.yaml:7:3: this change removes the waiver of `policy-review-overdue` for `POL-1`"],
         "{}",
         run.stderr
     );
@@ -209,7 +249,7 @@ fn an_isms_root_new_in_the_pull_request_has_all_its_settings_called_out() {
     assert_ne!(run.code, 2, "{}", run.stderr);
     assert_eq!(
         warnings(&run),
-        ["isms.yaml:5: this change turns `risk-owner-missing` off"],
+        ["isms.yaml:5:25: this change turns `risk-owner-missing` off"],
         "{}",
         run.stderr
     );

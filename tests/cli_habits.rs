@@ -173,6 +173,14 @@ fn ignore_wins_over_select_and_is_the_only_way_to_hide_integrity_findings() {
         "{}",
         out.stderr
     );
+    // The JSON report says it too, among its notes.
+    let doc: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let notes = doc["notes"].as_array().unwrap();
+    assert_eq!(
+        notes.last().unwrap(),
+        "--select and --ignore: 2 findings of other rules not reported",
+        "{notes:#?}"
+    );
     // Comma-separated and repeated alike; a category name ignores all of it.
     let out = check(
         dir.path(),

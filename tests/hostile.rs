@@ -95,8 +95,21 @@ impl Run {
 
 /// `isms-lint check DIR` in `format`, within [`TIMEOUT`], no panic.
 fn run_format(dir: &Path, format: &str, args: &[&str]) -> Run {
-    let out = assert_cmd::Command::new(assert_cmd::cargo::cargo_bin!("isms-lint"))
-        .arg("check")
+    run_as(None, dir, format, args)
+}
+
+/// [`run_format`], as `user` when one is given.
+fn run_as(user: Option<&Unprivileged>, dir: &Path, format: &str, args: &[&str]) -> Run {
+    let bin = assert_cmd::cargo::cargo_bin!("isms-lint");
+    let mut cmd = match user {
+        None => assert_cmd::Command::new(bin),
+        Some(_) => {
+            let mut cmd = assert_cmd::Command::new("setpriv");
+            cmd.args(SETPRIV).arg(bin);
+            cmd
+        }
+    };
+    cmd.arg("check")
         .arg(dir)
         .args([
             "--as-of",
@@ -110,9 +123,13 @@ fn run_format(dir: &Path, format: &str, args: &[&str]) -> Run {
         .env("GIT_CONFIG_GLOBAL", "/dev/null")
         .env("GIT_CONFIG_NOSYSTEM", "1")
         .env_remove("GITHUB_STEP_SUMMARY")
-        .timeout(TIMEOUT)
-        .output()
-        .expect("isms-lint runs");
+        .timeout(TIMEOUT);
+    if let Some(u) = user {
+        let config = u.home.path().join(".gitconfig");
+        cmd.env("HOME", u.home.path())
+            .env("GIT_CONFIG_GLOBAL", config);
+    }
+    let out = cmd.output().expect("isms-lint runs");
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
     let Some(code) = out.status.code() else {
         panic!("isms-lint did not finish within {TIMEOUT:?}: {stderr}");
@@ -152,8 +169,7 @@ fn git_repo() -> Fixture {
     f
 }
 
-/// Whether this process can read a file whatever its permissions (root):
-/// then permission cases cannot be set up, and are skipped.
+/// Whether this process can read a file whatever its permissions (root).
 fn reads_anything(dir: &Path) -> bool {
     let probe = dir.join("probe");
     fs::write(&probe, "x").unwrap();
@@ -161,6 +177,71 @@ fn reads_anything(dir: &Path) -> bool {
     let readable = fs::read(&probe).is_ok();
     fs::remove_file(&probe).unwrap();
     readable
+}
+
+/// `setpriv` arguments that run a command as `nobody` (uid and gid 65534),
+/// without root's supplementary groups.
+const SETPRIV: [&str; 4] = ["--reuid=65534", "--regid=65534", "--clear-groups", "--"];
+
+/// A user for whom file permissions hold, when this process reads anything
+/// (root, as in a CI container): `nobody`, through `setpriv`.
+struct Unprivileged {
+    /// Its home, whose `.gitconfig` trusts repositories owned by root (git
+    /// refuses them otherwise, as `safe.directory` says).
+    home: tempfile::TempDir,
+}
+
+/// How to run isms-lint so that a file without read permission cannot be
+/// read: as this process (`Some(None)`), or as `nobody` when this process is
+/// root (`Some(Some(_))`), `dir` then made reachable for it. `None`, with
+/// the reason printed, when neither is possible.
+#[cfg(unix)]
+fn permission_user(dir: &Path) -> Option<Option<Unprivileged>> {
+    if !reads_anything(dir) {
+        return Some(None);
+    }
+    let skip = |why: String| {
+        eprintln!("skipped: this process reads files whatever their permissions, and {why}");
+        None
+    };
+    let home = tempfile::tempdir().unwrap();
+    fs::write(home.path().join(".gitconfig"), "[safe]\n\tdirectory = *\n").unwrap();
+    // A temporary directory is private to its owner: let nobody in (the
+    // locked paths inside keep their own modes).
+    set_mode(home.path(), 0o755);
+    set_mode(dir, 0o755);
+    let probe = dir.join("probe");
+    fs::write(&probe, "x").unwrap();
+    set_mode(&probe, 0o000);
+    let as_nobody = |program: &std::ffi::OsStr, args: &[&std::ffi::OsStr]| {
+        std::process::Command::new("setpriv")
+            .args(SETPRIV)
+            .arg(program)
+            .args(args)
+            .env("HOME", home.path())
+            .output()
+    };
+    let bin = assert_cmd::cargo::cargo_bin!("isms-lint");
+    let reads_probe = as_nobody("cat".as_ref(), &[probe.as_os_str()]);
+    let runs = as_nobody(bin.as_os_str(), &["--version".as_ref()]);
+    fs::remove_file(&probe).unwrap();
+    match (reads_probe, runs) {
+        (Err(e), _) => skip(format!("setpriv cannot be run ({e})")),
+        (Ok(o), _) if o.status.success() => {
+            skip("nobody, run through setpriv, can read it too".to_owned())
+        }
+        (Ok(o), _) if !String::from_utf8_lossy(&o.stderr).contains("Permission denied") => {
+            skip(format!(
+                "setpriv cannot run a command as nobody: {}",
+                String::from_utf8_lossy(&o.stderr).trim()
+            ))
+        }
+        (_, Ok(o)) if o.status.success() => Some(Some(Unprivileged { home })),
+        (_, r) => skip(format!(
+            "nobody cannot run {} ({r:?}): a directory on its way is private",
+            bin.display()
+        )),
+    }
 }
 
 #[cfg(unix)]
@@ -307,14 +388,13 @@ fn a_named_pipe_as_the_manifest_is_an_error_not_a_hang() {
 #[test]
 fn an_unreadable_directory_is_a_finding_and_the_rest_is_checked() {
     let dir = repo();
-    if reads_anything(dir.path()) {
-        eprintln!("skipped: this process reads files whatever their permissions");
+    let Some(user) = permission_user(dir.path()) else {
         return;
-    }
+    };
     fs::create_dir(dir.path().join("risks/locked")).unwrap();
     fs::write(dir.path().join("risks/locked/r.yaml"), SOUND).unwrap();
     set_mode(&dir.path().join("risks/locked"), 0o000);
-    let r = run(dir.path(), &["--no-git"]);
+    let r = run_as(user.as_ref(), dir.path(), "json", &["--no-git"]);
     set_mode(&dir.path().join("risks/locked"), 0o755);
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert_eq!(
@@ -328,16 +408,15 @@ fn an_unreadable_directory_is_a_finding_and_the_rest_is_checked() {
 #[test]
 fn an_unreadable_tracked_file_is_a_finding_not_an_abort() {
     let f = git_repo();
-    if reads_anything(f.path()) {
-        eprintln!("skipped: this process reads files whatever their permissions");
+    let Some(user) = permission_user(f.path()) else {
         return;
-    }
+    };
     f.write("risks/locked.yaml", SOUND)
         .write("risks/dir/r.yaml", SOUND);
     f.commit("2025-01-10", "Ann", "records");
     set_mode(&f.join("risks/locked.yaml"), 0o000);
     set_mode(&f.join("risks/dir"), 0o000);
-    let r = run(f.path(), &[]);
+    let r = run_as(user.as_ref(), f.path(), "json", &[]);
     set_mode(&f.join("risks/locked.yaml"), 0o644);
     set_mode(&f.join("risks/dir"), 0o755);
     assert_eq!(r.code, 1, "{}", r.stderr);

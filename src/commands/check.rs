@@ -181,9 +181,10 @@ fn check_repository(
             for c in &callouts {
                 writeln!(
                     out,
-                    "::warning file={},line={},title={}::{}",
+                    "::warning file={},line={},col={},title={}::{}",
                     output::escape::workflow_property(&format!("{}{}", cx.prefix, c.path)),
                     c.line,
+                    c.column,
                     output::escape::workflow_property("isms-lint: the check's settings changed"),
                     output::escape::workflow_data(&[format!("This change {}.", c.message)]),
                 )?;

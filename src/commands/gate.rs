@@ -6,22 +6,27 @@
 use isms_core::gate::{setting_changes, SettingChange};
 use isms_core::load::{DEFAULT_MAX_FILE_SIZE, MANIFEST};
 use isms_core::source::SourceFile;
-use isms_core::yaml::{self, Node};
+use isms_core::yaml::{self, Node, Seg};
 use isms_core::{FileSource, Repository};
 use isms_git::{CommitId, GitRepo};
 
-/// One change, located in the file as it is now.
+/// One change, located in the file as it is now: at the setting's value,
+/// or at the waiver entry added or changed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Callout {
     pub path: String,
     pub line: usize,
+    pub column: usize,
     pub message: String,
 }
 
 impl Callout {
-    /// "isms.yaml:7: this change turns `risk-owner-missing` off".
+    /// "isms.yaml:7:5: this change turns `risk-owner-missing` off".
     pub fn note(&self) -> String {
-        format!("{}:{}: this change {}", self.path, self.line, self.message)
+        format!(
+            "{}:{}:{}: this change {}",
+            self.path, self.line, self.column, self.message
+        )
     }
 }
 
@@ -85,10 +90,16 @@ pub fn callouts(
 
 fn locate(changes: Vec<SettingChange>, node: &Node, file: &SourceFile, out: &mut Vec<Callout>) {
     for c in changes {
-        let span = node.locate(c.key.split('.'));
+        // `waivers.2`: a number is an index in a sequence.
+        let span = node.locate(c.key.split('.').map(|seg| match seg.parse::<usize>() {
+            Ok(i) => Seg::Index(i),
+            Err(_) => Seg::Key(seg),
+        }));
+        let at = file.line_col(span.start);
         out.push(Callout {
             path: file.path.clone(),
-            line: file.line_col(span.start).line,
+            line: at.line,
+            column: at.column,
             message: c.message,
         });
     }

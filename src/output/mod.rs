@@ -112,7 +112,7 @@ pub fn write(format: Format, out: &mut dyn Write, cx: &Context<'_>) -> io::Resul
                 quiet: cx.quiet,
             },
         ),
-        Format::Json => json::write(out, cx.report),
+        Format::Json => json::write(out, cx.report, cx.notes),
         Format::Sarif => sarif::write(out, cx),
         Format::Github => github::write(out, cx),
         Format::Junit => junit::write(out, cx),

@@ -12,7 +12,9 @@ use crate::yaml::Node;
 /// A change to the check's own settings, in words.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SettingChange {
-    /// Where in the new manifest, as a path of keys (`lint.rules.x`).
+    /// Where in the new manifest or waivers file, as a path of keys and
+    /// sequence indices (`lint.rules.x`, `waivers.2` for the third waiver).
+    /// A waiver that was removed has no entry left: its path is `waivers`.
     pub key: String,
     pub message: String,
 }
@@ -94,20 +96,22 @@ fn rules(before: &Settings, after: &Settings, out: &mut Vec<SettingChange>) {
     }
 }
 
-/// A waiver's identity (rule and target) and its expiry, as written.
-fn waiver_list(n: &Node) -> BTreeMap<(String, String), String> {
+/// A waiver's identity (rule and target), its expiry as written and its
+/// index in the `waivers` sequence.
+fn waiver_list(n: &Node) -> BTreeMap<(String, String), (String, usize)> {
     let mut out = BTreeMap::new();
-    for w in n.get("waivers").and_then(Node::as_seq).unwrap_or_default() {
+    let list = n.get("waivers").and_then(Node::as_seq).unwrap_or_default();
+    for (i, w) in list.iter().enumerate() {
         let field = |k| w.get(k).and_then(Node::as_text).unwrap_or("").to_owned();
-        out.insert((field("rule"), field("target")), field("expires"));
+        out.insert((field("rule"), field("target")), (field("expires"), i));
     }
     out
 }
 
 fn waivers(before: &Node, after: &Node, out: &mut Vec<SettingChange>) {
     let (b, a) = (waiver_list(before), waiver_list(after));
-    for ((rule, target), expires) in &a {
-        let message = match b.get(&(rule.clone(), target.clone())) {
+    for ((rule, target), (expires, index)) in &a {
+        let message = match b.get(&(rule.clone(), target.clone())).map(|(e, _)| e) {
             None => format!("adds a waiver of `{rule}` for `{target}`, until {expires}"),
             Some(old) if old < expires => {
                 format!("extends the waiver of `{rule}` for `{target}` from {old} to {expires}")
@@ -118,7 +122,7 @@ fn waivers(before: &Node, after: &Node, out: &mut Vec<SettingChange>) {
             Some(_) => continue,
         };
         out.push(SettingChange {
-            key: "waivers".into(),
+            key: format!("waivers.{index}"),
             message,
         });
     }
@@ -171,8 +175,8 @@ mod tests {
                 "lint.rules.management-review-overdue: changes the options of `management-review-overdue`",
                 "lint.rules.corrective-action-overdue: turns `corrective-action-overdue` off",
                 "lint.rules.training-overdue: lowers `training-overdue` from warning to note",
-                "waivers: adds a waiver of `policy-review-overdue` for `POL-1`, until 2025-12-31",
-                "waivers: extends the waiver of `risk-owner-missing` for `R-1` from 2025-06-30 to 2026-06-30",
+                "waivers.1: adds a waiver of `policy-review-overdue` for `POL-1`, until 2025-12-31",
+                "waivers.0: extends the waiver of `risk-owner-missing` for `R-1` from 2025-06-30 to 2026-06-30",
                 "lint.fail-on: changes `lint.fail-on` (the lowest severity that fails the run) from the default to \"note\"",
             ]
         );

@@ -29,6 +29,12 @@ pub struct JsonReport<'a> {
     /// The rules the manifest's `lint.rules` turns off: they did not run, so
     /// their findings are absent, not resolved.
     pub disabled: Vec<JsonDisabled<'a>>,
+    /// What the run said besides its findings, as standard error says it:
+    /// files skipped, a report narrowed by `--select`, `--ignore` or
+    /// `--changed-since`, and each change to the check's own settings that
+    /// `--changed-since` found (`isms.yaml:8:5: this change adds a waiver…`,
+    /// at the setting or the waiver entry).
+    pub notes: Vec<&'a str>,
 }
 
 /// A rule turned off by the manifest.
@@ -242,6 +248,7 @@ impl<'a> JsonReport<'a> {
             findings,
             deadlines,
             disabled,
+            notes: Vec::new(),
         }
     }
 }

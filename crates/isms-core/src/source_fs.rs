@@ -162,7 +162,10 @@ impl ListError {
             ignore::Error::Loop { child, .. } => ListError::Loop { path: rel(&child) },
             ignore::Error::Io(e) => ListError::Unreadable {
                 path: None,
-                message: e.to_string(),
+                message: match os_error(&e) {
+                    Some(code) => std::io::Error::from_raw_os_error(code).to_string(),
+                    None => e.to_string(),
+                },
             },
             other => ListError::Unreadable {
                 path: None,
@@ -332,8 +335,12 @@ fn error_path(e: &ignore::Error) -> Option<&Path> {
 
 /// The innermost message of a walk error, without the path (shown apart).
 fn error_message(e: &ignore::Error) -> String {
-    if let Some(code) = e.io_error().and_then(std::io::Error::raw_os_error) {
-        return std::io::Error::from_raw_os_error(code).to_string();
+    if let Some(io) = e.io_error() {
+        return match os_error(io) {
+            Some(code) => std::io::Error::from_raw_os_error(code).to_string(),
+            // Never the error's own words: they may hold the absolute path.
+            None => io.kind().to_string(),
+        };
     }
     match e {
         ignore::Error::WithPath { err, .. }
@@ -341,6 +348,23 @@ fn error_message(e: &ignore::Error) -> String {
         | ignore::Error::WithLineNumber { err, .. } => error_message(err),
         other => other.to_string(),
     }
+}
+
+/// The system's error code of an I/O error, also when it is wrapped: the
+/// directory walk's errors wrap the system's in one of their own, whose
+/// message names the absolute path.
+fn os_error(io: &std::io::Error) -> Option<i32> {
+    if let Some(code) = io.raw_os_error() {
+        return Some(code);
+    }
+    let mut cause = io.get_ref()?.source();
+    while let Some(c) = cause {
+        if let Some(code) = c.downcast_ref::<std::io::Error>().and_then(os_error) {
+            return Some(code);
+        }
+        cause = c.source();
+    }
+    None
 }
 
 impl FileSource for DirSource {
