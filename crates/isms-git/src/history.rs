@@ -215,7 +215,10 @@ fn diff_trees<'r>(
                 match (is_tree(&o), is_tree(&n)) {
                     (true, true) => {
                         path.push(b'/');
-                        let (ot, nt) = (trees.old(repo, o.id())?, trees.new(repo, n.id())?);
+                        let (ot, nt) = (
+                            trees.parent_side(repo, o.id())?,
+                            trees.own_side(repo, n.id())?,
+                        );
                         diff_trees(repo, trees, Some(&ot), Some(&nt), path, report)?;
                     }
                     _ if is_file(&n) && is_file(&o) => report(Change::Modified, path, n.id()),
@@ -246,8 +249,8 @@ fn one_side<'r>(
     if is_tree(e) {
         path.push(b'/');
         let (old, new) = match change {
-            Change::Deleted => (Some(trees.old(repo, e.id())?), None),
-            _ => (None, Some(trees.new(repo, e.id())?)),
+            Change::Deleted => (Some(trees.parent_side(repo, e.id())?), None),
+            _ => (None, Some(trees.own_side(repo, e.id())?)),
         };
         diff_trees(repo, trees, old.as_ref(), new.as_ref(), path, report)?;
     } else if is_file(e) {
@@ -279,7 +282,7 @@ impl<'r> Carried<'r> {
 
     /// A tree of the commit's own side: read on the parent's side of the
     /// previous commit, most often.
-    fn new(&mut self, repo: &'r Repository, id: Oid) -> Result<Tree<'r>> {
+    fn own_side(&mut self, repo: &'r Repository, id: Oid) -> Result<Tree<'r>> {
         match self.prev.remove(&id) {
             Some(t) => Ok(t),
             None => Ok(repo.find_tree(id)?),
@@ -287,7 +290,7 @@ impl<'r> Carried<'r> {
     }
 
     /// A tree of the parent's side, kept for the next commit.
-    fn old(&mut self, repo: &'r Repository, id: Oid) -> Result<Tree<'r>> {
+    fn parent_side(&mut self, repo: &'r Repository, id: Oid) -> Result<Tree<'r>> {
         let t = repo.find_tree(id)?;
         self.next.insert(id, t.clone());
         Ok(t)
