@@ -111,6 +111,18 @@ impl Scalar {
             return Typed::Str(&self.text);
         }
         let t = self.text.as_str();
+        // Most plain scalars are keys, names and ids: text that no rule of
+        // the core schema can read as anything else, told by their first
+        // byte. The validator asks for a scalar's type once per keyword,
+        // so this is the common case by far.
+        if let Some(b) = t.as_bytes().first() {
+            if !matches!(
+                b,
+                b'~' | b'n' | b'N' | b't' | b'T' | b'f' | b'F' | b'.' | b'+' | b'-' | b'0'..=b'9'
+            ) {
+                return Typed::Str(t);
+            }
+        }
         match t {
             "" | "~" | "null" | "Null" | "NULL" => return Typed::Null,
             "true" | "True" | "TRUE" => return Typed::Bool(true),
@@ -932,5 +944,67 @@ mod tests {
         assert_eq!(s("yes").typed(), Typed::Str("yes"));
         assert_eq!(s("~").typed(), Typed::Null);
         assert_eq!(s(".").typed(), Typed::Str("."));
+    }
+
+    /// Every value the core schema reads as other than text, next to text
+    /// that starts like one: the shortcut by first byte must not change
+    /// a type.
+    #[test]
+    fn core_schema_types_by_first_byte() {
+        let s = |t: &str| {
+            let scalar = Scalar {
+                text: t.into(),
+                plain: true,
+            };
+            format!("{:?}", scalar.typed())
+        };
+        let d = |t: Typed<'_>| format!("{t:?}");
+        assert_eq!(s(""), d(Typed::Null));
+        for t in ["~", "null", "Null", "NULL"] {
+            assert_eq!(s(t), d(Typed::Null), "{t}");
+        }
+        for t in ["true", "True", "TRUE"] {
+            assert_eq!(s(t), d(Typed::Bool(true)), "{t}");
+        }
+        for t in ["false", "False", "FALSE"] {
+            assert_eq!(s(t), d(Typed::Bool(false)), "{t}");
+        }
+        for t in [".inf", "+.Inf", "-.INF", ".nan"] {
+            assert!(s(t).starts_with("Float("), "{t}");
+        }
+        assert_eq!(s("+7"), d(Typed::Int(7)));
+        assert_eq!(s("-7"), d(Typed::Int(-7)));
+        assert_eq!(s("0x1F"), d(Typed::Int(31)));
+        assert_eq!(s("0o17"), d(Typed::Int(15)));
+        assert_eq!(s(".5"), d(Typed::Float(0.5)));
+        assert_eq!(s("-1.5e2"), d(Typed::Float(-150.0)));
+        for t in [
+            "none",
+            "nULL",
+            "tRUE",
+            "Tuesday",
+            "falsey",
+            "Fact",
+            "~x",
+            ".x",
+            "+x",
+            "-",
+            "0xZ",
+            "5.10.2",
+            "A.5.1",
+            "CISO",
+            "RISK-001",
+            "yes",
+            "on",
+            "Ünïcode",
+            "#",
+        ] {
+            assert_eq!(s(t), d(Typed::Str(t)), "{t}");
+        }
+        let quoted = Scalar {
+            text: "12".into(),
+            plain: false,
+        };
+        assert_eq!(quoted.typed(), Typed::Str("12"));
     }
 }

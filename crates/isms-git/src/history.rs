@@ -49,9 +49,17 @@ impl GitRepo {
         let mut present: HashSet<Vec<u8>> = HashSet::new();
         if let Some(root) = self.root_tree(&tree)? {
             let mut path = self.prefix.as_bytes().to_vec();
-            diff_trees(repo, None, Some(&root), &mut path, &mut |_, path, _| {
-                present.insert(path.to_vec());
-            })?;
+            let mut trees = Carried::default();
+            diff_trees(
+                repo,
+                &mut trees,
+                None,
+                Some(&root),
+                &mut path,
+                &mut |_, path, _| {
+                    present.insert(path.to_vec());
+                },
+            )?;
         }
         let mut wanted: HashMap<Vec<u8>, usize> = HashMap::new();
         let mut names: Vec<&str> = Vec::new();
@@ -72,6 +80,7 @@ impl GitRepo {
         // directory of thousands of records adds and deletes them all.
         let mut deleted: HashMap<Oid, Vec<Vec<u8>>> = HashMap::new();
         let mut root = self.root_tree(&tree)?;
+        let mut trees = Carried::default();
         while pending > 0 {
             let parent = commit.parent(0).ok();
             let parent_root = match &parent {
@@ -82,8 +91,10 @@ impl GitRepo {
             added.clear();
             deleted.clear();
             let mut path = self.prefix.as_bytes().to_vec();
+            trees.next_commit();
             diff_trees(
                 repo,
+                &mut trees,
                 parent_root.as_ref(),
                 root.as_ref(),
                 &mut path,
@@ -168,8 +179,9 @@ enum Change {
 /// is skipped without being read, so the cost follows what changed, not the
 /// size of the tree. `path` holds the directory being compared (with a
 /// final `/`, or empty). Submodules are ignored.
-fn diff_trees(
-    repo: &Repository,
+fn diff_trees<'r>(
+    repo: &'r Repository,
+    trees: &mut Carried<'r>,
     old: Option<&Tree<'_>>,
     new: Option<&Tree<'_>>,
     path: &mut Vec<u8>,
@@ -187,11 +199,11 @@ fn diff_trees(
         match order {
             std::cmp::Ordering::Less => {
                 let o = olds.next().expect("peeked");
-                one_side(repo, &o, Change::Deleted, path, report)?;
+                one_side(repo, trees, &o, Change::Deleted, path, report)?;
             }
             std::cmp::Ordering::Greater => {
                 let n = news.next().expect("peeked");
-                one_side(repo, &n, Change::Added, path, report)?;
+                one_side(repo, trees, &n, Change::Added, path, report)?;
             }
             std::cmp::Ordering::Equal => {
                 let (o, n) = (olds.next().expect("peeked"), news.next().expect("peeked"));
@@ -203,15 +215,18 @@ fn diff_trees(
                 match (is_tree(&o), is_tree(&n)) {
                     (true, true) => {
                         path.push(b'/');
-                        let (ot, nt) = (repo.find_tree(o.id())?, repo.find_tree(n.id())?);
-                        diff_trees(repo, Some(&ot), Some(&nt), path, report)?;
+                        let (ot, nt) = (
+                            trees.parent_side(repo, o.id())?,
+                            trees.own_side(repo, n.id())?,
+                        );
+                        diff_trees(repo, trees, Some(&ot), Some(&nt), path, report)?;
                     }
                     _ if is_file(&n) && is_file(&o) => report(Change::Modified, path, n.id()),
                     _ => {
                         // A submodule became a file or the other way round.
                         path.truncate(len);
-                        one_side(repo, &o, Change::Deleted, path, report)?;
-                        one_side(repo, &n, Change::Added, path, report)?;
+                        one_side(repo, trees, &o, Change::Deleted, path, report)?;
+                        one_side(repo, trees, &n, Change::Added, path, report)?;
                     }
                 }
                 path.truncate(len);
@@ -221,8 +236,9 @@ fn diff_trees(
 }
 
 /// An entry present on one side only: every file under it was added (or deleted).
-fn one_side(
-    repo: &Repository,
+fn one_side<'r>(
+    repo: &'r Repository,
+    trees: &mut Carried<'r>,
     e: &TreeEntry<'_>,
     change: Change,
     path: &mut Vec<u8>,
@@ -232,17 +248,53 @@ fn one_side(
     path.extend_from_slice(e.name_bytes());
     if is_tree(e) {
         path.push(b'/');
-        let t = repo.find_tree(e.id())?;
         let (old, new) = match change {
-            Change::Deleted => (Some(&t), None),
-            _ => (None, Some(&t)),
+            Change::Deleted => (Some(trees.parent_side(repo, e.id())?), None),
+            _ => (None, Some(trees.own_side(repo, e.id())?)),
         };
-        diff_trees(repo, old, new, path, report)?;
+        diff_trees(repo, trees, old.as_ref(), new.as_ref(), path, report)?;
     } else if is_file(e) {
         report(change, path, e.id());
     }
     path.truncate(len);
     Ok(())
+}
+
+/// The trees read on the parent's side of one commit's comparison, kept
+/// for the next commit's, where that parent is the side being compared:
+/// walking down the history, every changed directory's tree would
+/// otherwise be read (inflated and hashed) twice. A directory of a hundred
+/// records is a tree larger than libgit2 caches, and what is kept is
+/// bounded by one commit's changes.
+#[derive(Default)]
+struct Carried<'r> {
+    /// Read on the parent's side of the previous commit.
+    prev: HashMap<Oid, Tree<'r>>,
+    /// Read on the parent's side of this commit.
+    next: HashMap<Oid, Tree<'r>>,
+}
+
+impl<'r> Carried<'r> {
+    /// Start the comparison of the next commit down the history.
+    fn next_commit(&mut self) {
+        self.prev = std::mem::take(&mut self.next);
+    }
+
+    /// A tree of the commit's own side: read on the parent's side of the
+    /// previous commit, most often.
+    fn own_side(&mut self, repo: &'r Repository, id: Oid) -> Result<Tree<'r>> {
+        match self.prev.remove(&id) {
+            Some(t) => Ok(t),
+            None => Ok(repo.find_tree(id)?),
+        }
+    }
+
+    /// A tree of the parent's side, kept for the next commit.
+    fn parent_side(&mut self, repo: &'r Repository, id: Oid) -> Result<Tree<'r>> {
+        let t = repo.find_tree(id)?;
+        self.next.insert(id, t.clone());
+        Ok(t)
+    }
 }
 
 fn is_tree(e: &TreeEntry<'_>) -> bool {
