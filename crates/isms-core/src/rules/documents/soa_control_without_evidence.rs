@@ -191,7 +191,7 @@ mod tests {
     }
 
     #[test]
-    fn a_record_naming_the_control_or_the_entrys_own_links_count() {
+    fn a_record_naming_the_control_or_links_of_its_own_entry_count() {
         let r = TestRepo::new()
             .file(
                 "soa.yaml",
