@@ -327,7 +327,10 @@ mod tests {
         let r = retiring("2028-03-01");
         assert!(r.check_rule(RULE, "2028-02-28")[0].contains("is due tomorrow (on 2028-02-29)"));
         assert!(r.check_rule(RULE, "2028-02-29")[0].contains("is due today (on 2028-02-29)"));
-        assert!(r.check_rule(RULE, "2028-03-01").is_empty(), "retired that day");
+        assert!(
+            r.check_rule(RULE, "2028-03-01").is_empty(),
+            "retired that day"
+        );
         assert!(r.check_rule(RULE, "2028-03-02").is_empty());
         // Retired on the due date: nothing is due any more, nor warned of.
         let r = retiring("2028-02-29");
