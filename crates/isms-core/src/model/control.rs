@@ -33,8 +33,13 @@ pub struct ControlActivity {
     /// How long before a performance is due to warn about it, overriding the
     /// rule's `horizon`.
     pub warn: Option<Interval>,
-    /// `active` (default) or `retired`: a retired activity is no longer due.
+    /// `active` (default) or `retired`: a retired activity is no longer due,
+    /// and no longer shows that its controls operate.
     pub status: Option<ControlActivityStatus>,
+    /// The day the activity stopped being carried out, with or without
+    /// `status: retired`: active before that day, retired from it on. No
+    /// performance is due on or after it.
+    pub retired: Option<NaiveDate>,
     /// The evidence every performance must link, by name (`access export`,
     /// `sign-off`): each performance lists each of them under `evidence`.
     #[serde(default)]
@@ -56,9 +61,24 @@ pub enum ControlActivityStatus {
 }
 
 impl ControlActivity {
-    /// Whether the activity is still carried out.
-    pub fn is_active(&self) -> bool {
-        self.status != Some(ControlActivityStatus::Retired)
+    /// The status on `day`: an activity with a `retired` date is active
+    /// before it and retired from it on, whatever its `status` says; without
+    /// one, `status: retired` holds on every day.
+    pub fn status_on(&self, day: NaiveDate) -> ControlActivityStatus {
+        match self.retired {
+            Some(_) => super::status_on(
+                ControlActivityStatus::Retired,
+                self.retired,
+                day,
+                ControlActivityStatus::Active,
+            ),
+            None => self.status.unwrap_or(ControlActivityStatus::Active),
+        }
+    }
+
+    /// Whether the activity is still carried out on `day`.
+    pub fn is_active_on(&self, day: NaiveDate) -> bool {
+        self.status_on(day) == ControlActivityStatus::Active
     }
 }
 

@@ -484,6 +484,26 @@ mod tests {
     }
 
     #[test]
+    fn an_activity_retired_later_was_active_until_then() {
+        use ControlActivityStatus::{Active, Retired};
+        const ACT: &str = "id: ACT-1\ntitle: t\nevery: 3 months\nstart: 2025-01-01\n";
+        for status in ["", "status: retired\n", "status: active\n"] {
+            let a: ControlActivity = read(&format!("{ACT}{status}retired: 2025-07-10\n"));
+            assert_eq!(a.status_on(day(BEFORE)), Active, "{status}");
+            assert_eq!(a.status_on(day(OF)), Retired, "{status}");
+            assert_eq!(a.status_on(day(AFTER)), Retired, "{status}");
+        }
+        let leap: ControlActivity = read(&format!("{ACT}retired: 2028-02-29\n"));
+        assert!(leap.is_active_on(day("2028-02-28")));
+        assert!(!leap.is_active_on(day("2028-02-29")));
+        assert!(!leap.is_active_on(day("2028-03-01")));
+        let undated: ControlActivity = read(&format!("{ACT}status: retired\n"));
+        assert_eq!(undated.status_on(day("2000-01-01")), Retired);
+        let active: ControlActivity = read(ACT);
+        assert_eq!(active.status_on(day("2100-01-01")), Active);
+    }
+
+    #[test]
     fn a_person_who_leaves_later_is_still_in_scope_until_then() {
         let p: Person = read("id: ann\nname: Ann\njoined: 2024-01-01\nleft: 2025-07-10\n");
         assert!(p.is_active(day(BEFORE)));

@@ -21,7 +21,9 @@ performance: the latest `control-performance` naming it in `activity` and dated 
 the day of the check. With no performance yet, the first is due one interval after the \
 activity's `start`. Inside the warning window (the activity's `warn`, else the rule's \
 `horizon`) a warning says how many days are left; after the due date it is an error, located \
-at the date that set the clock. Retired activities (`status: retired`) are not checked. An \
+at the date that set the clock. Retired activities (`status: retired`) are not checked; one \
+with a `retired` date is checked before that day only, and no performance is due on or after \
+it. An \
 activity kept by the awareness programme (`awareness: phishing-simulation`, say) is left to \
 `phishing-simulation-overdue` or `awareness-programme-gap`, so one lapse is one finding; with \
 that rule turned off, this rule checks it, counting the completed awareness activities of \
@@ -77,7 +79,8 @@ entries:
     ),
     fix: "Perform the activity and record it as a `kind: control-performance` with \
 `activity:` the activity's id, its `date`, `outcome` and evidence. If the interval no longer \
-fits, change the activity's `every`; an activity no longer carried out gets `status: retired`.",
+fits, change the activity's `every`; an activity no longer carried out gets `retired:` the \
+day it stopped (or `status: retired`).",
     options: &[],
     deadlines: true,
 };
@@ -101,8 +104,15 @@ impl Rule for ControlActivityOverdue {
         let repo = cx.repo;
         let by_activity = super::performances_by_activity(repo);
         for (record, activity) in repo.control_activities() {
-            if !activity.is_active()
-                || record.unreadable_any(&["every", "start", "status", "warn", "awareness"])
+            if !activity.is_active_on(cx.as_of)
+                || record.unreadable_any(&[
+                    "every",
+                    "start",
+                    "status",
+                    "retired",
+                    "warn",
+                    "awareness",
+                ])
             {
                 continue;
             }
@@ -149,6 +159,10 @@ impl Rule for ControlActivityOverdue {
                     ),
                 ),
             };
+            // An activity retired by the due date owes no performance.
+            if !activity.is_active_on(due) {
+                continue;
+            }
             let deadline = Deadline {
                 rule: META.id,
                 what: format!(
@@ -296,6 +310,53 @@ mod tests {
                 "kind: control-performance\nid: P-9\nactivity: ACT-2\ndate: 2025-02-25\noutcome: pass\n",
             );
         assert!(other.check_rule(RULE, "2025-03-01")[0].contains("is overdue"));
+    }
+
+    #[test]
+    fn an_activity_retired_on_a_day_is_checked_before_it_only() {
+        // Performed monthly, last on 31 January 2028: due 29 February.
+        let retiring = |day: &str| {
+            TestRepo::new()
+                .file(
+                    "activities/act.yaml",
+                    &activity("1 month", "2027-12-01", &format!("retired: {day}\n")),
+                )
+                .file("activities/perf.yaml", &performances(&["2028-01-31"]))
+        };
+        // Retired the day after the due date: due, then overdue, then silent.
+        let r = retiring("2028-03-01");
+        assert!(r.check_rule(RULE, "2028-02-28")[0].contains("is due tomorrow (on 2028-02-29)"));
+        assert!(r.check_rule(RULE, "2028-02-29")[0].contains("is due today (on 2028-02-29)"));
+        assert!(
+            r.check_rule(RULE, "2028-03-01").is_empty(),
+            "retired that day"
+        );
+        assert!(r.check_rule(RULE, "2028-03-02").is_empty());
+        // Retired on the due date: nothing is due any more, nor warned of.
+        let r = retiring("2028-02-29");
+        assert!(r.check_rule(RULE, "2028-02-20").is_empty());
+        assert!(r.check_rule(RULE, "2028-02-29").is_empty());
+        assert!(r.check_rule(RULE, "2028-03-01").is_empty());
+        // Retired the day before the due date: the same.
+        let r = retiring("2028-02-28");
+        assert!(r.check_rule(RULE, "2028-02-27").is_empty());
+        assert!(r.check_rule(RULE, "2028-03-01").is_empty());
+        // A performance overdue before the retirement is reported until it.
+        let r = retiring("2028-03-10");
+        assert!(r.check_rule(RULE, "2028-03-09")[0]
+            .contains("is overdue: it was due on 2028-02-29 (9 days ago)"));
+        assert!(r.check_rule(RULE, "2028-03-10").is_empty());
+        // The date rules whatever the status says.
+        let r = TestRepo::new().file(
+            "activities/act.yaml",
+            &activity(
+                "1 month",
+                "2025-01-01",
+                "status: retired\nretired: 2025-06-30\n",
+            ),
+        );
+        assert!(r.check_rule(RULE, "2025-03-01")[0].contains("is overdue"));
+        assert!(r.check_rule(RULE, "2025-06-30").is_empty());
     }
 
     #[test]

@@ -28,7 +28,8 @@ policy's `controls`, an audit's `scope.controls` or a finding's `control`, a con
 activity or its performance, and any kind that names controls.\n\n\
 A risk naming the control does not count: its `controls` say which controls should treat it, \
 not that they operate; nor does a policy not in force on the day of the check (a draft, one \
-approved only later, or a retired one). A control with none of these is reported at its id in the SoA. While a \
+approved only later, or a retired one), nor a control activity no longer carried out \
+(`status: retired`, or from the day of its `retired` date). A control with none of these is reported at its id in the SoA. While a \
 record that could name controls could not be read, nothing is reported: it may be the one.",
     why: "6.1.3 d has the Statement of Applicability state whether each necessary control is \
 implemented, and 7.5.1 b requires the documented information the organisation has determined \
@@ -118,14 +119,23 @@ impl Rule for SoaControlWithoutEvidence {
                 return;
             }
         }
+        // Nor while it is unknown whether an activity naming one is retired.
+        if cx
+            .unread(Kind::ControlActivity, &["status", "retired"])
+            .is_some()
+        {
+            return;
+        }
         let own = OwnControls::of(repo);
         let mut named: HashSet<String> = HashSet::new();
         // A policy shows a control operates while it is in force: a draft
-        // on the day (approved later) or a retired one does not.
+        // on the day (approved later) or a retired one does not; a control
+        // activity while it is carried out, not from the day it is retired.
         let in_force = |record: &crate::Record| match &record.data {
             Some(crate::repository::RecordData::Policy(p)) => {
                 p.status_on(cx.as_of) == DocumentStatus::Approved
             }
+            Some(crate::repository::RecordData::ControlActivity(a)) => a.is_active_on(cx.as_of),
             _ => true,
         };
         for record in repo.records.iter().filter(|r| shows(r.kind) && in_force(r)) {
@@ -242,6 +252,49 @@ mod tests {
             );
             assert_eq!(r.check_rule(RULE, "2026-06-01").len(), 1, "{status}");
         }
+    }
+
+    #[test]
+    fn a_control_activity_counts_until_the_day_it_is_retired() {
+        let activity = |extra: &str| {
+            TestRepo::new()
+                .file(
+                    "soa.yaml",
+                    &soa(
+                        "  - control: \"8.13\"\n    applicable: true\n    status: implemented\n",
+                        "",
+                    ),
+                )
+                .file(
+                    "activities/restore.yaml",
+                    &format!("kind: control-activity\nid: ACT-1\ntitle: Restore test\ncontrols: [\"8.13\"]\nevery: 3 months\nstart: 2027-01-01\n{extra}"),
+                )
+                .file(
+                    "activities/perf.yaml",
+                    "kind: control-performance\nid: P-1\nactivity: ACT-1\ndate: 2028-01-15\noutcome: pass\n",
+                )
+        };
+        let r = activity("retired: 2028-02-29\n");
+        assert!(r.check_rule(RULE, "2028-02-28").is_empty());
+        assert_eq!(
+            r.check_rule(RULE, "2028-02-29"),
+            ["soa.yaml:5:14: warning[soa-control-without-evidence] Annex A 8.13 (Information backup) is marked implemented in the Statement of Applicability SOA, but nothing shows it operates: its entry has no `policies` or `evidence`, and no policy, audit, control activity or other record names it in its `controls`"]
+        );
+        assert_eq!(r.check_rule(RULE, "2028-03-01").len(), 1);
+        // Retired without a date: it shows nothing on any day.
+        assert_eq!(
+            activity("status: retired\n")
+                .check_rule(RULE, "2027-06-01")
+                .len(),
+            1
+        );
+        assert!(activity("status: active\n")
+            .check_rule(RULE, "2030-01-01")
+            .is_empty());
+        // While its retirement cannot be read, nothing is reported.
+        assert!(activity("retired: soon\n")
+            .check_rule(RULE, "2030-01-01")
+            .is_empty());
     }
 
     #[test]

@@ -357,6 +357,7 @@ fn record_live(data: &RecordData, day: NaiveDate) -> bool {
         RecordData::AwarenessActivity(a) => {
             a.status_on(day) == crate::model::ActivityStatus::Planned
         }
+        RecordData::ControlActivity(a) => a.is_active_on(day),
         _ => true,
     }
 }

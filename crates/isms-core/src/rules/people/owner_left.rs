@@ -313,6 +313,26 @@ mod tests {
     }
 
     #[test]
+    fn a_control_activity_until_the_day_it_is_retired() {
+        let activity = |extra: &str| {
+            repo(
+                "activities/a.yaml",
+                &format!("kind: control-activity\nid: ACT-1\ntitle: Review\nowner: jsmith\nevery: 3 months\nstart: 2023-01-01\n{extra}"),
+            )
+        };
+        let r = activity("retired: 2024-03-02\n");
+        assert_eq!(
+            r.check_rule(RULE, "2024-03-01"),
+            ["activities/a.yaml:4:8: error[owner-left] jsmith (Jane Smith) left on 2024-02-29 but still owns control-activity ACT-1; clause 5.3 requires the responsibilities for information security to be assigned to people who can carry them"]
+        );
+        assert!(r.check_rule(RULE, "2024-03-02").is_empty());
+        assert!(r.check_rule(RULE, "2024-03-03").is_empty());
+        assert!(activity("status: retired\n")
+            .check_rule(RULE, "2024-03-01")
+            .is_empty());
+    }
+
+    #[test]
     fn the_owners_of_the_soa_and_its_controls() {
         let r = repo(
             "soa.yaml",
