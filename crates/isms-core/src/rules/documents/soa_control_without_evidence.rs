@@ -2,7 +2,8 @@ use std::collections::HashSet;
 
 use crate::catalog::OwnControls;
 use crate::finding::Severity;
-use crate::model::{DocumentStatus, Kind, Standard};
+use crate::interval::Interval;
+use crate::model::{AuditStatus, DocumentStatus, Kind, Standard};
 use crate::rules::{Category, Rule, RuleContext, RuleId, RuleMeta};
 
 use super::{applicable_claims, control_field_paths, control_references, soa_name};
@@ -29,7 +30,8 @@ activity or its performance, and any kind that names controls.\n\n\
 A risk naming the control does not count: its `controls` say which controls should treat it, \
 not that they operate; nor does a policy not in force on the day of the check (a draft, one \
 approved only later, or a retired one), nor a control activity no longer carried out \
-(`status: retired`, or from the day of its `retired` date). A control with none of these is reported at its id in the SoA. While a \
+(`status: retired`, or from the day of its `retired` date), nor an audit not yet held or held \
+more than one certification cycle (three years) before the day of the check. A control with none of these is reported at its id in the SoA. While a \
 record that could name controls could not be read, nothing is reported: it may be the one.",
     why: "6.1.3 d has the Statement of Applicability state whether each necessary control is \
 implemented, and 7.5.1 b requires the documented information the organisation has determined \
@@ -97,6 +99,10 @@ implemented yet, say so in `status`.",
     deadlines: false,
 };
 
+/// How long a completed audit shows that the controls it examined operate:
+/// one certification cycle.
+const AUDIT_SHOWS_FOR: Interval = Interval::months(36);
+
 impl Rule for SoaControlWithoutEvidence {
     fn meta(&self) -> &'static RuleMeta {
         &META
@@ -119,6 +125,13 @@ impl Rule for SoaControlWithoutEvidence {
                 return;
             }
         }
+        // Nor while it is unknown whether an audit naming one was held.
+        if cx
+            .unread(Kind::Audit, &["status", "completed", "planned"])
+            .is_some()
+        {
+            return;
+        }
         // Nor while it is unknown whether an activity naming one is retired.
         if cx
             .unread(Kind::ControlActivity, &["status", "retired"])
@@ -136,6 +149,15 @@ impl Rule for SoaControlWithoutEvidence {
                 p.status_on(cx.as_of) == DocumentStatus::Approved
             }
             Some(crate::repository::RecordData::ControlActivity(a)) => a.is_active_on(cx.as_of),
+            // An audit shows what it examined once it has been held, and for
+            // one certification cycle after: a planned audit has shown
+            // nothing yet, and one held more than three years ago no longer
+            // speaks for the control.
+            Some(crate::repository::RecordData::Audit(a)) => {
+                a.status_on(cx.as_of) == AuditStatus::Completed
+                    && a.date()
+                        .is_some_and(|d| d <= cx.as_of && AUDIT_SHOWS_FOR.after(d) > cx.as_of)
+            }
             _ => true,
         };
         for record in repo.records.iter().filter(|r| shows(r.kind) && in_force(r)) {
@@ -160,7 +182,7 @@ impl Rule for SoaControlWithoutEvidence {
             let f = cx
                 .finding(claim.record.file, claim.span)
                 .message(format!(
-                    "{} is marked implemented in {}, but nothing shows it operates: its entry has no `policies` or `evidence`, and no policy, audit, control activity or other record names it in its `controls`",
+                    "{} is marked implemented in {}, but nothing shows it operates: its entry has no `policies` or `evidence`, and no policy in force, audit of the last three years, control activity or other record names it in its controls",
                     crate::text::capitalise(&claim.name),
                     soa_name(claim.record)
                 ))
@@ -193,9 +215,9 @@ mod tests {
         assert_eq!(
             r.check_rule(RULE, "2026-06-01"),
             [
-                "soa.yaml:5:14: warning[soa-control-without-evidence] Annex A 5.15 (Access control) is marked implemented in the Statement of Applicability SOA, but nothing shows it operates: its entry has no `policies` or `evidence`, and no policy, audit, control activity or other record names it in its `controls`",
-                "soa.yaml:8:14: warning[soa-control-without-evidence] Annex A 8.13 (Information backup) is marked implemented in the Statement of Applicability SOA, but nothing shows it operates: its entry has no `policies` or `evidence`, and no policy, audit, control activity or other record names it in its `controls`",
-                "soa.yaml:18:9: warning[soa-control-without-evidence] The organisation's own control C-SEC-004 (Customer-managed keys) is marked implemented in the Statement of Applicability SOA, but nothing shows it operates: its entry has no `policies` or `evidence`, and no policy, audit, control activity or other record names it in its `controls`",
+                "soa.yaml:5:14: warning[soa-control-without-evidence] Annex A 5.15 (Access control) is marked implemented in the Statement of Applicability SOA, but nothing shows it operates: its entry has no `policies` or `evidence`, and no policy in force, audit of the last three years, control activity or other record names it in its controls",
+                "soa.yaml:8:14: warning[soa-control-without-evidence] Annex A 8.13 (Information backup) is marked implemented in the Statement of Applicability SOA, but nothing shows it operates: its entry has no `policies` or `evidence`, and no policy in force, audit of the last three years, control activity or other record names it in its controls",
+                "soa.yaml:18:9: warning[soa-control-without-evidence] The organisation's own control C-SEC-004 (Customer-managed keys) is marked implemented in the Statement of Applicability SOA, but nothing shows it operates: its entry has no `policies` or `evidence`, and no policy in force, audit of the last three years, control activity or other record names it in its controls",
             ]
         );
     }
@@ -217,9 +239,57 @@ mod tests {
             )
             .file(
                 "audits/a.yaml",
-                "kind: audit\nid: IA-1\ntitle: A\ntype: internal\nstatus: planned\nplanned: 2026-07-01\nscope:\n  controls: [\"8.13\"]\nfindings:\n  - id: IA-1-F1\n    type: observation\n    control: C-SEC-004\n    description: d\n",
+                "kind: audit\nid: IA-1\ntitle: A\ntype: internal\nstatus: completed\ncompleted: 2026-05-12\nscope:\n  controls: [\"8.13\"]\nfindings:\n  - id: IA-1-F1\n    type: observation\n    control: C-SEC-004\n    description: d\n",
             );
         assert!(r.check_rule(RULE, "2026-06-01").is_empty());
+    }
+
+    /// An audit shows the controls it examined from the day it was held, for
+    /// one certification cycle: not while it is planned, not from three years
+    /// after.
+    #[test]
+    fn an_audit_shows_a_control_operates_for_a_cycle_from_the_day_it_is_held() {
+        let audit = |completed: &str| {
+            TestRepo::new()
+                .file(
+                    "soa.yaml",
+                    &soa(
+                        "  - control: A.8.13\n    applicable: true\n    status: implemented\n",
+                        "",
+                    ),
+                )
+                .file(
+                    "audits/a.yaml",
+                    &format!("kind: audit\nid: IA-1\ntitle: A\ntype: internal\nstatus: completed\nplanned: 2024-02-01\ncompleted: {completed}\nscope:\n  controls: [\"8.13\"]\n"),
+                )
+        };
+        // Held on 29 February 2024: a cycle later is 28 February 2027.
+        let r = audit("2024-02-29");
+        assert_eq!(
+            r.check_rule(RULE, "2024-02-28").len(),
+            1,
+            "the day before it was held"
+        );
+        assert!(
+            r.check_rule(RULE, "2024-02-29").is_empty(),
+            "the day it was held"
+        );
+        assert!(
+            r.check_rule(RULE, "2027-02-27").is_empty(),
+            "the last day of the cycle"
+        );
+        assert_eq!(r.check_rule(RULE, "2027-02-28").len(), 1, "three years on");
+        // A planned audit has shown nothing yet.
+        let planned = TestRepo::new()
+            .file(
+                "soa.yaml",
+                &soa("  - control: A.8.13\n    applicable: true\n    status: implemented\n", ""),
+            )
+            .file(
+                "audits/a.yaml",
+                "kind: audit\nid: IA-1\ntitle: A\ntype: internal\nstatus: planned\nplanned: 2026-07-01\nscope:\n  controls: [\"8.13\"]\n",
+            );
+        assert_eq!(planned.check_rule(RULE, "2026-08-01").len(), 1);
     }
 
     #[test]
@@ -278,7 +348,7 @@ mod tests {
         assert!(r.check_rule(RULE, "2028-02-28").is_empty());
         assert_eq!(
             r.check_rule(RULE, "2028-02-29"),
-            ["soa.yaml:5:14: warning[soa-control-without-evidence] Annex A 8.13 (Information backup) is marked implemented in the Statement of Applicability SOA, but nothing shows it operates: its entry has no `policies` or `evidence`, and no policy, audit, control activity or other record names it in its `controls`"]
+            ["soa.yaml:5:14: warning[soa-control-without-evidence] Annex A 8.13 (Information backup) is marked implemented in the Statement of Applicability SOA, but nothing shows it operates: its entry has no `policies` or `evidence`, and no policy in force, audit of the last three years, control activity or other record names it in its controls"]
         );
         assert_eq!(r.check_rule(RULE, "2028-03-01").len(), 1);
         // Retired without a date: it shows nothing on any day.
