@@ -111,12 +111,14 @@ pub fn check(repo: Repository, opts: &CheckOptions) -> Report {
 
     let mut findings = Vec::new();
     let applicable = |r: &&dyn Rule| applies(r.meta().standard, &standards);
+    let lost = std::sync::OnceLock::new();
     let mut run = Run {
         repo: &repo,
         as_of: opts.as_of,
         settings,
         horizon,
         waivers: &[],
+        lost: &lost,
     };
     // Every rule but the waiver rules, in parallel; then the waivers are
     // applied, and the waiver rules report on them.

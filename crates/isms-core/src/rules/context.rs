@@ -66,7 +66,7 @@ pub struct RuleContext<'a> {
     pub(crate) deadlines: Vec<Deadline>,
     /// The files lost to a read or parse error, found on first use: a rule
     /// asks once per broken reference, and finding them walks every record.
-    lost: std::cell::OnceCell<Vec<&'a Problem>>,
+    lost: &'a std::sync::OnceLock<Vec<&'a Problem>>,
 }
 
 /// What every rule of one check shares.
@@ -79,6 +79,9 @@ pub(crate) struct Run<'a> {
     pub horizon: Interval,
     /// The waivers, once applied (for the waiver rules); empty before.
     pub waivers: &'a [WaiverEntry],
+    /// The files lost to a read or parse error (see [`lost_files`]),
+    /// computed once per check by the first rule that asks.
+    pub lost: &'a std::sync::OnceLock<Vec<&'a Problem>>,
 }
 
 impl<'a> RuleContext<'a> {
@@ -111,11 +114,11 @@ impl<'a> RuleContext<'a> {
             waivers: run.waivers,
             findings: Vec::new(),
             deadlines: Vec::new(),
-            lost: std::cell::OnceCell::new(),
+            lost: run.lost,
         })
     }
 
-    /// See [`lost_files`]; computed once per rule.
+    /// See [`lost_files`]; computed once per check.
     fn lost_files(&self) -> &[&'a Problem] {
         self.lost.get_or_init(|| lost_files(self.repo))
     }

@@ -386,12 +386,14 @@ mod tests {
         let mut run_fields = fields::of(Kind::Risk).to_vec();
         run_fields.extend(extra);
         let settings = crate::config::Settings::new();
+        let lost = std::sync::OnceLock::new();
         let run = crate::rules::context::Run {
             repo: &report.repo,
             as_of: report.as_of,
             settings: &settings,
             horizon: crate::engine::DEFAULT_HORIZON,
             waivers: &[],
+            lost: &lost,
         };
         let mut cx = RuleContext::new(&run, &META).unwrap();
         let record = report.repo.record_by_id("RISK-2").unwrap();
