@@ -21,8 +21,12 @@ pub struct Supplier {
     /// What it provides, such as `hosting` or `payroll`.
     #[serde(default)]
     pub services: Vec<String>,
-    /// How critical the supplier is; sets its review interval
-    /// (`schedule.supplier-review-<tier>`).
+    /// How critical the supplier is, which sets its review interval
+    /// (`schedule.supplier-review-<tier>`): `critical` (hosts or processes
+    /// customer data, or an outage stops the service), `high` (holds
+    /// confidential data, or supports a key business process), `medium`
+    /// (limited access to internal information) or `low` (no access to
+    /// confidential information).
     pub tier: SupplierTier,
     /// The person accountable for the relationship.
     #[schemars(with = "Option<PersonSchema>")]
@@ -56,13 +60,9 @@ pub struct Supplier {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum SupplierTier {
-    /// Hosts or processes customer data, or an outage stops the service.
     Critical,
-    /// Holds confidential data, or supports a key business process.
     High,
-    /// Limited access to internal information.
     Medium,
-    /// No access to confidential information.
     Low,
 }
 

@@ -176,7 +176,7 @@ impl Rule for SupplierAssuranceExpired {
                     )),
                     DueState::Overdue(ago) => Some((
                         format!(
-                            "{what} is out of date since {until} ({} ago): its period ended more than {max_age} before the day of the check",
+                            "{what} is out of date: it was current until {until} ({} ago), {max_age} after its period ended",
                             plural(ago, "day")
                         ),
                         false,
@@ -292,7 +292,7 @@ mod tests {
         );
         assert_eq!(
             r.check_rule(RULE, "2026-09-01"),
-            [format!("suppliers/s.yaml:8:17: error[supplier-assurance-expired] {what} is out of date since 2026-08-31 (1 day ago): its period ended more than 1 year before the day of the check")]
+            [format!("suppliers/s.yaml:8:17: error[supplier-assurance-expired] {what} is out of date: it was current until 2026-08-31 (1 day ago), 1 year after its period ended")]
         );
     }
 
@@ -302,7 +302,7 @@ mod tests {
         assert!(r.check_rule(RULE, "2025-02-28")[0]
             .contains("stops being current today (on 2025-02-28"));
         assert!(r.check_rule(RULE, "2025-03-01")[0]
-            .contains("is out of date since 2025-02-28 (1 day ago)"));
+            .contains("is out of date: it was current until 2025-02-28 (1 day ago)"));
         let six = r.clone().manifest(
             "organisation:\n  name: T\nlint:\n  rules:\n    supplier-assurance-expired:\n      soc2-max-age: 6 months\n      horizon: 0 days\n",
         );

@@ -333,6 +333,21 @@ mod tests {
     }
 
     #[test]
+    fn suppliers_in_a_register_are_checked_entry_by_entry() {
+        let r = TestRepo::new().file(
+            "suppliers/register.yaml",
+            "kind: supplier\nentries:\n  - id: SUP-1\n    name: Acme\n    tier: low\n    reviewed: 2023-01-31\n  - id: SUP-2\n    name: Bolt\n    tier: critical\n    reviewed: 2025-01-30\n",
+        );
+        assert_eq!(
+            r.check_rule(RULE, "2026-01-31"),
+            [
+                "suppliers/register.yaml:6:15: warning[supplier-review-overdue] The review of supplier SUP-1 (Acme) is due today (on 2026-01-31); last reviewed on 2023-01-31, with a review interval of 3 years for the low tier (common practice; set `schedule.supplier-review-low` to your planned interval)",
+                "suppliers/register.yaml:10:15: error[supplier-review-overdue] The review of supplier SUP-2 (Bolt) is overdue: it was due on 2026-01-30 (1 day ago); last reviewed on 2025-01-30, with a review interval of 1 year for the critical tier (common practice; set `schedule.supplier-review-critical` to your planned interval)",
+            ]
+        );
+    }
+
+    #[test]
     fn an_unreadable_date_is_reported_once() {
         let r = repo("critical", "reviewed: 2025-02-30\n");
         assert!(r.check_rule(RULE, "2027-01-01").is_empty());
